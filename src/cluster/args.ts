@@ -1,0 +1,175 @@
+import * as pulumi from "@pulumi/pulumi";
+import { ExistingVpcArgs, NetworkArgs, ResolvedNetworkArgs, validateExistingVpcArgs, validateNetworkArgs } from "../network/args";
+import { Problems, join } from "../validation/problems";
+import { checkCidr, checkInt, checkOneOf } from "../validation/rules";
+import { versions } from "../versions";
+
+/** The small managed node group for kube-system, the operators and the Ray heads. */
+export interface SystemNodesArgs {
+    /**
+     * Instance types (x86_64). The first one that has capacity is used.
+     * @default ["t3a.large"]
+     */
+    instanceTypes?: string[];
+    /** @default 2 */
+    minSize?: number;
+    /** @default 2 */
+    desiredSize?: number;
+    /** @default 3 */
+    maxSize?: number;
+    /**
+     * Encrypted gp3 root volume size in GiB.
+     * @default 50
+     */
+    diskSizeGiB?: number;
+}
+
+/** An EKS cluster with its VPC, encryption key, logs, add-ons and system node group. */
+export interface EksClusterArgs {
+    /**
+     * EKS cluster name (1-100 characters: letters, digits, '-', '_', starting with a letter or digit).
+     * @default "<component name>-<stack name>"
+     */
+    clusterName?: string;
+    /**
+     * Kubernetes version; one of the versions EKS runs today (see `versions.supportedKubernetes`).
+     * @default "1.36"
+     */
+    kubernetesVersion?: string;
+    /** The VPC to create. Ignored when `existingVpc` is set. @default a 10.0.0.0/16 VPC over 2 AZs with one NAT gateway */
+    network?: NetworkArgs;
+    /** Use an existing VPC and subnets instead of creating a VPC. @default undefined (a VPC is created) */
+    existingVpc?: ExistingVpcArgs;
+    /**
+     * Whether the Kubernetes API has a public endpoint (the private endpoint is always on).
+     * `pulumi up` must reach the API, so turning this off requires running Pulumi inside the VPC.
+     * @default true
+     */
+    endpointPublicAccess?: boolean;
+    /**
+     * CIDRs allowed to reach the public API endpoint. Narrow this to your office/CI egress ranges.
+     * @default ["0.0.0.0/0"]
+     */
+    publicAccessCidrs?: string[];
+    /**
+     * IAM role or user ARNs to make cluster admins through access entries, besides the identity
+     * that runs `pulumi up` (which EKS makes admin when it creates the cluster).
+     * @default []
+     */
+    clusterAdminArns?: string[];
+    /** The system node group. @default 2 x t3a.large */
+    systemNodes?: SystemNodesArgs;
+    /**
+     * Retention of the control-plane log group (api, audit, authenticator), in days.
+     * @default 30
+     */
+    logRetentionDays?: number;
+    /**
+     * Add-on versions by add-on name (`vpc-cni`, `coredns`, `kube-proxy`, `eks-pod-identity-agent`).
+     * @default {} (EKS's default version for the cluster's Kubernetes version, chosen at creation)
+     */
+    addonVersions?: Record<string, string>;
+    /** Tags on every AWS resource. @default {} */
+    tags?: Record<string, string>;
+}
+
+export interface ResolvedEksArgs {
+    clusterName?: string;
+    kubernetesVersion: string;
+    network?: ResolvedNetworkArgs;
+    existingVpc?: ExistingVpcArgs;
+    endpointPublicAccess: boolean;
+    publicAccessCidrs: string[];
+    clusterAdminArns: string[];
+    systemNodes: Required<SystemNodesArgs>;
+    logRetentionDays: number;
+    addonVersions: Record<string, string>;
+    tags: Record<string, string>;
+}
+
+/** CloudWatch Logs accepts only these retention periods. */
+export const logRetentionDays = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+const ADDONS = ["vpc-cni", "coredns", "kube-proxy", "eks-pod-identity-agent"] as const;
+const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9\-_]*$/;
+const IAM_PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/.+$/;
+
+export function validateEksArgs(args: EksClusterArgs | undefined, path: string, p: Problems): ResolvedEksArgs {
+    const a = args ?? {};
+    if (a.clusterName !== undefined && (a.clusterName.length > 100 || !CLUSTER_NAME.test(a.clusterName))) {
+        p.add(join(path, "clusterName"), a.clusterName, "is not a valid EKS cluster name",
+            "1-100 letters, digits, '-' or '_', starting with a letter or digit", "rename the cluster");
+    }
+    const kubernetesVersion = a.kubernetesVersion ?? versions.kubernetes;
+    checkOneOf(p, join(path, "kubernetesVersion"), kubernetesVersion, versions.supportedKubernetes);
+    let network: ResolvedNetworkArgs | undefined;
+    if (a.existingVpc) {
+        validateExistingVpcArgs(a.existingVpc, join(path, "existingVpc"), p);
+        if (a.network) {
+            p.add(join(path, "network"), a.network, "conflicts with existingVpc", "either network or existingVpc",
+                "remove network (it describes a VPC to create) or existingVpc");
+        }
+    } else {
+        network = validateNetworkArgs(a.network, join(path, "network"), p);
+    }
+    const publicAccessCidrs = a.publicAccessCidrs ?? ["0.0.0.0/0"];
+    publicAccessCidrs.forEach((c, i) => checkCidr(p, `${join(path, "publicAccessCidrs")}[${i}]`, c));
+    const endpointPublicAccess = a.endpointPublicAccess ?? true;
+    if (!endpointPublicAccess && a.publicAccessCidrs !== undefined) {
+        p.add(join(path, "publicAccessCidrs"), a.publicAccessCidrs, "has no effect when endpointPublicAccess is false",
+            "publicAccessCidrs only with endpointPublicAccess: true", "remove publicAccessCidrs or enable the public endpoint");
+    }
+    const clusterAdminArns = a.clusterAdminArns ?? [];
+    clusterAdminArns.forEach((arn, i) => {
+        if (!IAM_PRINCIPAL_ARN.test(arn)) {
+            p.add(`${join(path, "clusterAdminArns")}[${i}]`, arn, "is not an IAM role or user ARN",
+                "arn:aws:iam::<account>:role/<name> or arn:aws:iam::<account>:user/<name>",
+                "use the role ARN, not an assumed-role session ARN (arn:aws:sts::...:assumed-role/...)");
+        }
+    });
+    const systemNodes = validateSystemNodes(a.systemNodes, join(path, "systemNodes"), p);
+    const retention = a.logRetentionDays ?? 30;
+    if (!logRetentionDays.includes(retention)) {
+        p.add(join(path, "logRetentionDays"), retention, "is not a CloudWatch Logs retention period",
+            logRetentionDays.join(", "), "pick the nearest allowed value");
+    }
+    const addonVersions = a.addonVersions ?? {};
+    for (const key of Object.keys(addonVersions)) {
+        checkOneOf(p, `${join(path, "addonVersions")}.${key}`, key, ADDONS);
+    }
+    return {
+        clusterName: a.clusterName, kubernetesVersion, network, existingVpc: a.existingVpc, endpointPublicAccess,
+        publicAccessCidrs, clusterAdminArns, systemNodes, logRetentionDays: retention, addonVersions, tags: a.tags ?? {},
+    };
+}
+
+function validateSystemNodes(args: SystemNodesArgs | undefined, path: string, p: Problems): Required<SystemNodesArgs> {
+    const a = args ?? {};
+    const instanceTypes = a.instanceTypes ?? ["t3a.large"];
+    if (instanceTypes.length === 0) {
+        p.add(join(path, "instanceTypes"), instanceTypes, "is empty", "one or more x86_64 instance types", 'list at least one type, e.g. ["t3a.large"]');
+    }
+    instanceTypes.forEach((t, i) => {
+        if (!/^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(t)) {
+            p.add(`${join(path, "instanceTypes")}[${i}]`, t, "is not an EC2 instance type name", 'a name like "m6i.large"', "fix the spelling");
+        }
+    });
+    const minSize = a.minSize ?? 2;
+    const desiredSize = a.desiredSize ?? Math.max(minSize, 2);
+    const maxSize = a.maxSize ?? Math.max(desiredSize, 3);
+    const okMin = checkInt(p, join(path, "minSize"), minSize, 1, 100);
+    const okDesired = checkInt(p, join(path, "desiredSize"), desiredSize, 1, 100);
+    const okMax = checkInt(p, join(path, "maxSize"), maxSize, 1, 100);
+    if (okMin && okDesired && okMax && !(minSize <= desiredSize && desiredSize <= maxSize)) {
+        p.add(path, { minSize, desiredSize, maxSize }, "must satisfy minSize <= desiredSize <= maxSize",
+            "minSize <= desiredSize <= maxSize", "raise maxSize or lower minSize/desiredSize");
+    }
+    const diskSizeGiB = a.diskSizeGiB ?? 50;
+    checkInt(p, join(path, "diskSizeGiB"), diskSizeGiB, 20, 16384);
+    return { instanceTypes, minSize, desiredSize, maxSize, diskSizeGiB };
+}
+
+/** Default EKS cluster name: component and stack, cut to EKS's 100-character limit. */
+export function defaultClusterName(componentName: string): string {
+    const raw = `${componentName}-${pulumi.getStack()}`.replace(/[^A-Za-z0-9\-_]/g, "-").replace(/^[^0-9A-Za-z]+/, "");
+    return (raw || "kuberay").slice(0, 100);
+}

@@ -1,0 +1,185 @@
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { VpcNetwork } from "../network/vpc";
+import { NodePlacement, poolPlacement } from "../pools/placement";
+import { Problems } from "../validation/problems";
+import { EksClusterArgs, ResolvedEksArgs, defaultClusterName, validateEksArgs } from "./args";
+import {
+    clusterAdminAccessPolicyArn, clusterEncryptionPolicy, clusterRolePolicies, eksClusterTrustPolicy,
+    managedPolicyArn, nodeRolePolicies, nodeTrustPolicy,
+} from "./iam";
+import { eksKubeconfig } from "./kubeconfig";
+import { nodeLaunchTemplateArgs } from "./launchTemplate";
+import { AwsClusterFacts, ClusterSource } from "./source";
+
+/** Name of the system pool (its label value). */
+export const SYSTEM_POOL = "system";
+
+/**
+ * An EKS cluster ready for add-ons: VPC (or yours), KMS-encrypted secrets, control-plane logs,
+ * API-mode access entries, the core managed add-ons and a system node group.
+ */
+export class EksCluster extends pulumi.ComponentResource implements ClusterSource {
+    readonly provider: k8s.Provider;
+    readonly clusterName: pulumi.Output<string>;
+    readonly kubeconfig: pulumi.Output<string>;
+    readonly systemPlacement: NodePlacement;
+    readonly systemNodesReady: pulumi.Resource[];
+    readonly aws: AwsClusterFacts;
+    readonly cluster: aws.eks.Cluster;
+    readonly systemNodeGroup: aws.eks.NodeGroup;
+    readonly nodeRole: aws.iam.Role;
+    readonly network?: VpcNetwork;
+
+    constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("kuberay-platform:index:EksCluster", name, {}, opts);
+        const problems = new Problems();
+        const a = validateEksArgs(args, "", problems);
+        problems.throwIfAny(`EksCluster "${name}"`);
+        const parent = { parent: this };
+        const clusterName = a.clusterName ?? defaultClusterName(name);
+        const tags = { ...a.tags, "kuberay-platform/cluster": clusterName };
+        const partition = aws.getPartitionOutput({}, parent).partition;
+        const region = aws.getRegionOutput({}, parent).region;
+        const accountId = aws.getCallerIdentityOutput({}, parent).accountId;
+
+        const net = this.networkFor(name, a, tags);
+        this.network = net.network;
+
+        const key = new aws.kms.Key(`${name}-secrets`, {
+            description: `EKS secrets envelope encryption for ${clusterName}`,
+            enableKeyRotation: true,
+            deletionWindowInDays: 7,
+            tags,
+        }, parent);
+        // Created before the cluster so EKS writes into it, and so destroy removes it: a log group
+        // EKS creates on its own outlives the stack and keeps costing money.
+        const logGroup = new aws.cloudwatch.LogGroup(`${name}-control-plane`, {
+            name: `/aws/eks/${clusterName}/cluster`,
+            retentionInDays: a.logRetentionDays,
+            tags,
+        }, parent);
+
+        const clusterRole = new aws.iam.Role(`${name}-cluster`, {
+            assumeRolePolicy: JSON.stringify(eksClusterTrustPolicy()),
+            tags,
+        }, parent);
+        const clusterRoleGrants: pulumi.Resource[] = clusterRolePolicies.map((policy) => new aws.iam.RolePolicyAttachment(
+            `${name}-cluster-${policy}`, { role: clusterRole.name, policyArn: partition.apply((part) => managedPolicyArn(part, policy)) }, parent));
+        clusterRoleGrants.push(new aws.iam.RolePolicy(`${name}-cluster-kms`, {
+            role: clusterRole.name,
+            policy: key.arn.apply((arn) => JSON.stringify(clusterEncryptionPolicy(arn))),
+        }, parent));
+
+        this.cluster = new aws.eks.Cluster(`${name}-eks`, {
+            name: clusterName,
+            version: a.kubernetesVersion,
+            roleArn: clusterRole.arn,
+            vpcConfig: {
+                subnetIds: net.subnetIds,
+                endpointPrivateAccess: true,
+                endpointPublicAccess: a.endpointPublicAccess,
+                publicAccessCidrs: a.endpointPublicAccess ? a.publicAccessCidrs : undefined,
+            },
+            accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true },
+            encryptionConfig: { provider: { keyArn: key.arn }, resources: ["secrets"] },
+            enabledClusterLogTypes: ["api", "audit", "authenticator"],
+            // The add-ons below are EKS managed add-ons, versioned and removed with the stack.
+            bootstrapSelfManagedAddons: false,
+            tags,
+        }, { parent: this, dependsOn: [logGroup, ...clusterRoleGrants] });
+        const cluster = this.cluster;
+        this.clusterName = cluster.name;
+
+        // Networking add-ons go in before any node exists (nodes stay NotReady without a CNI);
+        // coredns needs nodes to become healthy, so it comes after the system node group.
+        const preCompute = ["vpc-cni", "kube-proxy", "eks-pod-identity-agent"].map((addon) => this.addon(name, addon, a, []));
+
+        this.nodeRole = new aws.iam.Role(`${name}-node`, { assumeRolePolicy: JSON.stringify(nodeTrustPolicy()), tags }, parent);
+        const nodeRoleGrants = nodeRolePolicies.map((policy) => new aws.iam.RolePolicyAttachment(`${name}-node-${policy}`, {
+            role: this.nodeRole.name,
+            policyArn: partition.apply((part) => managedPolicyArn(part, policy)),
+        }, parent));
+
+        this.systemPlacement = poolPlacement(SYSTEM_POOL);
+        const launchTemplate = new aws.ec2.LaunchTemplate(`${name}-system`, {
+            ...nodeLaunchTemplateArgs({ diskSizeGiB: a.systemNodes.diskSizeGiB, tags: { ...tags, Name: `${clusterName}-system` } }),
+            tags,
+        }, parent);
+        this.systemNodeGroup = new aws.eks.NodeGroup(`${name}-system`, {
+            clusterName: cluster.name,
+            nodeRoleArn: this.nodeRole.arn,
+            subnetIds: net.subnetIds,
+            amiType: "AL2023_x86_64_STANDARD",
+            instanceTypes: a.systemNodes.instanceTypes,
+            capacityType: "ON_DEMAND",
+            scalingConfig: { minSize: a.systemNodes.minSize, desiredSize: a.systemNodes.desiredSize, maxSize: a.systemNodes.maxSize },
+            updateConfig: { maxUnavailable: 1 },
+            launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply(String) },
+            labels: this.systemPlacement.labels,
+            tags,
+        }, { parent: this, dependsOn: [...preCompute, ...nodeRoleGrants, ...net.egress] });
+        const coredns = this.addon(name, "coredns", a, [this.systemNodeGroup]);
+        this.systemNodesReady = [this.systemNodeGroup, coredns];
+
+        a.clusterAdminArns.forEach((arn, i) => {
+            const entry = new aws.eks.AccessEntry(`${name}-admin-${i}`, { clusterName: cluster.name, principalArn: arn, type: "STANDARD", tags }, parent);
+            new aws.eks.AccessPolicyAssociation(`${name}-admin-${i}`, {
+                clusterName: cluster.name,
+                principalArn: entry.principalArn,
+                policyArn: partition.apply(clusterAdminAccessPolicyArn),
+                accessScope: { type: "cluster" },
+            }, parent);
+        });
+
+        this.kubeconfig = pulumi.secret(pulumi.all([cluster.name, cluster.endpoint, cluster.certificateAuthority.data, region])
+            .apply(([n, endpoint, ca, r]) => eksKubeconfig({ clusterName: n, endpoint, certificateAuthorityData: ca, region: r })));
+        this.provider = new k8s.Provider(`${name}-k8s`, {
+            kubeconfig: this.kubeconfig,
+            // Only a new cluster replaces the provider; kubeconfig changes (new endpoint format,
+            // token command) never replace the Kubernetes objects it manages.
+            clusterIdentifier: clusterName,
+            enableServerSideApply: true,
+        }, parent);
+
+        this.aws = {
+            clusterName: cluster.name,
+            clusterArn: cluster.arn,
+            region,
+            partition,
+            accountId,
+            oidcIssuerUrl: cluster.identities.apply((ids) => ids?.[0]?.oidcs?.[0]?.issuer ?? ""),
+            vpcId: net.vpcId,
+            nodeSubnetIds: net.subnetIds,
+            clusterSecurityGroupId: cluster.vpcConfig.clusterSecurityGroupId,
+            nodeRoleArn: this.nodeRole.arn,
+            nodeRoleName: this.nodeRole.name,
+        };
+        this.registerOutputs({ clusterName: this.clusterName, kubeconfig: this.kubeconfig, vpcId: net.vpcId });
+    }
+
+    private networkFor(name: string, a: ResolvedEksArgs, tags: Record<string, string>) {
+        if (a.existingVpc) {
+            return {
+                network: undefined,
+                vpcId: pulumi.output(a.existingVpc.vpcId),
+                subnetIds: a.existingVpc.subnetIds.map((s) => pulumi.output(s)),
+                egress: [] as pulumi.Resource[],
+            };
+        }
+        const network = new VpcNetwork(`${name}-net`, { ...a.network, tags }, { parent: this });
+        return { network, vpcId: network.vpcId, subnetIds: network.nodeSubnetIds, egress: [...network.natGateways, ...network.routes] };
+    }
+
+    private addon(name: string, addonName: string, a: ResolvedEksArgs, dependsOn: pulumi.Resource[]): aws.eks.Addon {
+        return new aws.eks.Addon(`${name}-${addonName}`, {
+            clusterName: this.cluster.name,
+            addonName,
+            addonVersion: a.addonVersions[addonName],
+            resolveConflictsOnCreate: "OVERWRITE",
+            resolveConflictsOnUpdate: "OVERWRITE",
+            tags: a.tags,
+        }, { parent: this, dependsOn });
+    }
+}

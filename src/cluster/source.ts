@@ -1,0 +1,43 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { NodePlacement } from "../pools/placement";
+
+/** AWS facts about an EKS cluster that AWS-aware add-ons (Karpenter, Pod Identity roles) need. */
+export interface AwsClusterFacts {
+    clusterName: pulumi.Output<string>;
+    clusterArn: pulumi.Output<string>;
+    region: pulumi.Output<string>;
+    partition: pulumi.Output<string>;
+    accountId: pulumi.Output<string>;
+    /** OIDC issuer URL (for IRSA users; this package itself uses EKS Pod Identity). */
+    oidcIssuerUrl: pulumi.Output<string>;
+    vpcId: pulumi.Output<string>;
+    /** Subnets where nodes run. */
+    nodeSubnetIds: pulumi.Output<string>[];
+    /** The EKS-managed cluster security group every managed node joins. */
+    clusterSecurityGroupId: pulumi.Output<string>;
+    /** IAM role of the system nodes. */
+    nodeRoleArn: pulumi.Output<string>;
+    nodeRoleName: pulumi.Output<string>;
+}
+
+/**
+ * What every add-on needs from a cluster, whether this package created it (EKS) or the user
+ * brought it (kind, GKE, AKS, on-prem, a shared test cluster).
+ */
+export interface ClusterSource {
+    /** Kubernetes provider for every object on the cluster. */
+    readonly provider: k8s.Provider;
+    /** Cluster name (the EKS name, or the name the user gave an existing cluster). */
+    readonly clusterName: pulumi.Output<string>;
+    /** Where operators and Ray heads run. */
+    readonly systemPlacement: NodePlacement;
+    /**
+     * Resources that must exist before pods can be scheduled on system nodes (the system node
+     * group and the DNS add-on on EKS; nothing for an existing cluster). Add-ons depend on them,
+     * so on destroy the add-ons are removed while their nodes still run.
+     */
+    readonly systemNodesReady: pulumi.Resource[];
+    /** AWS facts, only for EKS. */
+    readonly aws?: AwsClusterFacts;
+}

@@ -1,0 +1,45 @@
+/**
+ * Every pinned version the package deploys, in one place. Each is overridable through the
+ * component args that use it; changing a value here is a release of this package.
+ */
+export const versions = {
+    /**
+     * EKS Kubernetes version. 1.36 is the newest in EKS standard support (EKS release notes,
+     * "Kubernetes 1.36 is now available in Amazon EKS"; standard support to 2027-08) and the newest
+     * that Karpenter 1.14.1 supports (1.30–1.36).
+     */
+    kubernetes: "1.36",
+    /** Kubernetes versions EKS still runs (standard or extended support) on 2026-11-27. */
+    supportedKubernetes: ["1.32", "1.33", "1.34", "1.35", "1.36"],
+    /** KubeRay operator Helm chart and CRDs (ray-project/kuberay tag v1.7.0, 2026-08-19). */
+    kuberay: "1.7.0",
+    /** Helm repository of the kuberay-operator chart. */
+    kuberayHelmRepo: "https://ray-project.github.io/kuberay-helm/",
+    /** Ray release for images and `rayVersion` (newest Ray used by KubeRay 1.7 samples). */
+    ray: "2.58.0",
+    /** Python tag of the default Ray images. */
+    rayPython: "py312",
+    /** Oldest Ray that supports token authentication (`authOptions.mode: token`). */
+    rayMinForTokenAuth: "2.52.0",
+} as const;
+
+/** The CPU Ray image for a Ray version, e.g. `rayproject/ray:2.58.0-py312`. */
+export function rayCpuImage(rayVersion: string): string {
+    return `rayproject/ray:${rayVersion}-${versions.rayPython}`;
+}
+
+/** The CUDA Ray image for a Ray version, e.g. `rayproject/ray:2.58.0-py312-gpu`. */
+export function rayGpuImage(rayVersion: string): string {
+    return `rayproject/ray:${rayVersion}-${versions.rayPython}-gpu`;
+}
+
+/** Compares dotted numeric versions ("2.52.0" vs "2.9"); returns <0, 0 or >0. */
+export function compareVersions(a: string, b: string): number {
+    const pa = a.split(".").map((x) => parseInt(x, 10));
+    const pb = b.split(".").map((x) => parseInt(x, 10));
+    for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+        const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+        if (d !== 0) return d;
+    }
+    return 0;
+}
