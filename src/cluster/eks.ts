@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { VpcNetwork } from "../network/vpc";
 import { NodePlacement, poolPlacement } from "../pools/placement";
-import { Problems } from "../validation/problems";
+import { checkedBeforeRegistering, validateOrThrow } from "../validation/problems";
 import { EksClusterArgs, ResolvedEksArgs, defaultClusterName, validateEksArgs } from "./args";
 import {
     clusterAdminAccessPolicyArn, clusterEncryptionPolicy, clusterRolePolicies, eksClusterTrustPolicy,
@@ -33,10 +33,8 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterSourc
     readonly network?: VpcNetwork;
 
     constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("kuberay-platform:index:EksCluster", name, {}, opts);
-        const problems = new Problems();
-        const a = validateEksArgs(args, "", problems);
-        problems.throwIfAny(`EksCluster "${name}"`);
+        super("kuberay-platform:index:EksCluster", name, checkedBeforeRegistering(`EksCluster "${name}"`, (p) => validateEksArgs(args, "", p)), opts);
+        const a = validateOrThrow(`EksCluster "${name}"`, (p) => validateEksArgs(args, "", p));
         const parent = { parent: this };
         const clusterName = a.clusterName ?? defaultClusterName(name);
         const tags = { ...a.tags, "kuberay-platform/cluster": clusterName };

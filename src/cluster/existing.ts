@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { NodePlacement, Taint, existingPlacement } from "../pools/placement";
-import { Problems, join } from "../validation/problems";
+import { Problems, checkedBeforeRegistering, join } from "../validation/problems";
 import { ClusterSource } from "./source";
 
 /** A cluster that already exists: kind, GKE, AKS, on-prem, or a shared EKS test cluster. */
@@ -64,10 +64,7 @@ export class ExistingCluster extends pulumi.ComponentResource implements Cluster
     readonly systemNodesReady: pulumi.Resource[] = [];
 
     constructor(name: string, args: ExistingClusterArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("kuberay-platform:index:ExistingCluster", name, {}, opts);
-        const problems = new Problems();
-        validateExistingClusterArgs(args, "", problems);
-        problems.throwIfAny(`ExistingCluster "${name}"`);
+        super("kuberay-platform:index:ExistingCluster", name, checkedBeforeRegistering(`ExistingCluster "${name}"`, (p) => validateExistingClusterArgs(args, "", p)), opts);
         this.provider = args.provider ?? new k8s.Provider(`${name}-k8s`, {
             kubeconfig: pulumi.secret(args.kubeconfig as pulumi.Input<string>),
             context: args.context,

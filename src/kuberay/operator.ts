@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterSource } from "../cluster/source";
-import { Problems, join } from "../validation/problems";
+import { Problems, checkedBeforeRegistering, join, validateOrThrow } from "../validation/problems";
 import { checkDns1123Label, checkInt } from "../validation/rules";
 import { versions } from "../versions";
 import { CrdManifest, VENDORED_KUBERAY_VERSION, loadCrds } from "./crds";
@@ -95,10 +95,8 @@ export class KubeRayOperator extends pulumi.ComponentResource {
     readonly ready: pulumi.Resource[];
 
     constructor(name: string, args: KubeRayOperatorComponentArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("kuberay-platform:index:KubeRayOperator", name, {}, opts);
-        const problems = new Problems();
-        const a = validateKubeRayArgs(args, "", problems);
-        problems.throwIfAny(`KubeRayOperator "${name}"`);
+        super("kuberay-platform:index:KubeRayOperator", name, checkedBeforeRegistering(`KubeRayOperator "${name}"`, (p) => validateKubeRayArgs(args, "", p)), opts);
+        const a = validateOrThrow(`KubeRayOperator "${name}"`, (p) => validateKubeRayArgs(args, "", p));
         const cluster = args.cluster;
         const k8sOpts = { parent: this, provider: cluster.provider };
 

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { Problems } from "../validation/problems";
+import { checkedBeforeRegistering, validateOrThrow } from "../validation/problems";
 import { NetworkArgs, ResolvedNetworkArgs, validateNetworkArgs } from "./args";
 import { subnetLayout } from "./layout";
 
@@ -31,10 +31,8 @@ export class VpcNetwork extends pulumi.ComponentResource {
     readonly routes: pulumi.Resource[] = [];
 
     constructor(name: string, args: VpcNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("kuberay-platform:index:VpcNetwork", name, {}, opts);
-        const problems = new Problems();
-        const resolved = validateNetworkArgs(args, "", problems);
-        problems.throwIfAny(`VpcNetwork "${name}"`);
+        super("kuberay-platform:index:VpcNetwork", name, checkedBeforeRegistering(`VpcNetwork "${name}"`, (p) => validateNetworkArgs(args, "", p)), opts);
+        const resolved = validateOrThrow(`VpcNetwork "${name}"`, (p) => validateNetworkArgs(args, "", p));
         const tags = args.tags ?? {};
         const withPrivate = resolved.natGateways !== "none";
         const layout = subnetLayout(resolved.vpcCidr, resolved.availabilityZoneCount, withPrivate);

@@ -4,7 +4,7 @@ import { ExistingCluster } from "../cluster/existing";
 import { ClusterSource } from "../cluster/source";
 import { KubeRayOperator } from "../kuberay/operator";
 import { RayCluster } from "../ray/cluster";
-import { Problems } from "../validation/problems";
+import { checkedBeforeRegistering } from "../validation/problems";
 import { RayPlatformArgs, defaultRayClusters, validatePlatformArgs } from "./args";
 
 /** What a user needs to reach one Ray cluster. */
@@ -30,10 +30,7 @@ export class RayPlatform extends pulumi.ComponentResource {
     readonly rayClusterComponents: RayCluster[];
 
     constructor(name: string, args: RayPlatformArgs = {}, opts?: pulumi.ComponentResourceOptions) {
-        super("kuberay-platform:index:RayPlatform", name, {}, opts);
-        const problems = new Problems();
-        validatePlatformArgs(args, problems);
-        problems.throwIfAny(`RayPlatform "${name}"`);
+        super("kuberay-platform:index:RayPlatform", name, checkedBeforeRegistering(`RayPlatform "${name}"`, (p) => validatePlatformArgs(args, p)), opts);
 
         if (args.existingCluster) {
             this.cluster = new ExistingCluster(name, args.existingCluster, { parent: this });

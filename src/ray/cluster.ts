@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterSource } from "../cluster/source";
-import { Problems } from "../validation/problems";
+import { checkedBeforeRegistering, validateOrThrow } from "../validation/problems";
 import { RayClusterArgs, validateRayClusterArgs } from "./args";
 import { buildRayCluster, headServiceName } from "./spec";
 
@@ -24,10 +24,8 @@ export class RayCluster extends pulumi.ComponentResource {
     readonly resource: k8s.apiextensions.CustomResource;
 
     constructor(name: string, args: RayClusterComponentArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("kuberay-platform:index:RayCluster", name, {}, opts);
-        const problems = new Problems();
-        const a = validateRayClusterArgs(args, "", problems);
-        problems.throwIfAny(`RayCluster "${name}"`);
+        super("kuberay-platform:index:RayCluster", name, checkedBeforeRegistering(`RayCluster "${name}"`, (p) => validateRayClusterArgs(args, "", p)), opts);
+        const a = validateOrThrow(`RayCluster "${name}"`, (p) => validateRayClusterArgs(args, "", p));
         const k8sOpts = { parent: this, provider: args.cluster.provider };
 
         const dependsOn: pulumi.Resource[] = [...args.operatorReady];

@@ -77,3 +77,20 @@ export function join(base: string, key: string | number): string {
 export function isKnown<T>(value: T | pulumi.Output<T> | undefined): value is T {
     return value !== undefined && !pulumi.Output.isInstance(value);
 }
+
+/** Runs a validator and throws a ValidationError listing everything it found; returns its result. */
+export function validateOrThrow<T>(component: string, validate: (p: Problems) => T): T {
+    const problems = new Problems();
+    const result = validate(problems);
+    problems.throwIfAny(component);
+    return result;
+}
+
+/**
+ * For a component's `super(...)` call: validates the args before the component itself is
+ * registered, so invalid input registers nothing at all. Returns the (empty) component inputs.
+ */
+export function checkedBeforeRegistering(component: string, validate: (p: Problems) => unknown): Record<string, never> {
+    validateOrThrow(component, validate);
+    return {};
+}

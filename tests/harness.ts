@@ -1,0 +1,135 @@
+/**
+ * Evaluates components under Pulumi's mock runtime and records what they register: type, name,
+ * inputs as sent, parent, explicit dependsOn and provider (mocks do not pass those, so a legacy
+ * transformation on the root component captures them for every descendant).
+ */
+import * as pulumi from "@pulumi/pulumi";
+
+export const ACCOUNT = "123456789012";
+export const REGION = "us-west-2";
+
+export interface Registered {
+    type: string;
+    name: string;
+    urn: string;
+    inputs: Record<string, any>;
+    parent?: pulumi.Resource;
+    dependsOn: pulumi.Resource[];
+    provider?: pulumi.ProviderResource;
+    resource: pulumi.Resource;
+    custom: boolean;
+}
+
+export interface Evaluation {
+    resources: Registered[];
+    /** Every resource of a type token, e.g. "aws:eks/cluster:Cluster". */
+    ofType(type: string): Registered[];
+    /** The one resource with this type and name. */
+    get(type: string, name: string): Registered;
+    /** The record of a resource object. */
+    of(resource: pulumi.Resource): Registered;
+    /** Resolves an Output (only meaningful when not in preview). */
+    value<T>(output: pulumi.Output<T>): Promise<T>;
+}
+
+/** Computed attributes AWS would return, so code that reads them has something to read. */
+function computed(type: string, name: string, inputs: Record<string, any>): Record<string, any> {
+    const arn = (service: string, what: string) => `arn:aws:${service}:${REGION}:${ACCOUNT}:${what}`;
+    switch (type) {
+        case "aws:iam/role:Role": return { arn: `arn:aws:iam::${ACCOUNT}:role/${name}`, name };
+        case "aws:kms/key:Key": return { arn: arn("kms", `key/${name}`) };
+        case "aws:eks/cluster:Cluster": return {
+            arn: arn("eks", `cluster/${inputs.name}`),
+            endpoint: `https://${name}.gr7.${REGION}.eks.amazonaws.com`,
+            certificateAuthority: { data: "Q0FEQVRB" },
+            identities: [{ oidcs: [{ issuer: `https://oidc.eks.${REGION}.amazonaws.com/id/EXAMPLE` }] }],
+            vpcConfig: { ...inputs.vpcConfig, clusterSecurityGroupId: "sg-cluster" },
+        };
+        case "aws:ec2/launchTemplate:LaunchTemplate": return { latestVersion: 1 };
+        case "aws:sqs/queue:Queue": return { arn: arn("sqs", inputs.name ?? name), name: inputs.name ?? name, url: `https://sqs/${name}` };
+        default: return {};
+    }
+}
+
+function invoke(token: string): Record<string, any> {
+    switch (token) {
+        case "aws:index/getAvailabilityZones:getAvailabilityZones": return { names: ["us-west-2a", "us-west-2b", "us-west-2c", "us-west-2d"], zoneIds: [] };
+        case "aws:index/getPartition:getPartition": return { partition: "aws", dnsSuffix: "amazonaws.com" };
+        case "aws:index/getRegion:getRegion": return { region: REGION, name: REGION };
+        case "aws:index/getCallerIdentity:getCallerIdentity": return { accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/deployer`, userId: "AIDEXAMPLE" };
+        default: return {};
+    }
+}
+
+const waitForRPCs: () => Promise<void> = require("@pulumi/pulumi/runtime/settings").waitForRPCs;
+
+/**
+ * Runs `build` under fresh mocks; `build` must pass the given options to its root component.
+ * With `preview`, outputs the mocks do not return stay unknown, as in `pulumi preview`.
+ */
+export async function evaluate(
+    build: (opts: pulumi.ComponentResourceOptions) => unknown,
+    options: { preview?: boolean; stack?: string } = {},
+): Promise<Evaluation> {
+    const sent = new Map<string, Record<string, any>>();
+    await pulumi.runtime.setMocks({
+        newResource: (args) => {
+            sent.set(`${args.type}::${args.name}`, args.inputs);
+            const state = options.preview ? args.inputs : { ...args.inputs, ...computed(args.type, args.name, args.inputs) };
+            return { id: options.preview ? undefined : `${args.name}-id`, state };
+        },
+        call: (args) => invoke(args.token),
+    }, "kuberay-platform", options.stack ?? "dev", options.preview ?? false);
+
+    const records: Registered[] = [];
+    const capture: pulumi.ResourceTransformation = (a) => {
+        const dependsOn = a.opts.dependsOn;
+        records.push({
+            type: a.type, name: a.name, urn: "", inputs: {}, parent: a.opts.parent,
+            dependsOn: Array.isArray(dependsOn) ? (dependsOn as pulumi.Resource[]) : dependsOn ? [dependsOn as pulumi.Resource] : [],
+            provider: (a.opts as pulumi.CustomResourceOptions).provider, resource: a.resource, custom: pulumi.CustomResource.isInstance(a.resource),
+        });
+        return undefined;
+    };
+    build({ transformations: [capture] });
+    await waitForRPCs();
+    for (const r of records) r.inputs = sent.get(`${r.type}::${r.name}`) ?? {};
+
+    const ofType = (type: string) => records.filter((r) => r.type === type);
+    return {
+        resources: records,
+        ofType,
+        get(type, name) {
+            const hits = records.filter((r) => r.type === type && r.name === name);
+            if (hits.length !== 1) throw new Error(`expected one ${type} named ${name}, found ${hits.length}: ${ofType(type).map((r) => r.name).join(", ")}`);
+            return hits[0];
+        },
+        of(resource) {
+            const hit = records.find((r) => r.resource === resource);
+            if (!hit) throw new Error("resource was not registered under the root component");
+            return hit;
+        },
+        value<T>(output: pulumi.Output<T>) {
+            return new Promise<T>((resolve) => output.apply((v) => { resolve(v); return v; }));
+        },
+    };
+}
+
+
+/** Runs `build` under fresh mocks expecting it to throw; reports the error and how much got registered. */
+export async function expectRejected(build: (opts: pulumi.ComponentResourceOptions) => unknown): Promise<{ error: unknown; registered: number }> {
+    let registered = 0;
+    await pulumi.runtime.setMocks({
+        newResource: (args) => { registered++; return { id: `${args.name}-id`, state: args.inputs }; },
+        call: (args) => invoke(args.token),
+    }, "kuberay-platform", "dev", false);
+    let transformed = 0;
+    let error: unknown;
+    try {
+        build({ transformations: [() => { transformed++; return undefined; }] });
+    } catch (e) {
+        error = e;
+    }
+    await waitForRPCs();
+    return { error, registered: registered + transformed };
+}

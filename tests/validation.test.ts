@@ -1,0 +1,95 @@
+import * as assert from "assert";
+import { RayPlatform, RayPlatformArgs, ValidationError } from "../src";
+import { expectRejected } from "./harness";
+
+const long = "r".repeat(54);
+const kubeconfig = "apiVersion: v1\nkind: Config\n";
+
+/** Each case: args, and the property paths the error must name. */
+const cases: [string, RayPlatformArgs, string[]][] = [
+    ["unsupported Kubernetes version", { eks: { kubernetesVersion: "1.29" } }, ["eks.kubernetesVersion"]],
+    ["too many AZs", { eks: { network: { availabilityZoneCount: 5 } } }, ["eks.network.availabilityZoneCount"]],
+    ["too few AZs", { eks: { network: { availabilityZoneCount: 1 } } }, ["eks.network.availabilityZoneCount"]],
+    ["CIDR with host bits", { eks: { network: { vpcCidr: "10.0.0.1/16" } } }, ["eks.network.vpcCidr"]],
+    ["VPC CIDR too large", { eks: { network: { vpcCidr: "10.0.0.0/8" } } }, ["eks.network.vpcCidr"]],
+    ["VPC CIDR garbage", { eks: { network: { vpcCidr: "ten.0.0.0/16" } } }, ["eks.network.vpcCidr"]],
+    ["unknown NAT mode", { eks: { network: { natGateways: "two" } } }, ["eks.network.natGateways"]],
+    ["zones disagree with count", { eks: { network: { availabilityZones: ["us-west-2a", "us-west-2b"], availabilityZoneCount: 3 } } }, ["eks.network.availabilityZones"]],
+    ["duplicate zones", { eks: { network: { availabilityZones: ["us-west-2a", "us-west-2a"] } } }, ["eks.network.availabilityZones"]],
+    ["bad public access CIDR", { eks: { publicAccessCidrs: ["0.0.0.0"] } }, ["eks.publicAccessCidrs[0]"]],
+    ["CIDRs without public endpoint", { eks: { endpointPublicAccess: false, publicAccessCidrs: ["10.0.0.0/8"] } }, ["eks.publicAccessCidrs"]],
+    ["system min > max", { eks: { systemNodes: { minSize: 3, maxSize: 2 } } }, ["eks.systemNodes"]],
+    ["no system instance types", { eks: { systemNodes: { instanceTypes: [] } } }, ["eks.systemNodes.instanceTypes"]],
+    ["malformed instance type", { eks: { systemNodes: { instanceTypes: ["large"] } } }, ["eks.systemNodes.instanceTypes[0]"]],
+    ["negative disk", { eks: { systemNodes: { diskSizeGiB: -1 } } }, ["eks.systemNodes.diskSizeGiB"]],
+    ["session ARN as admin", { eks: { clusterAdminArns: ["arn:aws:sts::123456789012:assumed-role/Admin/me"] } }, ["eks.clusterAdminArns[0]"]],
+    ["bad log retention", { eks: { logRetentionDays: 10 } }, ["eks.logRetentionDays"]],
+    ["bad cluster name", { eks: { clusterName: "-bad name" } }, ["eks.clusterName"]],
+    ["unknown add-on", { eks: { addonVersions: { "aws-ebs-csi-driver": "v1.0.0" } } }, ["eks.addonVersions.aws-ebs-csi-driver"]],
+    ["existing VPC with one subnet", { eks: { existingVpc: { vpcId: "vpc-1", subnetIds: ["subnet-1"] } } }, ["eks.existingVpc.subnetIds"]],
+    ["existing VPC and network", { eks: { existingVpc: { vpcId: "vpc-1", subnetIds: ["a", "b"] }, network: {} } }, ["eks.network"]],
+    ["eks and existingCluster", { eks: {}, existingCluster: { kubeconfig } }, ["eks"]],
+    ["existing cluster without kubeconfig", { existingCluster: {} }, ["existingCluster"]],
+    ["bad taint effect", { existingCluster: { kubeconfig, systemNodeTaints: [{ key: "a", effect: "NoExec" }] } }, ["existingCluster.systemNodeTaints[0].effect"]],
+    ["KubeRay version without CRDs", { kuberay: { version: "1.6.0" } }, ["kuberay.version"]],
+    ["bad operator namespace", { kuberay: { namespace: "Kube_Ray" } }, ["kuberay.namespace"]],
+    ["bad Helm timeout", { kuberay: { timeoutSeconds: 5 } }, ["kuberay.timeoutSeconds"]],
+    ["Ray cluster name not DNS-1035", { rayClusters: [{ name: "1ray" }] }, ["rayClusters[0].name"]],
+    ["Ray cluster name too long", { rayClusters: [{ name: long }] }, ["rayClusters[0].name"]],
+    ["duplicate Ray clusters", { rayClusters: [{ name: "a" }, { name: "a", namespace: "b" }] }, ["rayClusters[1].name"]],
+    ["token auth with old Ray", { rayClusters: [{ name: "ray", rayVersion: "2.46.0", image: "rayproject/ray:2.46.0-py311" }] }, ["rayClusters[0].rayVersion"]],
+    ["unpinned image", { rayClusters: [{ name: "ray", image: "rayproject/ray:latest" }] }, ["rayClusters[0].image"]],
+    ["min > max replicas", { rayClusters: [{ name: "ray", workerGroups: [{ name: "w", minReplicas: 3, maxReplicas: 1 }] }] }, ["rayClusters[0].workerGroups[0].minReplicas"]],
+    ["negative max replicas", { rayClusters: [{ name: "ray", workerGroups: [{ name: "w", maxReplicas: -1 }] }] }, ["rayClusters[0].workerGroups[0].maxReplicas"]],
+    ["duplicate worker groups", { rayClusters: [{ name: "ray", workerGroups: [{ name: "w" }, { name: "w" }] }] }, ["rayClusters[0].workerGroups[1].name"]],
+    ["rayStartParams.labels", { rayClusters: [{ name: "ray", workerGroups: [{ name: "w", rayStartParams: { labels: "a=b" } }] }] }, ['rayClusters[0].workerGroups[0].rayStartParams["labels"]']],
+    ["resources set twice on the head", { rayClusters: [{ name: "ray", head: { rayStartParams: { "num-cpus": "2" } } }] }, ['rayClusters[0].head.rayStartParams["num-cpus"]']],
+    ["bad CPU quantity", { rayClusters: [{ name: "ray", workerGroups: [{ name: "w", cpu: "two" }] }] }, ["rayClusters[0].workerGroups[0].cpu"]],
+    ["negative idle timeout", { rayClusters: [{ name: "ray", idleTimeoutSeconds: -1 }] }, ["rayClusters[0].idleTimeoutSeconds"]],
+    ["Ray cluster in the operator namespace", { rayClusters: [{ name: "ray", namespace: "kuberay-system" }] }, ["rayClusters[0].namespace"]],
+    ["two Ray clusters creating one namespace", { rayClusters: [{ name: "a", namespace: "ml" }, { name: "b", namespace: "ml" }] }, ["rayClusters[1].namespace"]],
+];
+
+describe("validation: bad inputs are rejected before anything is registered", () => {
+    for (const [title, args, paths] of cases) {
+        it(title, async () => {
+            const { error, registered } = await expectRejected((opts) => new RayPlatform("ml", args, opts));
+            assert.ok(error instanceof ValidationError, `expected a ValidationError, got ${error}`);
+            assert.strictEqual(registered, 0, "nothing may be registered");
+            for (const path of paths) {
+                const problem = error.problems.find((p) => p.path === path);
+                assert.ok(problem, `no problem at ${path}; got ${error.problems.map((p) => p.path).join(", ")}`);
+                assert.ok(problem.allowed.length > 0 && problem.fix.length > 0);
+                assert.ok(error.message.includes(`  - ${path} = `), error.message);
+            }
+            assert.match(error.message, /^RayPlatform "ml": \d+ invalid argument problems?:/);
+            assert.match(error.message, /Allowed: .*Fix: /);
+        });
+    }
+
+    it("reports every problem of every part in one error", async () => {
+        const { error } = await expectRejected((opts) => new RayPlatform("ml", {
+            eks: { kubernetesVersion: "1.20", network: { availabilityZoneCount: 9 } },
+            kuberay: { namespace: "BAD" },
+            rayClusters: [{ name: "Bad", workerGroups: [{ name: "w", minReplicas: 5, maxReplicas: 1 }] }],
+        }, opts));
+        assert.ok(error instanceof ValidationError);
+        assert.deepStrictEqual(error.problems.map((p) => p.path).sort(), [
+            "eks.kubernetesVersion",
+            "eks.network.availabilityZoneCount",
+            "kuberay.namespace",
+            "rayClusters[0].name",
+            "rayClusters[0].namespace",
+            "rayClusters[0].workerGroups[0].minReplicas",
+        ]);
+        assert.match(error.message, /eks\.kubernetesVersion = "1\.20": is not a supported value\. Allowed: "1\.32", "1\.33", "1\.34", "1\.35", "1\.36"\. Fix: /);
+    });
+
+    it("also guards each component used on its own", async () => {
+        const { EksCluster } = await import("../src");
+        const { error, registered } = await expectRejected((opts) => new EksCluster("c", { systemNodes: { maxSize: 0 } }, opts));
+        assert.ok(error instanceof ValidationError);
+        assert.strictEqual(registered, 0);
+        assert.match(error.message, /^EksCluster "c": /);
+    });
+});
