@@ -19,3 +19,4 @@ export * from "./ray/spec";
 export * from "./ray/cluster";
 export * from "./platform/args";
 export * from "./platform/platform";
+export { platformFromConfig } from "./program";

@@ -63,14 +63,14 @@ function invoke(token: string): Record<string, any> {
 
 const waitForRPCs: () => Promise<void> = require("@pulumi/pulumi/runtime/settings").waitForRPCs;
 
-/**
- * Runs `build` under fresh mocks; `build` must pass the given options to its root component.
- * With `preview`, outputs the mocks do not return stay unknown, as in `pulumi preview`.
- */
-export async function evaluate(
-    build: (opts: pulumi.ComponentResourceOptions) => unknown,
-    options: { preview?: boolean; stack?: string } = {},
-): Promise<Evaluation> {
+interface Session extends Evaluation {
+    /** The transformation that records a resource's options. */
+    capture: pulumi.ResourceTransformation;
+    /** Copies the inputs the mocks received onto the records (after registrations finish). */
+    fill(): void;
+}
+
+async function session(options: { preview?: boolean; stack?: string; project?: string }): Promise<Session> {
     const sent = new Map<string, Record<string, any>>();
     await pulumi.runtime.setMocks({
         newResource: (args) => {
@@ -79,7 +79,7 @@ export async function evaluate(
             return { id: options.preview ? undefined : `${args.name}-id`, state };
         },
         call: (args) => invoke(args.token),
-    }, "kuberay-platform", options.stack ?? "dev", options.preview ?? false);
+    }, options.project ?? "kuberay-platform", options.stack ?? "dev", options.preview ?? false);
 
     const records: Registered[] = [];
     const capture: pulumi.ResourceTransformation = (a) => {
@@ -87,16 +87,19 @@ export async function evaluate(
         records.push({
             type: a.type, name: a.name, urn: "", inputs: {}, parent: a.opts.parent,
             dependsOn: Array.isArray(dependsOn) ? (dependsOn as pulumi.Resource[]) : dependsOn ? [dependsOn as pulumi.Resource] : [],
-            provider: (a.opts as pulumi.CustomResourceOptions).provider, resource: a.resource, custom: pulumi.CustomResource.isInstance(a.resource),
+            provider: (a.opts as pulumi.CustomResourceOptions).provider, resource: a.resource, custom: false,
         });
         return undefined;
     };
-    build({ transformations: [capture] });
-    await waitForRPCs();
-    for (const r of records) r.inputs = sent.get(`${r.type}::${r.name}`) ?? {};
-
     const ofType = (type: string) => records.filter((r) => r.type === type);
     return {
+        capture,
+        fill() {
+            for (const r of records) {
+                r.inputs = sent.get(`${r.type}::${r.name}`) ?? {};
+                r.custom = pulumi.CustomResource.isInstance(r.resource);
+            }
+        },
         resources: records,
         ofType,
         get(type, name) {
@@ -115,6 +118,20 @@ export async function evaluate(
     };
 }
 
+/**
+ * Runs `build` under fresh mocks; `build` must pass the given options to its root component.
+ * With `preview`, outputs the mocks do not return stay unknown, as in `pulumi preview`.
+ */
+export async function evaluate(
+    build: (opts: pulumi.ComponentResourceOptions) => unknown,
+    options: { preview?: boolean; stack?: string; project?: string } = {},
+): Promise<Evaluation> {
+    const s = await session(options);
+    build({ transformations: [s.capture] });
+    await waitForRPCs();
+    s.fill();
+    return s;
+}
 
 /** Runs `build` under fresh mocks expecting it to throw; reports the error and how much got registered. */
 export async function expectRejected(build: (opts: pulumi.ComponentResourceOptions) => unknown): Promise<{ error: unknown; registered: number }> {
@@ -132,4 +149,27 @@ export async function expectRejected(build: (opts: pulumi.ComponentResourceOptio
     }
     await waitForRPCs();
     return { error, registered: registered + transformed };
+}
+
+/**
+ * Runs a whole Pulumi program (a module whose top level creates resources, like an example's
+ * index.ts) inside a mock stack, with the given project name and config; records every resource.
+ */
+export async function evaluateProgram(
+    modulePath: string,
+    project: string,
+    config: Record<string, string>,
+): Promise<Evaluation & { outputs: Record<string, any> }> {
+    const holder: { outputs?: Record<string, any> } = {};
+    const ev = await session({ project });
+    pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(config).map(([k, v]) => [`${project}:${k}`, v])), []);
+    await pulumi.runtime.runInPulumiStack(async () => {
+        pulumi.runtime.registerStackTransformation(ev.capture);
+        delete require.cache[require.resolve(modulePath)];
+        holder.outputs = require(modulePath);
+        return holder.outputs;
+    });
+    await waitForRPCs();
+    ev.fill();
+    return Object.assign(ev, { outputs: holder.outputs ?? {} });
 }

@@ -176,6 +176,9 @@ describe("RayPlatform defaults (EKS)", () => {
         assert.deepStrictEqual(await ev.value(platform.rayClusters), [{
             name: "ray", namespace: "ray", headService: "ray-head-svc",
             dashboardPortForward: "kubectl -n ray port-forward svc/ray-head-svc 8265:8265",
+            authTokenCommand: "kubectl -n ray get secret ray -o jsonpath='{.data.auth_token}' | base64 -d",
+            jobSubmitCommand: "RAY_AUTH_MODE=token RAY_AUTH_TOKEN=\"$(kubectl -n ray get secret ray -o jsonpath='{.data.auth_token}' | base64 -d)\" "
+                + "ray job submit --address http://localhost:8265 -- python -c 'import ray; ray.init(); print(ray.cluster_resources())'",
         }]);
         assert.strictEqual(await ev.value(platform.clusterName), "ml-dev");
         assert.strictEqual(await ev.value(platform.operatorNamespace), "kuberay-system");

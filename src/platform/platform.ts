@@ -13,6 +13,8 @@ export interface RayClusterOutput {
     namespace: string;
     headService: string;
     dashboardPortForward: string;
+    authTokenCommand: string;
+    jobSubmitCommand: string;
 }
 
 /**
@@ -52,8 +54,10 @@ export class RayPlatform extends pulumi.ComponentResource {
             operatorReady: this.operator.ready,
         }, { parent: this }));
         this.rayClusters = pulumi.all(this.rayClusterComponents.map((rc) => pulumi
-            .all([rc.name, rc.namespace, rc.headService, rc.dashboardPortForward])
-            .apply(([n, ns, svc, pf]): RayClusterOutput => ({ name: n, namespace: ns, headService: svc, dashboardPortForward: pf }))));
+            .all([rc.name, rc.namespace, rc.headService, rc.dashboardPortForward, rc.authTokenCommand, rc.jobSubmitCommand])
+            .apply(([n, ns, svc, pf, token, submit]): RayClusterOutput => ({
+                name: n, namespace: ns, headService: svc, dashboardPortForward: pf, authTokenCommand: token, jobSubmitCommand: submit,
+            }))));
         this.registerOutputs({
             kubeconfig: this.kubeconfig,
             clusterName: this.clusterName,

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ClusterSource } from "../cluster/source";
 import { checkedBeforeRegistering, validateOrThrow } from "../validation/problems";
 import { RayClusterArgs, validateRayClusterArgs } from "./args";
-import { buildRayCluster, headServiceName } from "./spec";
+import { buildRayCluster, headServiceName, rayAccessCommands } from "./spec";
 
 /** Args of the RayCluster component: the cluster options plus where to install it. */
 export interface RayClusterComponentArgs extends RayClusterArgs {
@@ -21,6 +21,10 @@ export class RayCluster extends pulumi.ComponentResource {
     readonly headService: pulumi.Output<string>;
     /** Command that forwards the dashboard/Jobs API to localhost:8265. */
     readonly dashboardPortForward: pulumi.Output<string>;
+    /** Command that prints the Ray auth token (empty when token auth is off). */
+    readonly authTokenCommand: pulumi.Output<string>;
+    /** Command that submits a job through the forwarded port, with the token when auth is on. */
+    readonly jobSubmitCommand: pulumi.Output<string>;
     readonly resource: k8s.apiextensions.CustomResource;
 
     constructor(name: string, args: RayClusterComponentArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -44,6 +48,9 @@ export class RayCluster extends pulumi.ComponentResource {
         this.namespace = pulumi.output(a.namespace);
         this.headService = pulumi.output(headServiceName(a.name));
         this.dashboardPortForward = pulumi.output(`kubectl -n ${a.namespace} port-forward svc/${headServiceName(a.name)} 8265:8265`);
+        const access = rayAccessCommands(a.name, a.namespace, a.tokenAuth);
+        this.authTokenCommand = pulumi.output(access.authTokenCommand);
+        this.jobSubmitCommand = pulumi.output(access.jobSubmitCommand);
         this.registerOutputs({ name: this.name, namespace: this.namespace, headService: this.headService });
     }
 }

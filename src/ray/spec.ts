@@ -22,6 +22,22 @@ export function headServiceName(clusterName: string): string {
     return `${clusterName}-head-svc`;
 }
 
+/**
+ * Commands to reach a Ray cluster from a laptop. With token auth the operator stores the token in a
+ * Secret named after the RayCluster, key `auth_token` (Ray docs, "Configure Ray clusters to use token
+ * authentication"); the Ray CLI sends it when RAY_AUTH_MODE=token and RAY_AUTH_TOKEN are set.
+ */
+export function rayAccessCommands(clusterName: string, namespace: string, tokenAuth: boolean) {
+    const authTokenCommand = tokenAuth
+        ? `kubectl -n ${namespace} get secret ${clusterName} -o jsonpath='{.data.auth_token}' | base64 -d`
+        : "";
+    const submit = "ray job submit --address http://localhost:8265 -- python -c 'import ray; ray.init(); print(ray.cluster_resources())'";
+    const jobSubmitCommand = tokenAuth
+        ? `RAY_AUTH_MODE=token RAY_AUTH_TOKEN="$(${authTokenCommand})" ${submit}`
+        : submit;
+    return { authTokenCommand, jobSubmitCommand };
+}
+
 function resources(cpu: string, memory: string, extraLimits: Record<string, string> = {}) {
     // Requests equal limits: Ray sizes its object store and scheduling from the limits, and
     // guaranteed pods are the last to be evicted under node pressure.

@@ -1,0 +1,54 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import * as yaml from "js-yaml";
+import { evaluateProgram } from "./harness";
+
+const root = path.join(__dirname, "..", "..");
+const KUBECONFIG = "apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n";
+
+/** Default config each example needs to evaluate (what its README tells users to set). */
+const exampleConfig: Record<string, Record<string, string>> = {
+    "existing-cluster": { kubeconfig: KUBECONFIG },
+};
+
+describe("examples evaluate under mocks with their default config", () => {
+    const examples = fs.readdirSync(path.join(root, "examples")).filter((d) => fs.existsSync(path.join(root, "examples", d, "Pulumi.yaml")));
+
+    it("every example has a Pulumi.yaml, package.json, README and config here", () => {
+        assert.ok(examples.length >= 1);
+        for (const ex of examples) {
+            for (const f of ["package.json", "README.md", "index.ts"]) assert.ok(fs.existsSync(path.join(root, "examples", ex, f)), `${ex}/${f}`);
+            assert.ok(ex in exampleConfig, `add ${ex} to exampleConfig`);
+        }
+    });
+
+    for (const ex of Object.keys(exampleConfig)) {
+        it(ex, async () => {
+            const project = (yaml.load(fs.readFileSync(path.join(root, "examples", ex, "Pulumi.yaml"), "utf8")) as { name: string }).name;
+            const ev = await evaluateProgram(path.join(__dirname, "..", "examples", ex, "index.js"), project, exampleConfig[ex]);
+            assert.ok(ev.ofType("kubernetes:ray.io/v1:RayCluster").length >= 1);
+            assert.ok(ev.ofType("kubernetes:helm.sh/v3:Release").length >= 1);
+            assert.ok("rayClusters" in ev.outputs);
+        });
+    }
+});
+
+describe("the repository's root program", () => {
+    it("deploys the default platform with no config", async () => {
+        const ev = await evaluateProgram(path.join(root, "program", "index.js"), "kuberay-platform", {});
+        assert.strictEqual(ev.get("aws:eks/cluster:Cluster", "kuberay-eks").inputs.name, "kuberay-dev");
+        assert.strictEqual(ev.ofType("kubernetes:ray.io/v1:RayCluster").length, 1);
+        assert.deepStrictEqual(Object.keys(ev.outputs).sort(), ["clusterName", "kubeconfig", "operatorNamespace", "rayClusters"]);
+    });
+
+    it("takes the platform args and an existing cluster's kubeconfig from stack config", async () => {
+        const ev = await evaluateProgram(path.join(root, "program", "index.js"), "kuberay-platform", {
+            name: "lab",
+            kubeconfig: KUBECONFIG,
+            platform: JSON.stringify({ rayClusters: [{ name: "a" }, { name: "b" }] }),
+        });
+        assert.deepStrictEqual(ev.resources.filter((r) => r.type.startsWith("aws:")), []);
+        assert.deepStrictEqual(ev.ofType("kubernetes:ray.io/v1:RayCluster").map((r) => r.name), ["lab-a-raycluster", "lab-b-raycluster"]);
+    });
+});

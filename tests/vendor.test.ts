@@ -1,0 +1,27 @@
+import * as assert from "assert";
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import { VENDORED_KUBERAY_VERSION, loadCrds, vendorDir } from "../src";
+
+describe("vendored KubeRay CRDs", () => {
+    const dir = path.join(vendorDir(), "kuberay", `v${VENDORED_KUBERAY_VERSION}`);
+
+    it("are byte-identical to the release files listed in SOURCE.md", () => {
+        const source = fs.readFileSync(path.join(dir, "SOURCE.md"), "utf8");
+        const rows = [...source.matchAll(/^\| `([^`]+\.yaml)` \| `[^`]+` \| ([0-9a-f]{64}) \|$/gm)];
+        assert.strictEqual(rows.length, 3);
+        for (const [, file, sha] of rows) {
+            const actual = crypto.createHash("sha256").update(fs.readFileSync(path.join(dir, file))).digest("hex");
+            assert.strictEqual(actual, sha, file);
+        }
+    });
+
+    it("define RayCluster, RayJob and RayService with ray.io/v1 as the storage version", () => {
+        const crds = loadCrds();
+        assert.deepStrictEqual(crds.map((c) => c.spec.names.kind), ["RayCluster", "RayJob", "RayService"]);
+        for (const crd of crds) {
+            assert.deepStrictEqual(crd.spec.versions.filter((v) => v.storage).map((v) => v.name), ["v1"]);
+        }
+    });
+});
