@@ -11,7 +11,7 @@ export * from "./cluster/existing";
 export * from "./cluster/iam";
 export { eksKubeconfig, EksKubeconfigInputs } from "./cluster/kubeconfig";
 export { nodeLaunchTemplateArgs } from "./cluster/launchTemplate";
-export * from "./kuberay/crds";
+export * from "./kubernetes/crds";
 export * from "./kuberay/values";
 export * from "./kuberay/operator";
 export * from "./ray/args";

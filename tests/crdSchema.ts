@@ -4,7 +4,7 @@
  * int64 ranges are checked, `x-kubernetes-*` markers are honoured.
  */
 import Ajv, { ValidateFunction } from "ajv";
-import { CrdManifest, crdSchema } from "../src/kuberay/crds";
+import { CrdManifest, crdSchema } from "../src/kubernetes/crds";
 
 type Schema = Record<string, any>;
 

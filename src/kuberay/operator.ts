@@ -4,7 +4,7 @@ import { ClusterSource } from "../cluster/source";
 import { Problems, checkedBeforeRegistering, join, validateOrThrow } from "../validation/problems";
 import { checkDns1123Label, checkInt } from "../validation/rules";
 import { versions } from "../versions";
-import { CrdManifest, VENDORED_KUBERAY_VERSION, loadCrds } from "./crds";
+import { VENDORED_KUBERAY_VERSION, applyCrds, loadCrds } from "../kubernetes/crds";
 import { Values, kuberayOperatorValues } from "./values";
 
 /** The KubeRay operator and its CRDs. */
@@ -101,7 +101,7 @@ export class KubeRayOperator extends pulumi.ComponentResource {
         const k8sOpts = { parent: this, provider: cluster.provider };
 
         // CRDs need only the API server, not nodes: they go in while the node group is created.
-        this.crds = loadCrds(a.crdDirectory).map((crd) => this.crd(name, crd, a.retainCrdsOnDelete, k8sOpts));
+        this.crds = applyCrds(name, loadCrds(a.crdDirectory), a.retainCrdsOnDelete, k8sOpts);
         const ns = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: a.namespace } }, k8sOpts);
         this.namespace = ns.metadata.name;
         this.release = new k8s.helm.v3.Release(`${name}-operator`, {
@@ -116,16 +116,5 @@ export class KubeRayOperator extends pulumi.ComponentResource {
         }, { ...k8sOpts, dependsOn: [...this.crds, ...cluster.systemNodesReady] });
         this.ready = [this.release, ...this.crds];
         this.registerOutputs({ namespace: this.namespace, releaseStatus: this.release.status });
-    }
-
-    private crd(name: string, crd: CrdManifest, retain: boolean, opts: pulumi.CustomResourceOptions) {
-        return new k8s.apiextensions.v1.CustomResourceDefinition(`${name}-${crd.spec.names.plural}`, {
-            metadata: {
-                ...crd.metadata,
-                // Take ownership of fields a previous Helm install (or kubectl) applied.
-                annotations: { ...(crd.metadata.annotations ?? {}), "pulumi.com/patchForce": "true" },
-            },
-            spec: crd.spec as unknown as k8s.types.input.apiextensions.v1.CustomResourceDefinitionSpec,
-        }, { ...opts, retainOnDelete: retain });
     }
 }

@@ -1,4 +1,6 @@
 import * as fs from "fs";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
 import * as yaml from "js-yaml";
 import * as path from "path";
 
@@ -17,6 +19,8 @@ export interface CrdManifest {
 
 /** The KubeRay version whose CRDs ship inside this package (see vendor/kuberay/<v>/SOURCE.md). */
 export const VENDORED_KUBERAY_VERSION = "1.7.0";
+/** The Karpenter version whose CRDs ship inside this package (see vendor/karpenter/<v>/SOURCE.md). */
+export const VENDORED_KARPENTER_VERSION = "1.14.1";
 
 /** Finds the package's `vendor/` folder from wherever this module was compiled to. */
 export function vendorDir(): string {
@@ -29,13 +33,21 @@ export function vendorDir(): string {
     throw new Error(`kuberay-platform: vendor/ folder not found above ${__dirname}; the package install is incomplete`);
 }
 
+export function kuberayCrdDir(): string {
+    return path.join(vendorDir(), "kuberay", `v${VENDORED_KUBERAY_VERSION}`);
+}
+
+export function karpenterCrdDir(): string {
+    return path.join(vendorDir(), "karpenter", `v${VENDORED_KARPENTER_VERSION}`);
+}
+
 const cache = new Map<string, CrdManifest[]>();
 
 /**
  * Loads every CustomResourceDefinition in a folder (the vendored KubeRay CRDs by default), sorted
  * by name so resource names and order never depend on the file system. Parsed once per folder.
  */
-export function loadCrds(dir = path.join(vendorDir(), "kuberay", `v${VENDORED_KUBERAY_VERSION}`)): CrdManifest[] {
+export function loadCrds(dir = kuberayCrdDir()): CrdManifest[] {
     const hit = cache.get(dir);
     if (hit) return hit;
     const crds: CrdManifest[] = [];
@@ -56,4 +68,19 @@ export function crdSchema(crds: CrdManifest[], kind: string, version: string): R
     const schema = crd?.spec.versions.find((v) => v.name === version)?.schema?.openAPIV3Schema;
     if (!schema) throw new Error(`no schema for ${kind} ${version}`);
     return schema;
+}
+
+/**
+ * Applies CRDs with server-side apply (the Pulumi Kubernetes provider's default), taking over
+ * fields that an earlier Helm install or kubectl owned, so a version change upgrades them (Helm
+ * never upgrades the CRDs in a chart's crds/ folder). Resource names are `<prefix>-<plural>`.
+ */
+export function applyCrds(prefix: string, crds: CrdManifest[], retainOnDelete: boolean, opts: pulumi.CustomResourceOptions) {
+    return crds.map((crd) => new k8s.apiextensions.v1.CustomResourceDefinition(`${prefix}-${crd.spec.names.plural}`, {
+        metadata: {
+            ...crd.metadata,
+            annotations: { ...(crd.metadata.annotations ?? {}), "pulumi.com/patchForce": "true" },
+        },
+        spec: crd.spec as unknown as k8s.types.input.apiextensions.v1.CustomResourceDefinitionSpec,
+    }, { ...opts, retainOnDelete }));
 }
