@@ -21,6 +21,17 @@ export const versions = {
     rayPython: "py312",
     /** Oldest Ray that supports token authentication (`authOptions.mode: token`). */
     rayMinForTokenAuth: "2.52.0",
+    /** Karpenter chart (aws/karpenter-provider-aws v1.14.1, 2026-08-20; Kubernetes 1.30-1.36). */
+    karpenter: "1.14.1",
+    /** OCI location of the Karpenter chart. */
+    karpenterChart: "oci://public.ecr.aws/karpenter/karpenter",
+    /** Pinned EKS AL2023 AMI release for Karpenter nodes (the alias picks the NVIDIA variant for GPU types). */
+    al2023AmiAlias: "al2023@v20260724",
+    /** Pinned Bottlerocket release for Karpenter nodes (NVIDIA variant ships its own device plugin). */
+    bottlerocketAmiAlias: "bottlerocket@v1.64.0",
+    /** NVIDIA device plugin chart. */
+    nvidiaDevicePlugin: "0.20.0",
+    nvidiaDevicePluginRepo: "https://nvidia.github.io/k8s-device-plugin",
 } as const;
 
 /** The CPU Ray image for a Ray version, e.g. `rayproject/ray:2.58.0-py312`. */

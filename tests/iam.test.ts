@@ -19,6 +19,26 @@ describe("IAM of the EKS cluster", () => {
                 Version: "2012-10-17",
                 Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: ["sts:AssumeRole"] }],
             },
+            "ml-pools-karpenter-node": {
+                Version: "2012-10-17",
+                Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: ["sts:AssumeRole"] }],
+            },
+            "ml-pools-karpenter-controller": {
+                Version: "2012-10-17",
+                Statement: [{
+                    Sid: "AllowEksAuthToAssumeRoleForPodIdentity",
+                    Effect: "Allow",
+                    Principal: { Service: "pods.eks.amazonaws.com" },
+                    Action: ["sts:AssumeRole", "sts:TagSession"],
+                    Condition: {
+                        StringEquals: {
+                            "aws:RequestTag/eks-cluster-arn": "arn:aws:eks:us-west-2:123456789012:cluster/ml-dev",
+                            "aws:RequestTag/kubernetes-namespace": "kube-system",
+                            "aws:RequestTag/kubernetes-service-account": "karpenter",
+                        },
+                    },
+                }],
+            },
         });
         assert.deepStrictEqual(trust["ml-cluster"], eksClusterTrustPolicy());
         assert.deepStrictEqual(trust["ml-node"], nodeTrustPolicy());
@@ -32,6 +52,10 @@ describe("IAM of the EKS cluster", () => {
             "ml-node arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly",
             "ml-node arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
             "ml-node arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
+            "ml-pools-karpenter-node arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly",
+            "ml-pools-karpenter-node arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
+            "ml-pools-karpenter-node arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
+            "ml-pools-karpenter-node arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
         ]);
     });
 

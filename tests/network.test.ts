@@ -62,7 +62,10 @@ describe("VPC modes", () => {
         const ev = await evaluate((opts) => new RayPlatform("byo", {
             eks: { existingVpc: { vpcId: "vpc-123", subnetIds: ["subnet-a", "subnet-b"] }, publicAccessCidrs: ["203.0.113.0/24"] },
         }, opts));
-        assert.deepStrictEqual(ev.resources.filter((r) => r.type.startsWith("aws:ec2/") && r.type !== "aws:ec2/launchTemplate:LaunchTemplate"), []);
+        const created = ev.resources.filter((r) => r.type.startsWith("aws:ec2/")).map((r) => r.type).sort();
+        assert.deepStrictEqual(created, ["aws:ec2/launchTemplate:LaunchTemplate", "aws:ec2/tag:Tag"], "only node templates and the SG discovery tag");
+        const nodeClass = ev.get("kubernetes:karpenter.k8s.aws/v1:EC2NodeClass", "byo-pools-gpu-class").inputs;
+        assert.deepStrictEqual(nodeClass.spec.subnetSelectorTerms, [{ id: "subnet-a" }, { id: "subnet-b" }], "no discovery tags on subnets we did not create");
         const cluster = ev.get("aws:eks/cluster:Cluster", "byo-eks").inputs;
         assert.deepStrictEqual(cluster.vpcConfig.subnetIds, ["subnet-a", "subnet-b"]);
         assert.deepStrictEqual(cluster.vpcConfig.publicAccessCidrs, ["203.0.113.0/24"]);

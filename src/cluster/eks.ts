@@ -143,6 +143,10 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterSourc
 
         this.aws = {
             clusterName: cluster.name,
+            clusterNameValue: clusterName,
+            subnetsTagged: a.existingVpc === undefined,
+            nodePrerequisites: [...preCompute, ...nodeRoleGrants, ...net.egress],
+            systemNodeCount: a.systemNodes.minSize,
             clusterArn: cluster.arn,
             region,
             partition,
@@ -166,7 +170,9 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterSourc
                 egress: [] as pulumi.Resource[],
             };
         }
-        const network = new VpcNetwork(`${name}-net`, { ...a.network, tags }, { parent: this });
+        // Node subnets carry Karpenter's discovery tag, so EC2NodeClasses find them by tag.
+        const nodeSubnetTags = { "karpenter.sh/discovery": tags["kuberay-platform/cluster"] };
+        const network = new VpcNetwork(`${name}-net`, { ...a.network, tags, nodeSubnetTags }, { parent: this });
         return { network, vpcId: network.vpcId, subnetIds: network.nodeSubnetIds, egress: [...network.natGateways, ...network.routes] };
     }
 

@@ -3,6 +3,10 @@ import * as aws from "@pulumi/aws";
 export interface NodeLaunchTemplateInputs {
     /** Root volume size in GiB. */
     diskSizeGiB: number;
+    /** gp3 throughput in MiB/s. @default 125 (the gp3 baseline) */
+    diskThroughput?: number;
+    /** Device of the data volume: /dev/xvda on AL2023, /dev/xvdb on Bottlerocket. @default "/dev/xvda" */
+    deviceName?: string;
     /** Tags for the instances and volumes launched from the template. */
     tags: Record<string, string>;
 }
@@ -20,9 +24,10 @@ export function nodeLaunchTemplateArgs(i: NodeLaunchTemplateInputs): aws.ec2.Lau
             httpPutResponseHopLimit: 1,
         },
         blockDeviceMappings: [{
-            deviceName: "/dev/xvda",
+            deviceName: i.deviceName ?? "/dev/xvda",
             ebs: {
                 volumeSize: i.diskSizeGiB,
+                ...(i.diskThroughput !== undefined ? { throughput: i.diskThroughput } : {}),
                 volumeType: "gp3",
                 encrypted: "true",
                 deleteOnTermination: "true",

@@ -5,6 +5,8 @@ import { NodePlacement } from "../pools/placement";
 /** AWS facts about an EKS cluster that AWS-aware add-ons (Karpenter, Pod Identity roles) need. */
 export interface AwsClusterFacts {
     clusterName: pulumi.Output<string>;
+    /** The cluster name as a plain value, known before the cluster exists (names queues, tags, ARNs). */
+    clusterNameValue: string;
     clusterArn: pulumi.Output<string>;
     region: pulumi.Output<string>;
     partition: pulumi.Output<string>;
@@ -19,6 +21,12 @@ export interface AwsClusterFacts {
     /** IAM role of the system nodes. */
     nodeRoleArn: pulumi.Output<string>;
     nodeRoleName: pulumi.Output<string>;
+    /** Subnets were created by this package and carry the `karpenter.sh/discovery` tag. */
+    subnetsTagged: boolean;
+    /** What any new node group must wait for (networking add-ons, node role grants, NAT routes). */
+    nodePrerequisites: pulumi.Resource[];
+    /** Number of system nodes that always run (for controller replica counts). */
+    systemNodeCount: number;
 }
 
 /**

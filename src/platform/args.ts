@@ -1,6 +1,10 @@
 import { EksClusterArgs, ResolvedEksArgs, validateEksArgs } from "../cluster/args";
 import { ExistingClusterArgs, validateExistingClusterArgs } from "../cluster/existing";
+import { KarpenterArgs, validateKarpenterArgs } from "../karpenter/controller";
 import { KubeRayOperatorArgs, ResolvedKubeRayArgs, validateKubeRayArgs } from "../kuberay/operator";
+import { NvidiaDevicePluginArgs } from "../nvidia/devicePlugin";
+import { NodePoolArgs, ResolvedPool, defaultPools, validatePools } from "../pools/args";
+import { checkRayClusterPools } from "../ray/poolFit";
 import { RayClusterArgs, ResolvedRayClusterArgs, validateRayClusterArgs } from "../ray/args";
 import { Problems, join } from "../validation/problems";
 import { checkUniqueNames } from "../validation/rules";
@@ -20,6 +24,16 @@ export interface RayPlatformArgs {
     /** The KubeRay operator. @default chart 1.7.0 in "kuberay-system" */
     kuberay?: KubeRayOperatorArgs;
     /**
+     * Node pools for Ray workers. On EKS: Karpenter pools (scale from zero) or managed node groups;
+     * with existingCluster: descriptions of GPU nodes that already exist.
+     * @default EKS: [{ name: "gpu" }], a Karpenter pool of g6/g5 xlarge-2xlarge at zero; existing cluster: []
+     */
+    nodePools?: NodePoolArgs[];
+    /** Karpenter, installed when a pool uses it. @default chart 1.14.1 on the system nodes */
+    karpenter?: KarpenterArgs;
+    /** NVIDIA device plugin. @default installed for AL2023 GPU pools on EKS */
+    nvidiaDevicePlugin?: NvidiaDevicePluginArgs;
+    /**
      * Ray clusters to run. An empty list installs the platform without Ray clusters.
      * @default [{ name: "ray" }]: a CPU head and an autoscaled CPU worker group with token auth
      */
@@ -30,7 +44,13 @@ export interface ResolvedPlatformArgs {
     eks?: ResolvedEksArgs;
     existingCluster?: ExistingClusterArgs;
     kuberay: ResolvedKubeRayArgs;
+    pools: ResolvedPool[];
     rayClusters: ResolvedRayClusterArgs[];
+}
+
+/** The pools a platform gets: the user's, or one default GPU pool on EKS. */
+export function platformPools(args: RayPlatformArgs): NodePoolArgs[] {
+    return args.nodePools ?? (args.existingCluster ? [] : defaultPools);
 }
 
 export const defaultRayClusters: RayClusterArgs[] = [{ name: "ray" }];
@@ -48,9 +68,13 @@ export function validatePlatformArgs(args: RayPlatformArgs, p: Problems): Resolv
         eks = validateEksArgs(args.eks, "eks", p);
     }
     const kuberay = validateKubeRayArgs(args.kuberay, "kuberay", p);
+    const pools = validatePools(platformPools(args), "nodePools", args.existingCluster !== undefined, p);
+    if (eks && pools.some((x) => x.provisioner === "karpenter")) validateKarpenterArgs(args.karpenter, "karpenter", eks.systemNodes.minSize, p);
+    const poolsByName = Object.fromEntries(pools.map((x) => [x.name, x]));
     const clustersIn = args.rayClusters ?? defaultRayClusters;
     checkUniqueNames(p, "rayClusters", clustersIn.map((c) => c.name), "Ray cluster");
     const rayClusters = clustersIn.map((c, i) => validateRayClusterArgs(c, `rayClusters[${i}]`, p));
+    rayClusters.forEach((c, i) => checkRayClusterPools(c, `rayClusters[${i}]`, poolsByName, p));
     const created = new Map<string, number>();
     rayClusters.forEach((c, i) => {
         if (c.namespace === kuberay.namespace) {
@@ -66,5 +90,5 @@ export function validatePlatformArgs(args: RayPlatformArgs, p: Problems): Resolv
             created.set(c.namespace, i);
         }
     });
-    return { eks, existingCluster: args.existingCluster, kuberay, rayClusters };
+    return { eks, existingCluster: args.existingCluster, kuberay, pools, rayClusters };
 }

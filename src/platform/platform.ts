@@ -5,7 +5,8 @@ import { ClusterSource } from "../cluster/source";
 import { KubeRayOperator } from "../kuberay/operator";
 import { RayCluster } from "../ray/cluster";
 import { checkedBeforeRegistering } from "../validation/problems";
-import { RayPlatformArgs, defaultRayClusters, validatePlatformArgs } from "./args";
+import { NodePools } from "../pools/nodePools";
+import { RayPlatformArgs, defaultRayClusters, platformPools, validatePlatformArgs } from "./args";
 
 /** What a user needs to reach one Ray cluster. */
 export interface RayClusterOutput {
@@ -29,6 +30,8 @@ export class RayPlatform extends pulumi.ComponentResource {
     readonly rayClusters: pulumi.Output<RayClusterOutput[]>;
     readonly cluster: ClusterSource;
     readonly operator: KubeRayOperator;
+    /** The node pools and their controllers (absent when there are no pools). */
+    readonly nodePools?: NodePools;
     readonly rayClusterComponents: RayCluster[];
 
     constructor(name: string, args: RayPlatformArgs = {}, opts?: pulumi.ComponentResourceOptions) {
@@ -44,6 +47,13 @@ export class RayPlatform extends pulumi.ComponentResource {
         }
         this.clusterName = this.cluster.clusterName;
 
+        const pools = platformPools(args);
+        if (pools.length > 0 || args.nvidiaDevicePlugin?.enabled) {
+            this.nodePools = new NodePools(`${name}-pools`, {
+                cluster: this.cluster, pools, karpenter: args.karpenter, nvidiaDevicePlugin: args.nvidiaDevicePlugin, tags: args.eks?.tags,
+            }, { parent: this });
+        }
+
         this.operator = new KubeRayOperator(`${name}-kuberay`, { ...args.kuberay, cluster: this.cluster }, { parent: this });
         this.operatorNamespace = this.operator.namespace;
 
@@ -52,6 +62,7 @@ export class RayPlatform extends pulumi.ComponentResource {
             ...rc,
             cluster: this.cluster,
             operatorReady: this.operator.ready,
+            pools: this.nodePools?.pools,
         }, { parent: this }));
         this.rayClusters = pulumi.all(this.rayClusterComponents.map((rc) => pulumi
             .all([rc.name, rc.namespace, rc.headService, rc.dashboardPortForward, rc.authTokenCommand, rc.jobSubmitCommand])

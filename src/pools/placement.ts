@@ -28,6 +28,8 @@ export interface NodePlacement {
     nodeSelector: Record<string, string>;
     /** Tolerations for pods bound to the pool (one per taint). */
     tolerations: Toleration[];
+    /** Annotations for pods bound to the pool (e.g. Karpenter's do-not-disrupt). */
+    podAnnotations?: Record<string, string>;
 }
 
 /** The label every pool made by this package puts on its nodes. */

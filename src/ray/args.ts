@@ -1,6 +1,6 @@
 import { Problems, join } from "../validation/problems";
 import { checkDns1035, checkDns1123Label, checkInt, checkQuantity, checkUniqueNames } from "../validation/rules";
-import { compareVersions, rayCpuImage, versions } from "../versions";
+import { compareVersions, rayCpuImage, rayGpuImage, versions } from "../versions";
 
 /** KubeRay keeps service names within 63 characters by capping RayCluster names (utils/constant.go). */
 export const MAX_RAY_CLUSTER_NAME = 53;
@@ -35,7 +35,15 @@ export interface RayWorkerGroupArgs {
     minReplicas?: number;
     /** Most workers the autoscaler may start. @default 2 */
     maxReplicas?: number;
-    /** Container image of the workers. @default the cluster's `image` */
+    /**
+     * Node pool the workers run on: they get exactly its node selector, tolerations and pod
+     * annotations, and must fit one of its instance types.
+     * @default undefined (any untainted node)
+     */
+    pool?: string;
+    /** GPUs per worker (`nvidia.com/gpu` limit); needs a GPU pool. @default 0 */
+    gpus?: number;
+    /** Container image of the workers. @default the cluster's `image`, or `gpuImage` for GPU workers */
     image?: string;
     /** Extra `ray start` parameters (string values). @default {} */
     rayStartParams?: Record<string, string>;
@@ -56,6 +64,8 @@ export interface RayClusterArgs {
     rayVersion?: string;
     /** Container image for the head and CPU workers. @default "rayproject/ray:<rayVersion>-py312" */
     image?: string;
+    /** Container image for GPU workers (CUDA). @default "rayproject/ray:<rayVersion>-py312-gpu" */
+    gpuImage?: string;
     /** The head pod. @default 1 CPU, 2Gi, no Ray CPUs */
     head?: RayHeadArgs;
     /** Worker groups. @default one CPU group "cpu" with 0-2 workers of 1 CPU / 2Gi */
@@ -78,6 +88,8 @@ export interface ResolvedWorkerGroup {
     name: string;
     cpu: string;
     memory: string;
+    pool?: string;
+    gpus: number;
     minReplicas: number;
     maxReplicas: number;
     image: string;
@@ -134,9 +146,6 @@ export function validateRayClusterArgs(args: RayClusterArgs, path: string, p: Pr
             `upgrade rayVersion to ${versions.ray}; only if the cluster is unreachable by untrusted pods, set tokenAuth: false`);
     }
     const image = args.image ?? rayCpuImage(rayVersion);
-    if (/:latest$|^[^:@]+$/.test(image)) {
-        p.add(join(path, "image"), image, "is not pinned", "an image with an explicit version tag or digest", `use e.g. "${rayCpuImage(versions.ray)}"`);
-    }
     const h = args.head ?? {};
     const head = {
         cpu: h.cpu ?? "1", memory: h.memory ?? "2Gi", rayCpus: h.rayCpus ?? 0, image: h.image ?? image,
@@ -149,7 +158,13 @@ export function validateRayClusterArgs(args: RayClusterArgs, path: string, p: Pr
 
     const groupsIn = args.workerGroups ?? defaultWorkerGroups;
     checkUniqueNames(p, join(path, "workerGroups"), groupsIn.map((g) => g.name), "worker group");
-    const workerGroups = groupsIn.map((g, i) => validateWorkerGroup(g, `${join(path, "workerGroups")}[${i}]`, image, p));
+    const gpuImage = args.gpuImage ?? rayGpuImage(rayVersion);
+    for (const [key, value] of [["image", image], ["gpuImage", gpuImage]]) {
+        if (/:latest$|^[^:@]+$/.test(value)) {
+            p.add(join(path, key), value, "is not pinned", "an image with an explicit version tag or digest", `use e.g. "${rayCpuImage(versions.ray)}"`);
+        }
+    }
+    const workerGroups = groupsIn.map((g, i) => validateWorkerGroup(g, `${join(path, "workerGroups")}[${i}]`, (g.gpus ?? 0) > 0 ? gpuImage : image, p));
     const idleTimeoutSeconds = args.idleTimeoutSeconds ?? 60;
     checkInt(p, join(path, "idleTimeoutSeconds"), idleTimeoutSeconds, 0, 86400);
     return {
@@ -161,7 +176,7 @@ export function validateRayClusterArgs(args: RayClusterArgs, path: string, p: Pr
 function validateWorkerGroup(g: RayWorkerGroupArgs, path: string, image: string, p: Problems): ResolvedWorkerGroup {
     checkDns1123Label(p, join(path, "name"), g.name);
     const r: ResolvedWorkerGroup = {
-        name: g.name, cpu: g.cpu ?? "1", memory: g.memory ?? "2Gi", minReplicas: g.minReplicas ?? 0,
+        name: g.name, cpu: g.cpu ?? "1", memory: g.memory ?? "2Gi", pool: g.pool, gpus: g.gpus ?? 0, minReplicas: g.minReplicas ?? 0,
         maxReplicas: g.maxReplicas ?? 2, image: g.image ?? image, rayStartParams: g.rayStartParams ?? {},
     };
     checkQuantity(p, join(path, "cpu"), r.cpu);
@@ -172,6 +187,7 @@ function validateWorkerGroup(g: RayWorkerGroupArgs, path: string, image: string,
         p.add(join(path, "minReplicas"), r.minReplicas, `is greater than maxReplicas (${r.maxReplicas})`,
             "minReplicas <= maxReplicas", "lower minReplicas or raise maxReplicas");
     }
+    checkInt(p, join(path, "gpus"), r.gpus, 0, 64);
     checkStartParams(p, join(path, "rayStartParams"), r.rayStartParams);
     return r;
 }

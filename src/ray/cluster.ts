@@ -1,8 +1,10 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterSource } from "../cluster/source";
-import { checkedBeforeRegistering, validateOrThrow } from "../validation/problems";
+import { Problems, checkedBeforeRegistering, validateOrThrow } from "../validation/problems";
+import { ResolvedPool } from "../pools/args";
 import { RayClusterArgs, validateRayClusterArgs } from "./args";
+import { checkRayClusterPools } from "./poolFit";
 import { buildRayCluster, headServiceName, rayAccessCommands } from "./spec";
 
 /** Args of the RayCluster component: the cluster options plus where to install it. */
@@ -11,6 +13,14 @@ export interface RayClusterComponentArgs extends RayClusterArgs {
     cluster: ClusterSource;
     /** Resources the Ray CR must wait for: the KubeRay operator release and its CRDs. */
     operatorReady: pulumi.Resource[];
+    /** Node pools worker groups may bind to (e.g. `NodePools.pools`). @default [] */
+    pools?: ResolvedPool[];
+}
+
+function validateComponent(args: RayClusterComponentArgs, p: Problems) {
+    const a = validateRayClusterArgs(args, "", p);
+    checkRayClusterPools(a, "", Object.fromEntries((args.pools ?? []).map((x) => [x.name, x])), p);
+    return a;
 }
 
 /** A RayCluster custom resource (and its namespace) on a cluster that runs the KubeRay operator. */
@@ -28,15 +38,17 @@ export class RayCluster extends pulumi.ComponentResource {
     readonly resource: k8s.apiextensions.CustomResource;
 
     constructor(name: string, args: RayClusterComponentArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("kuberay-platform:index:RayCluster", name, checkedBeforeRegistering(`RayCluster "${name}"`, (p) => validateRayClusterArgs(args, "", p)), opts);
-        const a = validateOrThrow(`RayCluster "${name}"`, (p) => validateRayClusterArgs(args, "", p));
+        super("kuberay-platform:index:RayCluster", name, checkedBeforeRegistering(`RayCluster "${name}"`, (p) => validateComponent(args, p)), opts);
+        const a = validateOrThrow(`RayCluster "${name}"`, (p) => validateComponent(args, p));
         const k8sOpts = { parent: this, provider: args.cluster.provider };
 
         const dependsOn: pulumi.Resource[] = [...args.operatorReady];
         if (a.createNamespace) {
             dependsOn.push(new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: a.namespace } }, k8sOpts));
         }
-        const manifest = buildRayCluster(a, { head: args.cluster.systemPlacement, workers: {} });
+        const pools = Object.fromEntries((args.pools ?? []).map((x) => [x.name, x.placement]));
+        const workers = Object.fromEntries(a.workerGroups.map((g) => [g.name, g.pool === undefined ? undefined : pools[g.pool]]));
+        const manifest = buildRayCluster(a, { head: args.cluster.systemPlacement, workers });
         this.resource = new k8s.apiextensions.CustomResource(`${name}-raycluster`, {
             apiVersion: manifest.apiVersion,
             kind: manifest.kind,

@@ -55,6 +55,8 @@ function podPlacement(placement: NodePlacement | undefined) {
 const preStopRayStop = { preStop: { exec: { command: ["/bin/sh", "-c", "ray stop"] } } };
 
 function workerGroupSpec(g: ResolvedWorkerGroup, placement: NodePlacement | undefined) {
+    const gpu = g.gpus > 0;
+    const annotations = placement?.podAnnotations ?? {};
     return {
         groupName: g.name,
         replicas: g.minReplicas,
@@ -62,6 +64,7 @@ function workerGroupSpec(g: ResolvedWorkerGroup, placement: NodePlacement | unde
         maxReplicas: g.maxReplicas,
         rayStartParams: { ...g.rayStartParams },
         template: {
+            ...(Object.keys(annotations).length > 0 ? { metadata: { annotations: { ...annotations } } } : {}),
             spec: {
                 // Autoscaler v2 owns pod lifecycle: a restarted container would hide a failed node.
                 restartPolicy: "Never",
@@ -69,9 +72,12 @@ function workerGroupSpec(g: ResolvedWorkerGroup, placement: NodePlacement | unde
                 containers: [{
                     name: "ray-worker",
                     image: g.image,
-                    resources: resources(g.cpu, g.memory),
+                    resources: resources(g.cpu, g.memory, gpu ? { "nvidia.com/gpu": String(g.gpus) } : {}),
                     lifecycle: preStopRayStop,
+                    // NCCL and the object store need more shared memory than the 64Mi default.
+                    ...(gpu ? { volumeMounts: [{ name: "dshm", mountPath: "/dev/shm" }] } : {}),
                 }],
+                ...(gpu ? { volumes: [{ name: "dshm", emptyDir: { medium: "Memory" } }] } : {}),
             },
         },
     };

@@ -1,0 +1,128 @@
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { managedPolicyArn, nodeTrustPolicy } from "../cluster/iam";
+import { AwsClusterFacts, ClusterSource } from "../cluster/source";
+import { applyCrds, karpenterCrdDir, loadCrds } from "../kubernetes/crds";
+import { Problems, checkedBeforeRegistering, join, validateOrThrow } from "../validation/problems";
+import { checkInt } from "../validation/rules";
+import { versions } from "../versions";
+import { interruptionQueuePolicy, interruptionRules, karpenterControllerPolicies, karpenterNodePolicies, podIdentityTrustPolicy } from "./iam";
+import { karpenterValues } from "./values";
+
+/** The Karpenter controller. */
+export interface KarpenterArgs {
+    /** Chart version (OCI: oci://public.ecr.aws/karpenter/karpenter). @default "1.14.1" */
+    version?: string;
+    /** Controller replicas; 2 need 2 system nodes (required anti-affinity). @default 2, or 1 with one system node */
+    replicas?: number;
+    /** Extra Helm values, deep-merged over the component's. @default {} */
+    values?: Record<string, unknown>;
+}
+
+export function validateKarpenterArgs(a: KarpenterArgs | undefined, path: string, systemNodes: number, p: Problems) {
+    const version = a?.version ?? versions.karpenter;
+    if (!/^\d+\.\d+\.\d+$/.test(version)) {
+        p.add(join(path, "version"), version, "is not a chart version", 'an exact version without "v", e.g. "1.14.1"', "pin the chart version");
+    }
+    const replicas = a?.replicas ?? Math.min(2, systemNodes);
+    if (checkInt(p, join(path, "replicas"), replicas, 1, 3) && replicas > systemNodes) {
+        p.add(join(path, "replicas"), replicas, `needs ${replicas} system nodes (hostname anti-affinity) but minSize is ${systemNodes}`,
+            `at most ${systemNodes}`, "lower replicas or raise eks.systemNodes.minSize");
+    }
+    return { version, replicas, values: a?.values ?? {} };
+}
+
+/** Karpenter needs an EKS cluster: a ClusterSource with AWS facts. */
+export interface KarpenterComponentArgs extends KarpenterArgs {
+    /** The EKS cluster (a ClusterSource with AWS facts). */
+    cluster: ClusterSource;
+    /** Tags on every AWS resource. */
+    tags: Record<string, string>;
+}
+
+const NAMESPACE = "kube-system";
+const SERVICE_ACCOUNT = "karpenter";
+
+/**
+ * Karpenter with everything it needs: CRDs (server-side), a Pod Identity role with the reference
+ * least-privilege policies, the node role and its EC2_LINUX access entry, the interruption queue
+ * fed by the five EventBridge rules, discovery tags, and the chart on the system nodes.
+ */
+export class Karpenter extends pulumi.ComponentResource {
+    readonly release: k8s.helm.v3.Release;
+    readonly nodeRole: aws.iam.Role;
+    readonly queue: aws.sqs.Queue;
+    /** What Karpenter objects (EC2NodeClass, NodePool) must wait for. */
+    readonly ready: pulumi.Resource[];
+
+    constructor(name: string, args: KarpenterComponentArgs, opts?: pulumi.ComponentResourceOptions) {
+        const check = (p: Problems) => {
+            if (!args.cluster.aws) p.add("cluster", "existing cluster", "has no AWS facts", "an EksCluster", "use Karpenter only with EKS");
+            return validateKarpenterArgs(args, "", args.cluster.aws?.systemNodeCount ?? 1, p);
+        };
+        super("kuberay-platform:index:Karpenter", name, checkedBeforeRegistering(`Karpenter "${name}"`, check), opts);
+        const a = validateOrThrow(`Karpenter "${name}"`, check);
+        const facts = args.cluster.aws as AwsClusterFacts;
+        const parent = { parent: this };
+        const clusterName = facts.clusterNameValue;
+        const tags = args.tags;
+
+        this.queue = new aws.sqs.Queue(`${name}-interruption`, {
+            name: clusterName, messageRetentionSeconds: 300, sqsManagedSseEnabled: true, tags,
+        }, parent);
+        const queuePolicy = new aws.sqs.QueuePolicy(`${name}-interruption`, {
+            queueUrl: this.queue.url,
+            policy: this.queue.arn.apply((arn) => JSON.stringify(interruptionQueuePolicy(arn))),
+        }, parent);
+        for (const [rule, pattern] of Object.entries(interruptionRules)) {
+            const r = new aws.cloudwatch.EventRule(`${name}-${rule}`, { eventPattern: JSON.stringify(pattern), tags }, parent);
+            new aws.cloudwatch.EventTarget(`${name}-${rule}`, { rule: r.name, arn: this.queue.arn, targetId: "KarpenterInterruptionQueueTarget" }, parent);
+        }
+
+        this.nodeRole = new aws.iam.Role(`${name}-node`, { assumeRolePolicy: JSON.stringify(nodeTrustPolicy()), tags }, parent);
+        const nodeGrants: pulumi.Resource[] = karpenterNodePolicies.map((policy) => new aws.iam.RolePolicyAttachment(`${name}-node-${policy}`, {
+            role: this.nodeRole.name, policyArn: facts.partition.apply((part) => managedPolicyArn(part, policy)),
+        }, parent));
+        nodeGrants.push(new aws.eks.AccessEntry(`${name}-node`, {
+            clusterName: facts.clusterName, principalArn: this.nodeRole.arn, type: "EC2_LINUX", tags,
+        }, parent));
+        nodeGrants.push(new aws.ec2.Tag(`${name}-sg-discovery`, {
+            resourceId: facts.clusterSecurityGroupId, key: "karpenter.sh/discovery", value: clusterName,
+        }, parent));
+
+        // Built from the name, not the cluster resource: the role and its policies are created
+        // while the control plane is still coming up.
+        const clusterArn = pulumi.interpolate`arn:${facts.partition}:eks:${facts.region}:${facts.accountId}:cluster/${clusterName}`;
+        const controllerRole = new aws.iam.Role(`${name}-controller`, {
+            assumeRolePolicy: clusterArn.apply((arn) => JSON.stringify(podIdentityTrustPolicy(arn, NAMESPACE, SERVICE_ACCOUNT))),
+            tags,
+        }, parent);
+        const scope = pulumi.all([facts.partition, facts.region, facts.accountId, this.nodeRole.arn, this.queue.arn]);
+        const policies = Object.keys(karpenterControllerPolicies({ partition: "", region: "", accountId: "", clusterName, nodeRoleArn: "", queueArn: "" }))
+            .map((key) => new aws.iam.RolePolicy(`${name}-controller-${key}`, {
+                role: controllerRole.name,
+                policy: scope.apply(([partition, region, accountId, nodeRoleArn, queueArn]) =>
+                    JSON.stringify(karpenterControllerPolicies({ partition, region, accountId, clusterName, nodeRoleArn, queueArn })[key])),
+            }, parent));
+        const association = new aws.eks.PodIdentityAssociation(`${name}-controller`, {
+            clusterName: facts.clusterName, namespace: NAMESPACE, serviceAccount: SERVICE_ACCOUNT, roleArn: controllerRole.arn, tags,
+        }, parent);
+
+        const k8sOpts = { parent: this, provider: args.cluster.provider };
+        const crds = applyCrds(name, loadCrds(karpenterCrdDir()), false, k8sOpts);
+        this.release = new k8s.helm.v3.Release(`${name}-controller`, {
+            name: "karpenter",
+            chart: versions.karpenterChart,
+            version: a.version,
+            namespace: NAMESPACE,
+            values: karpenterValues({
+                clusterName, interruptionQueue: clusterName, serviceAccount: SERVICE_ACCOUNT, replicas: a.replicas,
+                placement: args.cluster.systemPlacement,
+            }, a.values),
+            timeout: 600,
+        }, { ...k8sOpts, dependsOn: [...crds, ...args.cluster.systemNodesReady, association, ...policies, queuePolicy] });
+        this.ready = [this.release, ...crds, ...nodeGrants];
+        this.registerOutputs({ nodeRoleArn: this.nodeRole.arn, queueUrl: this.queue.url });
+    }
+}

@@ -1,0 +1,96 @@
+import { ResolvedPool } from "../pools/args";
+import { KubernetesObject } from "../ray/spec";
+
+/** Where an EC2NodeClass finds its subnets and security groups, and who its nodes are. */
+export interface NodeClassContext {
+    /** IAM role name of Karpenter nodes (Karpenter makes the instance profile). */
+    nodeRoleName: unknown;
+    /** `subnetSelectorTerms`: discovery tags, or subnet ids for a VPC you brought. */
+    subnetSelectorTerms: unknown[];
+    /** `securityGroupSelectorTerms`. */
+    securityGroupSelectorTerms: unknown[];
+    /** Tags for instances, volumes and launch templates. */
+    tags: Record<string, string>;
+}
+
+/** The tag Karpenter's subnets and security groups carry. */
+export function discoveryTerms(clusterName: string) {
+    return [{ tags: { "karpenter.sh/discovery": clusterName } }];
+}
+
+function blockDevices(pool: ResolvedPool) {
+    const data = {
+        volumeSize: `${pool.diskSizeGiB}Gi`, volumeType: "gp3", throughput: pool.diskThroughput, iops: 3000,
+        encrypted: true, deleteOnTermination: true,
+    };
+    // Bottlerocket keeps the OS on a small volume and images on the second one.
+    return pool.ami === "bottlerocket"
+        ? [
+            { deviceName: "/dev/xvda", ebs: { volumeSize: "4Gi", volumeType: "gp3", encrypted: true, deleteOnTermination: true } },
+            { deviceName: "/dev/xvdb", ebs: data },
+        ]
+        : [{ deviceName: "/dev/xvda", ebs: data }];
+}
+
+/**
+ * One EC2NodeClass per pool: a pinned AMI alias (never @latest), IMDSv2 with hop limit 1 (pods
+ * cannot borrow the node role), encrypted gp3 volumes.
+ */
+export function buildEc2NodeClass(pool: ResolvedPool, ctx: NodeClassContext): KubernetesObject {
+    return {
+        apiVersion: "karpenter.k8s.aws/v1",
+        kind: "EC2NodeClass",
+        metadata: { name: pool.name },
+        spec: {
+            amiSelectorTerms: [{ alias: pool.amiAlias }],
+            role: ctx.nodeRoleName,
+            subnetSelectorTerms: ctx.subnetSelectorTerms,
+            securityGroupSelectorTerms: ctx.securityGroupSelectorTerms,
+            metadataOptions: { httpEndpoint: "enabled", httpProtocolIPv6: "disabled", httpPutResponseHopLimit: 1, httpTokens: "required" },
+            blockDeviceMappings: blockDevices(pool),
+            tags: { ...ctx.tags, "kuberay-platform/pool": pool.name },
+        },
+    };
+}
+
+function requirements(pool: ResolvedPool) {
+    const types = pool.families
+        ? [
+            { key: "karpenter.k8s.aws/instance-family", operator: "In", values: [...pool.families.families] },
+            { key: "karpenter.k8s.aws/instance-size", operator: "In", values: [...pool.families.sizes] },
+        ]
+        : [{ key: "node.kubernetes.io/instance-type", operator: "In", values: [...pool.instanceTypes] }];
+    return [
+        ...types,
+        // Karpenter launches Spot first when both are allowed and falls back to on-demand.
+        { key: "karpenter.sh/capacity-type", operator: "In", values: [...pool.capacityTypes] },
+        { key: "kubernetes.io/arch", operator: "In", values: ["amd64"] },
+        { key: "kubernetes.io/os", operator: "In", values: ["linux"] },
+    ];
+}
+
+/**
+ * One NodePool per pool, scaling from zero: the pool's labels and taints (from its placement, the
+ * same object Ray groups use), a GPU (or vCPU) limit, and disruption that never evicts running
+ * work: only empty nodes are consolidated, after `consolidateAfter`.
+ */
+export function buildNodePool(pool: ResolvedPool): KubernetesObject {
+    return {
+        apiVersion: "karpenter.sh/v1",
+        kind: "NodePool",
+        metadata: { name: pool.name },
+        spec: {
+            template: {
+                metadata: { labels: { ...pool.placement.labels } },
+                spec: {
+                    nodeClassRef: { group: "karpenter.k8s.aws", kind: "EC2NodeClass", name: pool.name },
+                    requirements: requirements(pool),
+                    taints: pool.placement.taints.map((t) => ({ ...t })),
+                    expireAfter: pool.expireAfter,
+                },
+            },
+            limits: pool.gpu ? { "nvidia.com/gpu": String(pool.maxGpus) } : { cpu: String(pool.maxCpus) },
+            disruption: { consolidationPolicy: "WhenEmpty", consolidateAfter: pool.consolidateAfter },
+        },
+    };
+}

@@ -1,0 +1,73 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ClusterSource } from "../cluster/source";
+import { Values, deepMerge } from "../kuberay/values";
+import { NodePlacement, Toleration } from "../pools/placement";
+import { versions } from "../versions";
+
+/** The NVIDIA device plugin, which advertises `nvidia.com/gpu` on GPU nodes. */
+export interface NvidiaDevicePluginArgs {
+    /**
+     * Install it. AL2023 NVIDIA AMIs need it (GPU nodes never become initialized without it);
+     * Bottlerocket NVIDIA AMIs ship their own.
+     * @default true when an EKS GPU pool uses al2023, false otherwise (existing clusters usually have one)
+     */
+    enabled?: boolean;
+    /** Chart version. @default "0.20.0" */
+    version?: string;
+    /** Extra Helm values, deep-merged over the component's. @default {} */
+    values?: Record<string, unknown>;
+}
+
+/**
+ * Helm values: run exactly on the GPU pools' nodes. The chart's default affinity wants
+ * `nvidia.com/gpu.present` (or NFD labels), which EKS AL2023 nodes carry only on recent AMIs and
+ * Kubernetes >= 1.35; selecting the pools' own labels (one term per pool, ORed) never drifts.
+ */
+export function devicePluginValues(pools: NodePlacement[], overrides: Values = {}): Values {
+    const tolerations = new Map<string, Toleration>();
+    tolerations.set("CriticalAddonsOnly", { key: "CriticalAddonsOnly", operator: "Exists", effect: "" });
+    for (const p of pools) for (const t of p.tolerations) tolerations.set(`${t.key}=${t.value ?? ""}:${t.effect}`, t);
+    return deepMerge({
+        affinity: {
+            nodeAffinity: {
+                requiredDuringSchedulingIgnoredDuringExecution: {
+                    nodeSelectorTerms: pools.map((p) => ({
+                        matchExpressions: Object.entries(p.nodeSelector).map(([key, value]) => ({ key, operator: "In", values: [value] })),
+                    })),
+                },
+            },
+        },
+        tolerations: [...tolerations.values()].map((t) => (t.effect ? { ...t } : { key: t.key, operator: t.operator })),
+        priorityClassName: "system-node-critical",
+    }, overrides);
+}
+
+export interface NvidiaDevicePluginComponentArgs extends NvidiaDevicePluginArgs {
+    /** The cluster to install into. */
+    cluster: ClusterSource;
+    /** Placements of the GPU pools that need the plugin. */
+    pools: NodePlacement[];
+    /** Node groups whose nodes run the plugin: on destroy it goes before them. */
+    hostedOn: pulumi.Resource[];
+}
+
+export class NvidiaDevicePlugin extends pulumi.ComponentResource {
+    readonly release: k8s.helm.v3.Release;
+
+    constructor(name: string, args: NvidiaDevicePluginComponentArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("kuberay-platform:index:NvidiaDevicePlugin", name, {}, opts);
+        const k8sOpts = { parent: this, provider: args.cluster.provider };
+        // Its own namespace: the chart refuses `default`, and kube-system is the platform's.
+        const ns = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: "nvidia-device-plugin" } }, k8sOpts);
+        this.release = new k8s.helm.v3.Release(`${name}`, {
+            name: "nvidia-device-plugin",
+            chart: "nvidia-device-plugin",
+            version: args.version ?? versions.nvidiaDevicePlugin,
+            repositoryOpts: { repo: versions.nvidiaDevicePluginRepo },
+            namespace: ns.metadata.name,
+            values: devicePluginValues(args.pools, args.values ?? {}),
+        }, { ...k8sOpts, dependsOn: args.hostedOn });
+        this.registerOutputs({ status: this.release.status });
+    }
+}

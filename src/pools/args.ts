@@ -1,0 +1,248 @@
+import { InstanceShape, expandFamilies, instanceCatalog, nearMatches } from "../catalog/instances";
+import { Problems, join } from "../validation/problems";
+import { checkDns1123Label, checkInt, checkUniqueNames } from "../validation/rules";
+import { versions } from "../versions";
+import { NodePlacement, Taint, existingPlacement, poolPlacement } from "./placement";
+
+export const provisioners = ["karpenter", "managed", "existing"] as const;
+export const capacityTypeValues = ["spot", "on-demand"] as const;
+export const amiFamilies = ["al2023", "bottlerocket"] as const;
+const TAINT_EFFECTS = ["NoSchedule", "PreferNoSchedule", "NoExecute"];
+
+/** The shape of an instance type the catalog does not know. */
+export interface InstanceShapeArgs {
+    /** Instance type name, e.g. "g7.2xlarge". */
+    instanceType: string;
+    /** vCPUs. */
+    vcpu: number;
+    /** Memory in GiB. */
+    memoryGiB: number;
+    /** GPUs per instance. @default 0 */
+    gpus?: number;
+    /** Max pods kubelet runs (sets the memory kubelet reserves). @default 110 */
+    maxPods?: number;
+    /** On-demand $/h, for cost estimates. @default undefined (unknown) */
+    pricePerHour?: number;
+}
+
+/** A pool of nodes for Ray workers: Karpenter (scale to zero), a managed node group, or existing nodes. */
+export interface NodePoolArgs {
+    /** Pool name (DNS-1123 label), unique; Ray worker groups refer to it. */
+    name: string;
+    /**
+     * `"karpenter"` (scale from zero, Spot with on-demand fallback), `"managed"` (a static EKS managed
+     * node group: reserved capacity) or `"existing"` (nodes that already exist; existing-cluster mode).
+     * @default "karpenter" on EKS, "existing" with existingCluster
+     */
+    provisioner?: string;
+    /**
+     * Instance types. All must be GPU types or all CPU types.
+     * @default ["g6.xlarge", "g6.2xlarge", "g5.xlarge", "g5.2xlarge"] when neither this nor instanceFamilies is set
+     */
+    instanceTypes?: string[];
+    /** Instance families (Karpenter only), with `instanceSizes`, e.g. ["g6", "g6e"]. @default undefined */
+    instanceFamilies?: string[];
+    /** Instance sizes (Karpenter only), with `instanceFamilies`, e.g. ["xlarge", "2xlarge"]. @default undefined */
+    instanceSizes?: string[];
+    /** Shapes of instance types missing from the catalog. @default [] */
+    customShapes?: InstanceShapeArgs[];
+    /**
+     * `["on-demand"]`, `["spot"]`, or both (Karpenter prefers Spot and falls back to on-demand). Managed
+     * pools take exactly one.
+     * @default ["on-demand"]
+     */
+    capacityTypes?: string[];
+    /** Karpenter: most GPUs (GPU pools) the pool may run at once. @default 8 */
+    maxGpus?: number;
+    /** Karpenter: most vCPUs (CPU pools) the pool may run at once. @default 64 */
+    maxCpus?: number;
+    /** Managed: node count (desired = min). @default 1 */
+    minNodes?: number;
+    /** Managed: most nodes. @default minNodes */
+    maxNodes?: number;
+    /** Root volume GiB (GPU images are 10+ GB). @default 100 */
+    diskSizeGiB?: number;
+    /** gp3 throughput in MiB/s (125-1000); faster image pulls. @default 250 */
+    diskThroughput?: number;
+    /** Extra node labels. @default {} */
+    labels?: Record<string, string>;
+    /** Extra taints (GPU pools always carry nvidia.com/gpu=true:NoSchedule). @default [] */
+    taints?: Taint[];
+    /** `"al2023"` (needs the NVIDIA device plugin, installed for you) or `"bottlerocket"` (ships its own). @default "al2023" */
+    ami?: string;
+    /** Karpenter AMI alias, pinned. @default "al2023@v20260724" or "bottlerocket@v1.64.0" */
+    amiAlias?: string;
+    /** Karpenter: how long an empty node lives before removal. "Never" disables. @default "5m" */
+    consolidateAfter?: string;
+    /** Karpenter: node lifetime before replacement. @default "720h" */
+    expireAfter?: string;
+    /** Mark Ray pods on this pool `karpenter.sh/do-not-disrupt` so no voluntary disruption evicts a job. @default true */
+    doNotDisrupt?: boolean;
+}
+
+/** A validated pool: everything builders need, and the one placement pods and nodes share. */
+export interface ResolvedPool {
+    name: string;
+    provisioner: (typeof provisioners)[number];
+    instanceTypes: string[];
+    /** Karpenter requirement mode: explicit types, or families x sizes. */
+    families?: { families: string[]; sizes: string[] };
+    shapes: Record<string, InstanceShape>;
+    gpu: boolean;
+    capacityTypes: string[];
+    maxGpus: number;
+    maxCpus: number;
+    minNodes: number;
+    maxNodes: number;
+    diskSizeGiB: number;
+    diskThroughput: number;
+    ami: (typeof amiFamilies)[number];
+    amiAlias: string;
+    consolidateAfter: string;
+    expireAfter: string;
+    placement: NodePlacement;
+}
+
+export const GPU_TAINT: Taint = { key: "nvidia.com/gpu", value: "true", effect: "NoSchedule" };
+export const DEFAULT_GPU_TYPES = ["g6.xlarge", "g6.2xlarge", "g5.xlarge", "g5.2xlarge"];
+export const defaultPools: NodePoolArgs[] = [{ name: "gpu" }];
+const DURATION = /^(Never|([0-9]+(s|m|h))+)$/;
+
+function resolveShapes(a: NodePoolArgs, types: string[], path: string, p: Problems): Record<string, InstanceShape> {
+    const custom = new Map((a.customShapes ?? []).map((s) => [s.instanceType, s]));
+    (a.customShapes ?? []).forEach((s, i) => {
+        checkInt(p, `${join(path, "customShapes")}[${i}].vcpu`, s.vcpu, 1, 1024);
+        checkInt(p, `${join(path, "customShapes")}[${i}].memoryGiB`, s.memoryGiB, 1, 65536);
+    });
+    const shapes: Record<string, InstanceShape> = {};
+    types.forEach((t, i) => {
+        const c = custom.get(t);
+        if (c) {
+            shapes[t] = { vcpu: c.vcpu, memoryGiB: c.memoryGiB, gpus: c.gpus ?? 0, arch: "x86_64", maxPods: c.maxPods ?? 110, pricePerHour: c.pricePerHour };
+        } else if (instanceCatalog[t]) {
+            shapes[t] = instanceCatalog[t];
+        } else {
+            p.add(`${join(path, "instanceTypes")}[${i}]`, t, "is not in the instance catalog",
+                `a catalog type (closest: ${nearMatches(t).join(", ")}), or a type described in customShapes`,
+                `fix the name, or add { instanceType: "${t}", vcpu, memoryGiB, gpus } to customShapes`);
+        }
+    });
+    return shapes;
+}
+
+export function validatePool(a: NodePoolArgs, path: string, existingCluster: boolean, p: Problems): ResolvedPool {
+    checkDns1123Label(p, join(path, "name"), a.name);
+    const provisioner = (a.provisioner ?? (existingCluster ? "existing" : "karpenter")) as ResolvedPool["provisioner"];
+    if (!(provisioners as readonly string[]).includes(provisioner)) {
+        p.add(join(path, "provisioner"), provisioner, "is not a provisioner", provisioners.map((x) => `"${x}"`).join(", "), "pick one of the provisioners");
+    } else if (existingCluster !== (provisioner === "existing")) {
+        p.add(join(path, "provisioner"), provisioner, existingCluster ? "cannot create nodes on an existing cluster" : "\"existing\" needs existingCluster",
+            existingCluster ? '"existing"' : '"karpenter" or "managed"', existingCluster ? 'set provisioner: "existing" and describe the nodes' : "use karpenter or managed on EKS");
+    }
+    let families: ResolvedPool["families"];
+    let types = a.instanceTypes ?? [];
+    if (a.instanceFamilies || a.instanceSizes) {
+        if (!a.instanceFamilies?.length || !a.instanceSizes?.length || a.instanceTypes) {
+            p.add(join(path, "instanceFamilies"), a.instanceFamilies, "needs instanceSizes, and excludes instanceTypes",
+                "instanceFamilies and instanceSizes together, or instanceTypes", "give both families and sizes, or list instanceTypes");
+        } else if (provisioner !== "karpenter") {
+            p.add(join(path, "instanceFamilies"), a.instanceFamilies, "only works with Karpenter", "instanceTypes for managed and existing pools", "list instanceTypes instead");
+        } else {
+            families = { families: a.instanceFamilies, sizes: a.instanceSizes };
+            types = expandFamilies(a.instanceFamilies, a.instanceSizes);
+            if (types.length === 0) {
+                p.add(join(path, "instanceFamilies"), a.instanceFamilies, "matches no catalog type with those sizes",
+                    "families and sizes that exist together, e.g. g6 x xlarge", "check the family and size names");
+            }
+        }
+    } else if (!a.instanceTypes) {
+        types = DEFAULT_GPU_TYPES;
+    }
+    if (a.instanceTypes && a.instanceTypes.length === 0) {
+        p.add(join(path, "instanceTypes"), a.instanceTypes, "is empty", "one or more instance types", "list at least one type");
+    }
+    const shapes = resolveShapes(a, types, path, p);
+    const gpuFlags = new Set(Object.values(shapes).map((s) => s.gpus > 0));
+    if (gpuFlags.size > 1) {
+        p.add(join(path, "instanceTypes"), types, "mixes GPU and CPU instance types", "only GPU types or only CPU types",
+            "split them into a GPU pool and a CPU pool");
+    }
+    const gpu = gpuFlags.has(true);
+    const capacityTypes = a.capacityTypes ?? ["on-demand"];
+    capacityTypes.forEach((c, i) => {
+        if (!(capacityTypeValues as readonly string[]).includes(c)) {
+            p.add(`${join(path, "capacityTypes")}[${i}]`, c, "is not a capacity type", '"spot", "on-demand"', "use spot or on-demand");
+        }
+    });
+    if (capacityTypes.length === 0 || new Set(capacityTypes).size !== capacityTypes.length || (provisioner === "managed" && capacityTypes.length !== 1)) {
+        p.add(join(path, "capacityTypes"), capacityTypes, provisioner === "managed" ? "must name exactly one type for a managed node group" : "must list each type once",
+            provisioner === "managed" ? '["on-demand"] or ["spot"]' : '["on-demand"], ["spot"] or ["spot", "on-demand"]', "fix the list");
+    }
+    validateProvisionerFields(a, provisioner, path, p);
+    const minNodes = a.minNodes ?? 1;
+    const maxNodes = a.maxNodes ?? minNodes;
+    const ami = (a.ami ?? "al2023") as ResolvedPool["ami"];
+    if (!(amiFamilies as readonly string[]).includes(ami)) {
+        p.add(join(path, "ami"), a.ami, "is not a supported AMI family", '"al2023", "bottlerocket"', "use al2023 or bottlerocket");
+    }
+    const amiAlias = a.amiAlias ?? (ami === "bottlerocket" ? versions.bottlerocketAmiAlias : versions.al2023AmiAlias);
+    if (!/^(al2023|bottlerocket)@v[0-9][0-9.]*$/.test(amiAlias) || !amiAlias.startsWith(ami)) {
+        p.add(join(path, "amiAlias"), amiAlias, "is not a pinned alias of the pool's AMI family",
+            `"${ami}@v<release>", e.g. "${ami === "bottlerocket" ? versions.bottlerocketAmiAlias : versions.al2023AmiAlias}" (never @latest)`, "pin a release");
+    }
+    const consolidateAfter = a.consolidateAfter ?? "5m";
+    const expireAfter = a.expireAfter ?? "720h";
+    for (const [key, value] of [["consolidateAfter", consolidateAfter], ["expireAfter", expireAfter]]) {
+        if (!DURATION.test(value)) p.add(join(path, key), value, "is not a Karpenter duration", 'e.g. "30s", "5m", "720h" or "Never"', "write it as a Go duration");
+    }
+    const extraTaints = a.taints ?? [];
+    extraTaints.forEach((t, i) => {
+        if (!TAINT_EFFECTS.includes(t.effect)) {
+            p.add(`${join(path, "taints")}[${i}].effect`, t.effect, "is not a taint effect", TAINT_EFFECTS.map((e) => `"${e}"`).join(", "), "use a Kubernetes taint effect");
+        }
+    });
+    const labels = a.labels ?? {};
+    const podAnnotations: Record<string, string> = provisioner === "karpenter" && (a.doNotDisrupt ?? true) ? { "karpenter.sh/do-not-disrupt": "true" } : {};
+    const placement = provisioner === "existing"
+        ? existingPlacement(a.name, labels, a.taints ?? (gpu ? [{ key: GPU_TAINT.key, effect: "NoSchedule" }] : []))
+        : poolPlacement(a.name, labels, gpu ? [GPU_TAINT, ...extraTaints] : extraTaints);
+    return {
+        name: a.name, provisioner, instanceTypes: types, families, shapes, gpu, capacityTypes,
+        maxGpus: a.maxGpus ?? 8, maxCpus: a.maxCpus ?? 64, minNodes, maxNodes,
+        diskSizeGiB: a.diskSizeGiB ?? 100, diskThroughput: a.diskThroughput ?? 250, ami, amiAlias, consolidateAfter, expireAfter,
+        placement: { ...placement, podAnnotations },
+    };
+}
+
+function validateProvisionerFields(a: NodePoolArgs, provisioner: string, path: string, p: Problems): void {
+    const onlyFor = (key: keyof NodePoolArgs, kind: string) => {
+        if (a[key] !== undefined && provisioner !== kind) {
+            p.add(join(path, key), a[key], `only applies to ${kind} pools`, `${key} with provisioner "${kind}"`, `remove ${key}`);
+        }
+    };
+    onlyFor("minNodes", "managed");
+    onlyFor("maxNodes", "managed");
+    onlyFor("maxGpus", "karpenter");
+    onlyFor("maxCpus", "karpenter");
+    onlyFor("consolidateAfter", "karpenter");
+    onlyFor("expireAfter", "karpenter");
+    if (a.maxGpus !== undefined) checkInt(p, join(path, "maxGpus"), a.maxGpus, 1, 10000);
+    if (a.maxCpus !== undefined) checkInt(p, join(path, "maxCpus"), a.maxCpus, 1, 100000);
+    const okMin = checkInt(p, join(path, "minNodes"), a.minNodes ?? 1, 0, 1000);
+    const okMax = checkInt(p, join(path, "maxNodes"), a.maxNodes ?? a.minNodes ?? 1, 1, 1000);
+    if (okMin && okMax && (a.minNodes ?? 1) > (a.maxNodes ?? a.minNodes ?? 1)) {
+        p.add(join(path, "minNodes"), a.minNodes, `is greater than maxNodes (${a.maxNodes})`, "minNodes <= maxNodes", "raise maxNodes");
+    }
+    checkInt(p, join(path, "diskSizeGiB"), a.diskSizeGiB ?? 100, 20, 16384);
+    checkInt(p, join(path, "diskThroughput"), a.diskThroughput ?? 250, 125, 1000);
+}
+
+export function validatePools(pools: NodePoolArgs[], path: string, existingCluster: boolean, p: Problems): ResolvedPool[] {
+    checkUniqueNames(p, path, pools.map((x) => x.name), "node pool");
+    pools.forEach((x, i) => {
+        if (x.name === "system") {
+            p.add(`${path}[${i}].name`, x.name, "is reserved for the system node group", "any other DNS-1123 label", "rename the pool");
+        }
+    });
+    return pools.map((x, i) => validatePool(x, `${path}[${i}]`, existingCluster, p));
+}

@@ -1,0 +1,129 @@
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { nodeLaunchTemplateArgs } from "../cluster/launchTemplate";
+import { AwsClusterFacts, ClusterSource } from "../cluster/source";
+import { Karpenter, KarpenterArgs, validateKarpenterArgs } from "../karpenter/controller";
+import { buildEc2NodeClass, buildNodePool, discoveryTerms } from "../karpenter/specs";
+import { NvidiaDevicePlugin, NvidiaDevicePluginArgs } from "../nvidia/devicePlugin";
+import { KubernetesObject } from "../ray/spec";
+import { Problems, checkedBeforeRegistering, validateOrThrow } from "../validation/problems";
+import { NodePoolArgs, ResolvedPool, validatePools } from "./args";
+
+/** Node pools for Ray workers, with the controllers they need. */
+export interface NodePoolsComponentArgs {
+    /** The cluster (EKS for Karpenter and managed pools; any for existing pools). */
+    cluster: ClusterSource;
+    /** The pools. */
+    pools: NodePoolArgs[];
+    /** Karpenter settings (used when a pool uses Karpenter). @default chart 1.14.1 */
+    karpenter?: KarpenterArgs;
+    /** NVIDIA device plugin settings. @default installed for AL2023 GPU pools */
+    nvidiaDevicePlugin?: NvidiaDevicePluginArgs;
+    /** Tags on every AWS resource. @default {} */
+    tags?: Record<string, string>;
+}
+
+/** Whether the device plugin goes in: explicit choice, else only for AL2023 GPU pools we create. */
+export function devicePluginPools(pools: ResolvedPool[], enabled: boolean | undefined): ResolvedPool[] {
+    const gpuPools = pools.filter((p) => p.gpu && p.ami === "al2023");
+    if (enabled === false) return [];
+    return enabled === true ? gpuPools : gpuPools.filter((p) => p.provisioner !== "existing");
+}
+
+export function validateNodePools(args: Omit<NodePoolsComponentArgs, "cluster">, facts: AwsClusterFacts | undefined, p: Problems) {
+    const pools = validatePools(args.pools, "", facts === undefined, p);
+    if (pools.some((x) => x.provisioner === "karpenter")) validateKarpenterArgs(args.karpenter, "karpenter", facts?.systemNodeCount ?? 1, p);
+    return pools;
+}
+
+const EKS_TAINT_EFFECT: Record<string, string> = { NoSchedule: "NO_SCHEDULE", NoExecute: "NO_EXECUTE", PreferNoSchedule: "PREFER_NO_SCHEDULE" };
+
+/**
+ * Creates each pool the way its provisioner says (Karpenter EC2NodeClass + NodePool, or an EKS
+ * managed node group), plus Karpenter and the NVIDIA device plugin when pools need them. Existing
+ * pools create nothing: they only give Ray groups a placement.
+ */
+export class NodePools extends pulumi.ComponentResource {
+    readonly pools: ResolvedPool[];
+    readonly karpenter?: Karpenter;
+    readonly devicePlugin?: NvidiaDevicePlugin;
+    readonly managedNodeGroups: Record<string, aws.eks.NodeGroup> = {};
+    readonly nodePools: Record<string, k8s.apiextensions.CustomResource> = {};
+
+    constructor(name: string, args: NodePoolsComponentArgs, opts?: pulumi.ComponentResourceOptions) {
+        const check = (p: Problems) => validateNodePools(args, args.cluster.aws, p);
+        super("kuberay-platform:index:NodePools", name, checkedBeforeRegistering(`NodePools "${name}"`, check), opts);
+        this.pools = validateOrThrow(`NodePools "${name}"`, check);
+        const facts = args.cluster.aws;
+        const tags = { ...args.tags };
+
+        if (facts) {
+            for (const pool of this.pools.filter((x) => x.provisioner === "managed")) {
+                this.managedNodeGroups[pool.name] = this.managedNodeGroup(name, pool, facts, tags);
+            }
+        }
+        const pluginPools = devicePluginPools(this.pools, args.nvidiaDevicePlugin?.enabled);
+        if (pluginPools.length > 0) {
+            this.devicePlugin = new NvidiaDevicePlugin(`${name}-nvidia`, {
+                ...args.nvidiaDevicePlugin,
+                cluster: args.cluster,
+                pools: pluginPools.map((x) => x.placement),
+                hostedOn: Object.values(this.managedNodeGroups),
+            }, { parent: this });
+        }
+        const karpenterPools = this.pools.filter((x) => x.provisioner === "karpenter");
+        if (facts && karpenterPools.length > 0) {
+            const karpenter = new Karpenter(`${name}-karpenter`, { ...args.karpenter, cluster: args.cluster, tags }, { parent: this });
+            this.karpenter = karpenter;
+            const k8sOpts = { parent: this, provider: args.cluster.provider };
+            for (const pool of karpenterPools) {
+                const nodeClass = this.custom(`${name}-${pool.name}-class`, buildEc2NodeClass(pool, {
+                    nodeRoleName: karpenter.nodeRole.name,
+                    subnetSelectorTerms: facts.subnetsTagged ? discoveryTerms(facts.clusterNameValue) : facts.nodeSubnetIds.map((id) => ({ id })),
+                    securityGroupSelectorTerms: discoveryTerms(facts.clusterNameValue),
+                    tags: { ...tags, "kuberay-platform/cluster": facts.clusterNameValue },
+                }), { ...k8sOpts, dependsOn: karpenter.ready });
+                // Depends on the controller (so on destroy Karpenter drains and terminates its nodes
+                // before it goes) and on the device plugin (GPU nodes only initialize with it).
+                this.nodePools[pool.name] = this.custom(`${name}-${pool.name}`, buildNodePool(pool), {
+                    ...k8sOpts, dependsOn: [...karpenter.ready, nodeClass, ...(this.devicePlugin ? [this.devicePlugin.release] : [])],
+                });
+            }
+        }
+        this.registerOutputs({ pools: this.pools.map((x) => x.name) });
+    }
+
+    private custom(name: string, o: KubernetesObject, opts: pulumi.CustomResourceOptions) {
+        return new k8s.apiextensions.CustomResource(name, { apiVersion: o.apiVersion, kind: o.kind, metadata: o.metadata, spec: o.spec }, opts);
+    }
+
+    private managedNodeGroup(name: string, pool: ResolvedPool, facts: AwsClusterFacts, tags: Record<string, string>) {
+        const bottlerocket = pool.ami === "bottlerocket";
+        const launchTemplate = new aws.ec2.LaunchTemplate(`${name}-${pool.name}`, {
+            ...nodeLaunchTemplateArgs({
+                diskSizeGiB: pool.diskSizeGiB, diskThroughput: pool.diskThroughput, deviceName: bottlerocket ? "/dev/xvdb" : "/dev/xvda",
+                tags: { ...tags, Name: `${facts.clusterNameValue}-${pool.name}` },
+            }),
+            tags,
+        }, { parent: this });
+        const amiType = pool.gpu
+            ? (bottlerocket ? "BOTTLEROCKET_x86_64_NVIDIA" : "AL2023_x86_64_NVIDIA")
+            : (bottlerocket ? "BOTTLEROCKET_x86_64" : "AL2023_x86_64_STANDARD");
+        return new aws.eks.NodeGroup(`${name}-${pool.name}`, {
+            clusterName: facts.clusterName,
+            nodeRoleArn: facts.nodeRoleArn,
+            subnetIds: facts.nodeSubnetIds,
+            amiType,
+            instanceTypes: pool.instanceTypes,
+            capacityType: pool.capacityTypes[0] === "spot" ? "SPOT" : "ON_DEMAND",
+            // Static capacity: desired = min. Managed node groups do not scale from zero on their own.
+            scalingConfig: { minSize: pool.minNodes, desiredSize: pool.minNodes, maxSize: pool.maxNodes },
+            updateConfig: { maxUnavailable: 1 },
+            launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply(String) },
+            labels: pool.placement.labels,
+            taints: pool.placement.taints.map((t) => ({ key: t.key, value: t.value, effect: EKS_TAINT_EFFECT[t.effect] })),
+            tags,
+        }, { parent: this, dependsOn: facts.nodePrerequisites });
+    }
+}
