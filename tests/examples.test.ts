@@ -10,6 +10,7 @@ const KUBECONFIG = "apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nus
 /** Default config each example needs to evaluate (what its README tells users to set). */
 const exampleConfig: Record<string, Record<string, string>> = {
     "existing-cluster": { kubeconfig: KUBECONFIG },
+    "spot-and-reserved": {},
 };
 
 describe("examples evaluate under mocks with their default config", () => {
