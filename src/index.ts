@@ -30,3 +30,7 @@ export * from "./karpenter/values";
 export * from "./karpenter/controller";
 export * from "./nvidia/devicePlugin";
 export * from "./ray/poolFit";
+export * from "./ray/groupArgs";
+export * from "./ray/job";
+export * from "./ray/service";
+export * from "./ray/s3";

@@ -218,6 +218,7 @@ describe("RayPlatform defaults (EKS)", () => {
             authTokenCommand: "kubectl -n ray get secret ray -o jsonpath='{.data.auth_token}' | base64 -d",
             jobSubmitCommand: "RAY_AUTH_MODE=token RAY_AUTH_TOKEN=\"$(kubectl -n ray get secret ray -o jsonpath='{.data.auth_token}' | base64 -d)\" "
                 + "ray job submit --address http://localhost:8265 -- python -c 'import ray; ray.init(); print(ray.cluster_resources())'",
+            workerGroups: [{ name: "gpu", pool: "gpu", gpus: 1, minReplicas: 0, maxReplicas: 2 }],
         }]);
         assert.strictEqual(await ev.value(platform.clusterName), "ml-dev");
         assert.strictEqual(await ev.value(platform.operatorNamespace), "kuberay-system");

@@ -61,7 +61,7 @@ describe("RayCluster builder", () => {
         assert.strictEqual(spec.enableInTreeAutoscaling, true);
         assert.deepStrictEqual(spec.autoscalerOptions, { version: "v2", upscalingMode: "Default", idleTimeoutSeconds: 60 });
         assert.strictEqual(spec.headGroupSpec.serviceType, "ClusterIP");
-        assert.deepStrictEqual(spec.headGroupSpec.rayStartParams, { "num-cpus": "0" });
+        assert.deepStrictEqual(spec.headGroupSpec.rayStartParams, { "num-cpus": "0", "num-gpus": "0" });
         assert.strictEqual(spec.headGroupSpec.template.spec.restartPolicy, "Never");
         assert.deepStrictEqual(spec.headGroupSpec.template.spec.nodeSelector, system.nodeSelector);
         assert.strictEqual(spec.headGroupSpec.template.spec.containers[0].image, "rayproject/ray:2.58.0-py312");

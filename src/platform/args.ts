@@ -4,15 +4,17 @@ import { KarpenterArgs, validateKarpenterArgs } from "../karpenter/controller";
 import { KubeRayOperatorArgs, ResolvedKubeRayArgs, validateKubeRayArgs } from "../kuberay/operator";
 import { NvidiaDevicePluginArgs } from "../nvidia/devicePlugin";
 import { NodePoolArgs, ResolvedPool, defaultPools, validatePools } from "../pools/args";
+import { RayClusterArgs, ResolvedRayClusterArgs, ResolvedRayClusterSpec, defaultWorkerGroups, validateRayClusterArgs } from "../ray/args";
+import { RayJobArgs, ResolvedRayJob, validateRayJob } from "../ray/job";
 import { checkRayClusterPools } from "../ray/poolFit";
-import { RayClusterArgs, ResolvedRayClusterArgs, validateRayClusterArgs } from "../ray/args";
+import { RayServiceArgs, ResolvedRayService, validateRayService } from "../ray/service";
 import { Problems, join } from "../validation/problems";
 import { checkUniqueNames } from "../validation/rules";
 
 /** Everything `RayPlatform` needs; every field is optional: `{}` is a complete, deployable platform. */
 export interface RayPlatformArgs {
     /**
-     * The EKS cluster to create. Ignored (and rejected if set) when `existingCluster` is given.
+     * The EKS cluster to create. Rejected when `existingCluster` is given.
      * @default an EKS 1.36 cluster in a new 2-AZ VPC with one NAT gateway and 2 x t3a.large system nodes
      */
     eks?: EksClusterArgs;
@@ -34,10 +36,14 @@ export interface RayPlatformArgs {
     /** NVIDIA device plugin. @default installed for AL2023 GPU pools on EKS */
     nvidiaDevicePlugin?: NvidiaDevicePluginArgs;
     /**
-     * Ray clusters to run. An empty list installs the platform without Ray clusters.
-     * @default [{ name: "ray" }]: a CPU head and an autoscaled CPU worker group with token auth
+     * Ray clusters. An empty list installs the platform without Ray clusters.
+     * @default [{ name: "ray" }]: CPU head, one GPU worker group at zero on the first GPU pool (CPU workers when there is none)
      */
     rayClusters?: RayClusterArgs[];
+    /** Ray jobs, each on its own cluster or on one of `rayClusters`. @default [] */
+    rayJobs?: RayJobArgs[];
+    /** Ray Serve applications. @default [] */
+    rayServices?: RayServiceArgs[];
 }
 
 export interface ResolvedPlatformArgs {
@@ -46,6 +52,8 @@ export interface ResolvedPlatformArgs {
     kuberay: ResolvedKubeRayArgs;
     pools: ResolvedPool[];
     rayClusters: ResolvedRayClusterArgs[];
+    rayJobs: ResolvedRayJob[];
+    rayServices: ResolvedRayService[];
 }
 
 /** The pools a platform gets: the user's, or one default GPU pool on EKS. */
@@ -53,7 +61,27 @@ export function platformPools(args: RayPlatformArgs): NodePoolArgs[] {
     return args.nodePools ?? (args.existingCluster ? [] : defaultPools);
 }
 
-export const defaultRayClusters: RayClusterArgs[] = [{ name: "ray" }];
+/** The Ray clusters a platform gets: the user's, or one whose workers use the first GPU pool. */
+export function platformRayClusters(args: RayPlatformArgs, pools: { name: string; gpu: boolean }[]): RayClusterArgs[] {
+    return args.rayClusters ?? [{ name: "ray", workerGroups: defaultWorkerGroups(pools.find((x) => x.gpu)?.name) }];
+}
+
+/** Every namespace a Ray workload creates belongs to exactly one of them, never to the operator. */
+function checkNamespaces(p: Problems, operatorNamespace: string, workloads: { path: string; namespace: string; createNamespace: boolean }[]): void {
+    const created = new Map<string, string>();
+    for (const w of workloads) {
+        if (w.namespace === operatorNamespace) {
+            p.add(join(w.path, "namespace"), w.namespace, "is the KubeRay operator's namespace", "a namespace of its own", "give the workload its own namespace");
+        }
+        if (!w.createNamespace) continue;
+        const first = created.get(w.namespace);
+        if (first !== undefined) {
+            p.add(join(w.path, "namespace"), w.namespace, `is also created by ${first}`, "one workload creating each namespace", `set createNamespace: false on ${w.path}`);
+        } else {
+            created.set(w.namespace, w.path);
+        }
+    }
+}
 
 /** Validates the whole platform at once, so one run reports every problem in every part. */
 export function validatePlatformArgs(args: RayPlatformArgs, p: Problems): ResolvedPlatformArgs {
@@ -71,24 +99,37 @@ export function validatePlatformArgs(args: RayPlatformArgs, p: Problems): Resolv
     const pools = validatePools(platformPools(args), "nodePools", args.existingCluster !== undefined, p);
     if (eks && pools.some((x) => x.provisioner === "karpenter")) validateKarpenterArgs(args.karpenter, "karpenter", eks.systemNodes.minSize, p);
     const poolsByName = Object.fromEntries(pools.map((x) => [x.name, x]));
-    const clustersIn = args.rayClusters ?? defaultRayClusters;
+    const checkSpec = (spec: ResolvedRayClusterSpec, path: string) => {
+        checkRayClusterPools(spec, path, poolsByName, p);
+        if (spec.s3Access.length > 0 && !eks) {
+            p.add(join(path, "s3Access"), spec.s3Access.map((s) => s.bucket), "needs EKS Pod Identity", "s3Access on an EKS platform",
+                "remove s3Access, or grant access with your cluster's workload identity");
+        }
+    };
+
+    const clustersIn = platformRayClusters(args, pools);
     checkUniqueNames(p, "rayClusters", clustersIn.map((c) => c.name), "Ray cluster");
     const rayClusters = clustersIn.map((c, i) => validateRayClusterArgs(c, `rayClusters[${i}]`, p));
-    rayClusters.forEach((c, i) => checkRayClusterPools(c, `rayClusters[${i}]`, poolsByName, p));
-    const created = new Map<string, number>();
-    rayClusters.forEach((c, i) => {
-        if (c.namespace === kuberay.namespace) {
-            p.add(join(`rayClusters[${i}]`, "namespace"), c.namespace, "is the KubeRay operator's namespace",
-                "a namespace of its own", "give the Ray cluster its own namespace");
-        }
-        if (!c.createNamespace) return;
-        const first = created.get(c.namespace);
-        if (first !== undefined) {
-            p.add(join(`rayClusters[${i}]`, "namespace"), c.namespace, `is also created by rayClusters[${first}]`,
-                "one Ray cluster creating each namespace", `set createNamespace: false on rayClusters[${i}]`);
-        } else {
-            created.set(c.namespace, i);
+    rayClusters.forEach((c, i) => checkSpec(c, `rayClusters[${i}]`));
+    const jobsIn = args.rayJobs ?? [];
+    checkUniqueNames(p, "rayJobs", jobsIn.map((j) => j.name), "Ray job");
+    const rayJobs = jobsIn.map((j, i) => validateRayJob(j, `rayJobs[${i}]`, p));
+    rayJobs.forEach((j, i) => {
+        if (j.cluster) checkSpec(j.cluster, `rayJobs[${i}].rayCluster`);
+        const target = rayClusters.find((c) => c.name === j.clusterSelector);
+        if (target && target.namespace !== j.namespace) {
+            p.add(`rayJobs[${i}].namespace`, j.namespace, `differs from Ray cluster "${target.name}"'s namespace "${target.namespace}"`,
+                `"${target.namespace}" (a RayJob selects clusters in its own namespace)`, `set namespace: "${target.namespace}" and createNamespace: false`);
         }
     });
-    return { eks, existingCluster: args.existingCluster, kuberay, pools, rayClusters };
+    const servicesIn = args.rayServices ?? [];
+    checkUniqueNames(p, "rayServices", servicesIn.map((s) => s.name), "Ray service");
+    const rayServices = servicesIn.map((s, i) => validateRayService(s, `rayServices[${i}]`, p));
+    rayServices.forEach((s, i) => checkSpec(s.cluster, `rayServices[${i}].rayCluster`));
+    checkNamespaces(p, kuberay.namespace, [
+        ...rayClusters.map((c, i) => ({ path: `rayClusters[${i}]`, namespace: c.namespace, createNamespace: c.createNamespace })),
+        ...rayJobs.map((j, i) => ({ path: `rayJobs[${i}]`, namespace: j.namespace, createNamespace: j.createNamespace })),
+        ...rayServices.map((s, i) => ({ path: `rayServices[${i}]`, namespace: s.namespace, createNamespace: s.createNamespace })),
+    ]);
+    return { eks, existingCluster: args.existingCluster, kuberay, pools, rayClusters, rayJobs, rayServices };
 }

@@ -3,10 +3,12 @@ import { EksCluster } from "../cluster/eks";
 import { ExistingCluster } from "../cluster/existing";
 import { ClusterSource } from "../cluster/source";
 import { KubeRayOperator } from "../kuberay/operator";
-import { RayCluster } from "../ray/cluster";
-import { checkedBeforeRegistering } from "../validation/problems";
 import { NodePools } from "../pools/nodePools";
-import { RayPlatformArgs, defaultRayClusters, platformPools, validatePlatformArgs } from "./args";
+import { RayCluster, RayTargetArgs, WorkerGroupOutput } from "../ray/cluster";
+import { RayJob } from "../ray/job";
+import { RayService } from "../ray/service";
+import { checkedBeforeRegistering } from "../validation/problems";
+import { RayPlatformArgs, platformPools, platformRayClusters, validatePlatformArgs } from "./args";
 
 /** What a user needs to reach one Ray cluster. */
 export interface RayClusterOutput {
@@ -16,11 +18,26 @@ export interface RayClusterOutput {
     dashboardPortForward: string;
     authTokenCommand: string;
     jobSubmitCommand: string;
+    workerGroups: WorkerGroupOutput[];
+}
+
+export interface RayJobOutput {
+    name: string;
+    namespace: string;
+    statusCommand: string;
+    logsCommand: string;
+}
+
+export interface RayServiceOutput {
+    name: string;
+    namespace: string;
+    serveService: string;
+    servePortForward: string;
 }
 
 /**
- * The GPU Ray platform in one component: an EKS cluster (or yours), the KubeRay operator and Ray
- * clusters. `new RayPlatform("ml", {})` is a complete, deployable stack.
+ * The GPU Ray platform in one component: an EKS cluster (or yours), GPU node pools, the KubeRay
+ * operator and Ray clusters, jobs and services. `new RayPlatform("ml", {})` is a complete stack.
  */
 export class RayPlatform extends pulumi.ComponentResource {
     /** Kubeconfig of the cluster (secret); empty when an existing provider was passed. */
@@ -28,11 +45,15 @@ export class RayPlatform extends pulumi.ComponentResource {
     readonly clusterName: pulumi.Output<string>;
     readonly operatorNamespace: pulumi.Output<string>;
     readonly rayClusters: pulumi.Output<RayClusterOutput[]>;
+    readonly rayJobs: pulumi.Output<RayJobOutput[]>;
+    readonly rayServices: pulumi.Output<RayServiceOutput[]>;
     readonly cluster: ClusterSource;
     readonly operator: KubeRayOperator;
     /** The node pools and their controllers (absent when there are no pools). */
     readonly nodePools?: NodePools;
     readonly rayClusterComponents: RayCluster[];
+    readonly rayJobComponents: RayJob[];
+    readonly rayServiceComponents: RayService[];
 
     constructor(name: string, args: RayPlatformArgs = {}, opts?: pulumi.ComponentResourceOptions) {
         super("kuberay-platform:index:RayPlatform", name, checkedBeforeRegistering(`RayPlatform "${name}"`, (p) => validatePlatformArgs(args, p)), opts);
@@ -53,27 +74,34 @@ export class RayPlatform extends pulumi.ComponentResource {
                 cluster: this.cluster, pools, karpenter: args.karpenter, nvidiaDevicePlugin: args.nvidiaDevicePlugin, tags: args.eks?.tags,
             }, { parent: this });
         }
-
         this.operator = new KubeRayOperator(`${name}-kuberay`, { ...args.kuberay, cluster: this.cluster }, { parent: this });
         this.operatorNamespace = this.operator.namespace;
 
-        // Named after the Ray cluster, never its list position: reordering renames nothing.
-        this.rayClusterComponents = (args.rayClusters ?? defaultRayClusters).map((rc) => new RayCluster(`${name}-${rc.name}`, {
-            ...rc,
-            cluster: this.cluster,
-            operatorReady: this.operator.ready,
-            pools: this.nodePools?.pools,
-        }, { parent: this }));
+        // Named after the workload, never its list position: reordering renames nothing.
+        const target: RayTargetArgs = { cluster: this.cluster, operatorReady: this.operator.ready, pools: this.nodePools?.pools };
+        const clusters = platformRayClusters(args, this.nodePools?.pools ?? []);
+        this.rayClusterComponents = clusters.map((rc) => new RayCluster(`${name}-${rc.name}`, { ...rc, ...target }, { parent: this }));
+        const byName = new Map(clusters.map((rc, i) => [rc.name, this.rayClusterComponents[i]]));
+        this.rayJobComponents = (args.rayJobs ?? []).map((j) => {
+            // A job on one of our clusters waits for it, and on destroy goes before it.
+            const onCluster = j.clusterSelector === undefined ? undefined : byName.get(j.clusterSelector);
+            const operatorReady = onCluster ? [...target.operatorReady, onCluster.resource] : target.operatorReady;
+            return new RayJob(`${name}-job-${j.name}`, { ...j, ...target, operatorReady }, { parent: this });
+        });
+        this.rayServiceComponents = (args.rayServices ?? []).map((s) => new RayService(`${name}-svc-${s.name}`, { ...s, ...target }, { parent: this }));
+
         this.rayClusters = pulumi.all(this.rayClusterComponents.map((rc) => pulumi
-            .all([rc.name, rc.namespace, rc.headService, rc.dashboardPortForward, rc.authTokenCommand, rc.jobSubmitCommand])
-            .apply(([n, ns, svc, pf, token, submit]): RayClusterOutput => ({
-                name: n, namespace: ns, headService: svc, dashboardPortForward: pf, authTokenCommand: token, jobSubmitCommand: submit,
+            .all([rc.name, rc.namespace, rc.headService, rc.dashboardPortForward, rc.authTokenCommand, rc.jobSubmitCommand, rc.workerGroups])
+            .apply(([n, ns, svc, pf, token, submit, groups]): RayClusterOutput => ({
+                name: n, namespace: ns, headService: svc, dashboardPortForward: pf, authTokenCommand: token, jobSubmitCommand: submit, workerGroups: groups,
             }))));
+        this.rayJobs = pulumi.all(this.rayJobComponents.map((j) => pulumi.all([j.name, j.namespace, j.statusCommand, j.logsCommand])
+            .apply(([n, ns, status, logs]): RayJobOutput => ({ name: n, namespace: ns, statusCommand: status, logsCommand: logs }))));
+        this.rayServices = pulumi.all(this.rayServiceComponents.map((s) => pulumi.all([s.name, s.namespace, s.serveService, s.servePortForward])
+            .apply(([n, ns, svc, pf]): RayServiceOutput => ({ name: n, namespace: ns, serveService: svc, servePortForward: pf }))));
         this.registerOutputs({
-            kubeconfig: this.kubeconfig,
-            clusterName: this.clusterName,
-            operatorNamespace: this.operatorNamespace,
-            rayClusters: this.rayClusters,
+            kubeconfig: this.kubeconfig, clusterName: this.clusterName, operatorNamespace: this.operatorNamespace,
+            rayClusters: this.rayClusters, rayJobs: this.rayJobs, rayServices: this.rayServices,
         });
     }
 }

@@ -1,14 +1,15 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterSource } from "../cluster/source";
-import { Problems, checkedBeforeRegistering, validateOrThrow } from "../validation/problems";
 import { ResolvedPool } from "../pools/args";
-import { RayClusterArgs, validateRayClusterArgs } from "./args";
+import { Problems, checkedBeforeRegistering, validateOrThrow } from "../validation/problems";
+import { RayClusterArgs, ResolvedRayClusterSpec, validateRayClusterArgs } from "./args";
 import { checkRayClusterPools } from "./poolFit";
-import { buildRayCluster, headServiceName, rayAccessCommands } from "./spec";
+import { createRayS3Access } from "./s3";
+import { RayClusterPlacements, buildRayCluster, headServiceName, rayAccessCommands } from "./spec";
 
-/** Args of the RayCluster component: the cluster options plus where to install it. */
-export interface RayClusterComponentArgs extends RayClusterArgs {
+/** Where a Ray workload is installed. */
+export interface RayTargetArgs {
     /** The Kubernetes cluster. */
     cluster: ClusterSource;
     /** Resources the Ray CR must wait for: the KubeRay operator release and its CRDs. */
@@ -17,17 +18,63 @@ export interface RayClusterComponentArgs extends RayClusterArgs {
     pools?: ResolvedPool[];
 }
 
-function validateComponent(args: RayClusterComponentArgs, p: Problems) {
-    const a = validateRayClusterArgs(args, "", p);
-    checkRayClusterPools(a, "", Object.fromEntries((args.pools ?? []).map((x) => [x.name, x])), p);
-    return a;
+/** Args of the RayCluster component: the cluster options plus where to install it. */
+export interface RayClusterComponentArgs extends RayClusterArgs, RayTargetArgs {}
+
+/** A worker group as reported in outputs. */
+export interface WorkerGroupOutput {
+    name: string;
+    pool: string;
+    gpus: number;
+    minReplicas: number;
+    maxReplicas: number;
 }
 
-/** A RayCluster custom resource (and its namespace) on a cluster that runs the KubeRay operator. */
+/** Pool checks and the S3-needs-EKS check every Ray component runs on its cluster spec. */
+export function checkRayTarget(spec: ResolvedRayClusterSpec, path: string, target: RayTargetArgs, p: Problems): void {
+    checkRayClusterPools(spec, path, Object.fromEntries((target.pools ?? []).map((x) => [x.name, x])), p);
+    if (spec.s3Access.length > 0 && !target.cluster.aws) {
+        p.add(`${path ? `${path}.` : ""}s3Access`, spec.s3Access.map((s) => s.bucket), "needs EKS Pod Identity",
+            "s3Access on an EKS cluster created by this package", "remove s3Access, or grant access with your platform's workload identity");
+    }
+}
+
+/** Placements of head and workers from the pools, and the S3 service account when there is one. */
+export function placementsFor(spec: ResolvedRayClusterSpec, target: RayTargetArgs, serviceAccountName?: string): RayClusterPlacements {
+    const pools = Object.fromEntries((target.pools ?? []).map((x) => [x.name, x.placement]));
+    const workers = Object.fromEntries(spec.workerGroups.map((g) => [g.name, g.pool === undefined ? undefined : pools[g.pool]]));
+    return { head: target.cluster.systemPlacement, workers, serviceAccountName };
+}
+
+export function workerGroupOutputs(spec: ResolvedRayClusterSpec): WorkerGroupOutput[] {
+    return spec.workerGroups.map((g) => ({ name: g.name, pool: g.pool ?? "", gpus: g.gpus, minReplicas: g.minReplicas, maxReplicas: g.maxReplicas }));
+}
+
+/**
+ * What every Ray custom resource waits for: the operator, its namespace (created unless the user
+ * manages it) and, with S3 access, its service account, role and Pod Identity association.
+ */
+export function prepareRayNamespace(parent: pulumi.Resource, name: string, target: RayTargetArgs,
+    o: { namespace: string; createNamespace: boolean; s3Access: ResolvedRayClusterSpec["s3Access"]; serviceAccountName: string }) {
+    const dependsOn: pulumi.Resource[] = [...target.operatorReady];
+    const namespaceDeps: pulumi.Resource[] = [];
+    if (o.createNamespace) {
+        const ns = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: o.namespace } }, { parent, provider: target.cluster.provider });
+        dependsOn.push(ns);
+        namespaceDeps.push(ns);
+    }
+    if (o.s3Access.length === 0) return { dependsOn, serviceAccountName: undefined };
+    const s3 = createRayS3Access(parent, name, {
+        cluster: target.cluster, namespace: o.namespace, serviceAccountName: o.serviceAccountName, grants: o.s3Access, dependsOn: namespaceDeps,
+    });
+    return { dependsOn: [...dependsOn, ...s3.ready], serviceAccountName: o.serviceAccountName };
+}
+
+/** A RayCluster custom resource (and its namespace, and its S3 identity) on a cluster running KubeRay. */
 export class RayCluster extends pulumi.ComponentResource {
     readonly name: pulumi.Output<string>;
     readonly namespace: pulumi.Output<string>;
-    /** The ClusterIP Service in front of the head (GCS 6379, dashboard 8265, client 10001). */
+    /** The Service in front of the head (GCS 6379, dashboard 8265, client 10001, serve 8000). */
     readonly headService: pulumi.Output<string>;
     /** Command that forwards the dashboard/Jobs API to localhost:8265. */
     readonly dashboardPortForward: pulumi.Output<string>;
@@ -35,25 +82,24 @@ export class RayCluster extends pulumi.ComponentResource {
     readonly authTokenCommand: pulumi.Output<string>;
     /** Command that submits a job through the forwarded port, with the token when auth is on. */
     readonly jobSubmitCommand: pulumi.Output<string>;
+    /** Worker groups and the pools they run on. */
+    readonly workerGroups: pulumi.Output<WorkerGroupOutput[]>;
     readonly resource: k8s.apiextensions.CustomResource;
 
     constructor(name: string, args: RayClusterComponentArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("kuberay-platform:index:RayCluster", name, checkedBeforeRegistering(`RayCluster "${name}"`, (p) => validateComponent(args, p)), opts);
-        const a = validateOrThrow(`RayCluster "${name}"`, (p) => validateComponent(args, p));
+        const check = (p: Problems) => {
+            const a = validateRayClusterArgs(args, "", p);
+            checkRayTarget(a, "", args, p);
+            return a;
+        };
+        super("kuberay-platform:index:RayCluster", name, checkedBeforeRegistering(`RayCluster "${name}"`, check), opts);
+        const a = validateOrThrow(`RayCluster "${name}"`, check);
         const k8sOpts = { parent: this, provider: args.cluster.provider };
 
-        const dependsOn: pulumi.Resource[] = [...args.operatorReady];
-        if (a.createNamespace) {
-            dependsOn.push(new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: a.namespace } }, k8sOpts));
-        }
-        const pools = Object.fromEntries((args.pools ?? []).map((x) => [x.name, x.placement]));
-        const workers = Object.fromEntries(a.workerGroups.map((g) => [g.name, g.pool === undefined ? undefined : pools[g.pool]]));
-        const manifest = buildRayCluster(a, { head: args.cluster.systemPlacement, workers });
+        const { dependsOn, serviceAccountName } = prepareRayNamespace(this, name, args, { ...a, serviceAccountName: `${a.name}-ray` });
+        const manifest = buildRayCluster(a, placementsFor(a, args, serviceAccountName));
         this.resource = new k8s.apiextensions.CustomResource(`${name}-raycluster`, {
-            apiVersion: manifest.apiVersion,
-            kind: manifest.kind,
-            metadata: manifest.metadata,
-            spec: manifest.spec,
+            apiVersion: manifest.apiVersion, kind: manifest.kind, metadata: manifest.metadata, spec: manifest.spec,
         }, { ...k8sOpts, dependsOn });
 
         this.name = pulumi.output(a.name);
@@ -63,6 +109,7 @@ export class RayCluster extends pulumi.ComponentResource {
         const access = rayAccessCommands(a.name, a.namespace, a.tokenAuth);
         this.authTokenCommand = pulumi.output(access.authTokenCommand);
         this.jobSubmitCommand = pulumi.output(access.jobSubmitCommand);
-        this.registerOutputs({ name: this.name, namespace: this.namespace, headService: this.headService });
+        this.workerGroups = pulumi.output(workerGroupOutputs(a));
+        this.registerOutputs({ name: this.name, namespace: this.namespace, headService: this.headService, workerGroups: this.workerGroups });
     }
 }

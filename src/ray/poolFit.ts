@@ -1,7 +1,7 @@
 import { ResolvedPool } from "../pools/args";
 import { PodRequest, allocatable, cheapestFit, fits, formatMemory, parseCpuMilli, parseMemoryMi } from "../pools/fit";
 import { Problems, join } from "../validation/problems";
-import { ResolvedRayClusterArgs, ResolvedWorkerGroup } from "./args";
+import { ResolvedRayClusterSpec, ResolvedWorkerGroup } from "./args";
 
 function describe(r: PodRequest): string {
     return `${r.cpuMilli / 1000} CPU, ${formatMemory(r.memoryMi)}, ${r.gpus} GPU`;
@@ -52,6 +52,6 @@ export function checkWorkerGroup(g: ResolvedWorkerGroup, path: string, pools: Re
         suggestion ? `lower the request, or add ${suggestion} (smallest that fits) to pool "${pool.name}"` : "lower the request");
 }
 
-export function checkRayClusterPools(c: ResolvedRayClusterArgs, path: string, pools: Record<string, ResolvedPool>, p: Problems): void {
+export function checkRayClusterPools(c: ResolvedRayClusterSpec, path: string, pools: Record<string, ResolvedPool>, p: Problems): void {
     c.workerGroups.forEach((g, i) => checkWorkerGroup(g, `${join(path, "workerGroups")}[${i}]`, pools, p));
 }

@@ -1,5 +1,7 @@
+import { Values, deepMerge } from "../kuberay/values";
 import { NodePlacement } from "../pools/placement";
-import { ResolvedRayClusterArgs, ResolvedWorkerGroup } from "./args";
+import { ResolvedRayClusterArgs, ResolvedRayClusterSpec } from "./args";
+import { ResolvedHead, ResolvedPod, ResolvedWorkerGroup } from "./groupArgs";
 
 /** A Kubernetes object as plain data, ready to send or validate against its CRD schema. */
 export interface KubernetesObject {
@@ -16,6 +18,12 @@ export const RAY_HEAD_PORTS = [
     { containerPort: 10001, name: "client" },
     { containerPort: 8000, name: "serve" },
 ];
+
+/** Annotations that keep a LoadBalancer internal with both the in-tree controller and the AWS LB controller. */
+export const INTERNAL_LB_ANNOTATIONS = {
+    "service.beta.kubernetes.io/aws-load-balancer-internal": "true",
+    "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal",
+};
 
 /** The head Service KubeRay creates for a cluster. */
 export function headServiceName(clusterName: string): string {
@@ -38,10 +46,15 @@ export function rayAccessCommands(clusterName: string, namespace: string, tokenA
     return { authTokenCommand, jobSubmitCommand };
 }
 
+/** `pulumi up` waits for a condition on a custom resource (pulumi-kubernetes >= 4.18 await annotations). */
+export function waitForAnnotations(condition: string, timeoutSeconds: number): Record<string, string> {
+    return { "pulumi.com/waitFor": condition, "pulumi.com/timeoutSeconds": String(timeoutSeconds) };
+}
+
 function resources(cpu: string, memory: string, extraLimits: Record<string, string> = {}) {
-    // Requests equal limits: Ray sizes its object store and scheduling from the limits, and
-    // guaranteed pods are the last to be evicted under node pressure.
-    return { requests: { cpu, memory }, limits: { cpu, memory, ...extraLimits } };
+    // Requests equal limits: Ray sizes scheduling from the limits, and guaranteed pods are the last
+    // to be evicted under node pressure.
+    return { requests: { cpu, memory, ...extraLimits }, limits: { cpu, memory, ...extraLimits } };
 }
 
 function podPlacement(placement: NodePlacement | undefined) {
@@ -54,32 +67,54 @@ function podPlacement(placement: NodePlacement | undefined) {
 
 const preStopRayStop = { preStop: { exec: { command: ["/bin/sh", "-c", "ray stop"] } } };
 
-function workerGroupSpec(g: ResolvedWorkerGroup, placement: NodePlacement | undefined) {
-    const gpu = g.gpus > 0;
+/** A Ray pod template: one Ray container first (KubeRay reads index 0), placement, extras, escape hatch. */
+function podTemplate(pod: ResolvedPod, container: Record<string, unknown>, placement: NodePlacement | undefined,
+    serviceAccountName: string | undefined, gpus: number) {
     const annotations = placement?.podAnnotations ?? {};
+    const mounts = [...(gpus > 0 ? [{ name: "dshm", mountPath: "/dev/shm" }] : []), ...pod.volumeMounts];
+    // NCCL and the object store need more shared memory than the container runtime's 64Mi.
+    const volumes = [...(gpus > 0 ? [{ name: "dshm", emptyDir: { medium: "Memory" } }] : []), ...pod.volumes];
+    const generated: Values = {
+        ...(Object.keys(annotations).length > 0 ? { metadata: { annotations: { ...annotations } } } : {}),
+        spec: {
+            // Autoscaler v2 owns pod lifecycle: a restarted container would hide a failed node.
+            restartPolicy: "Never",
+            ...(serviceAccountName ? { serviceAccountName } : {}),
+            ...podPlacement(placement),
+            containers: [{
+                ...container,
+                image: pod.image,
+                resources: resources(pod.cpu, pod.memory, gpus > 0 ? { "nvidia.com/gpu": String(gpus) } : {}),
+                lifecycle: preStopRayStop,
+                ...(pod.env.length > 0 ? { env: pod.env } : {}),
+                ...(mounts.length > 0 ? { volumeMounts: mounts } : {}),
+            }],
+            ...(volumes.length > 0 ? { volumes } : {}),
+        },
+    };
+    return deepMerge(generated, pod.podTemplate);
+}
+
+function headGroupSpec(s: ResolvedRayClusterSpec, head: ResolvedHead, placement: NodePlacement, sa: string | undefined) {
+    return {
+        serviceType: s.headServiceType,
+        // Work stays off the head: it runs the GCS, dashboard and autoscaler.
+        rayStartParams: { ...head.rayStartParams, "num-cpus": String(head.rayCpus), "num-gpus": "0" },
+        template: podTemplate(head, { name: "ray-head", ports: RAY_HEAD_PORTS.map((port) => ({ ...port })) }, placement, sa, 0),
+    };
+}
+
+function workerGroupSpec(g: ResolvedWorkerGroup, placement: NodePlacement | undefined, sa: string | undefined) {
     return {
         groupName: g.name,
         replicas: g.minReplicas,
         minReplicas: g.minReplicas,
         maxReplicas: g.maxReplicas,
+        ...(g.idleTimeoutSeconds !== undefined ? { idleTimeoutSeconds: g.idleTimeoutSeconds } : {}),
+        ...(Object.keys(g.rayResources).length > 0 ? { resources: { ...g.rayResources } } : {}),
+        ...(Object.keys(g.rayLabels).length > 0 ? { labels: { ...g.rayLabels } } : {}),
         rayStartParams: { ...g.rayStartParams },
-        template: {
-            ...(Object.keys(annotations).length > 0 ? { metadata: { annotations: { ...annotations } } } : {}),
-            spec: {
-                // Autoscaler v2 owns pod lifecycle: a restarted container would hide a failed node.
-                restartPolicy: "Never",
-                ...podPlacement(placement),
-                containers: [{
-                    name: "ray-worker",
-                    image: g.image,
-                    resources: resources(g.cpu, g.memory, gpu ? { "nvidia.com/gpu": String(g.gpus) } : {}),
-                    lifecycle: preStopRayStop,
-                    // NCCL and the object store need more shared memory than the 64Mi default.
-                    ...(gpu ? { volumeMounts: [{ name: "dshm", mountPath: "/dev/shm" }] } : {}),
-                }],
-                ...(gpu ? { volumes: [{ name: "dshm", emptyDir: { medium: "Memory" } }] } : {}),
-            },
-        },
+        template: podTemplate(g, { name: "ray-worker" }, placement, sa, g.gpus),
     };
 }
 
@@ -88,41 +123,38 @@ export interface RayClusterPlacements {
     head: NodePlacement;
     /** Where each worker group runs, by group name; unbound groups schedule anywhere untainted. */
     workers: Record<string, NodePlacement | undefined>;
+    /** Service account of every Ray pod (the one bound to the S3 role), if any. */
+    serviceAccountName?: string;
 }
 
 /**
- * The RayCluster object for validated args: autoscaler v2 in-tree, token auth on, work kept off
- * the head, head Service ClusterIP, every pod placed by its pool's placement.
+ * The RayCluster spec: autoscaler v2 in-tree, token auth on, work kept off the head, head Service
+ * ClusterIP (or an internal LoadBalancer when asked), every pod placed by its pool's placement.
  */
-export function buildRayCluster(a: ResolvedRayClusterArgs, placements: RayClusterPlacements): KubernetesObject {
-    const spec: Record<string, unknown> = {
-        rayVersion: a.rayVersion,
+export function buildRayClusterSpec(s: ResolvedRayClusterSpec, placements: RayClusterPlacements): Record<string, unknown> {
+    const sa = placements.serviceAccountName;
+    const spec: Values = {
+        rayVersion: s.rayVersion,
         enableInTreeAutoscaling: true,
-        autoscalerOptions: { version: "v2", upscalingMode: "Default", idleTimeoutSeconds: a.idleTimeoutSeconds },
-        ...(a.tokenAuth ? { authOptions: { mode: "token" } } : {}),
-        headGroupSpec: {
-            serviceType: "ClusterIP",
-            rayStartParams: { ...a.head.rayStartParams, "num-cpus": String(a.head.rayCpus) },
-            template: {
-                spec: {
-                    restartPolicy: "Never",
-                    ...podPlacement(placements.head),
-                    containers: [{
-                        name: "ray-head",
-                        image: a.head.image,
-                        resources: resources(a.head.cpu, a.head.memory),
-                        ports: RAY_HEAD_PORTS.map((port) => ({ ...port })),
-                        lifecycle: preStopRayStop,
-                    }],
-                },
-            },
-        },
-        workerGroupSpecs: a.workerGroups.map((g) => workerGroupSpec(g, placements.workers[g.name])),
+        autoscalerOptions: { version: "v2", upscalingMode: "Default", idleTimeoutSeconds: s.idleTimeoutSeconds },
+        ...(s.tokenAuth ? { authOptions: { mode: "token" } } : {}),
+        ...(s.headServiceType === "LoadBalancer" ? { headServiceAnnotations: { ...INTERNAL_LB_ANNOTATIONS } } : {}),
+        headGroupSpec: headGroupSpec(s, s.head, placements.head, sa),
+        workerGroupSpecs: s.workerGroups.map((g) => workerGroupSpec(g, placements.workers[g.name], sa)),
     };
+    return deepMerge(spec, s.specOverrides);
+}
+
+export function buildRayCluster(a: ResolvedRayClusterArgs, placements: RayClusterPlacements): KubernetesObject {
     return {
         apiVersion: "ray.io/v1",
         kind: "RayCluster",
-        metadata: { name: a.name, namespace: a.namespace, labels: { "app.kubernetes.io/managed-by": "kuberay-platform" } },
-        spec,
+        metadata: {
+            name: a.name,
+            namespace: a.namespace,
+            labels: { "app.kubernetes.io/managed-by": "kuberay-platform" },
+            ...(a.waitForReady ? { annotations: waitForAnnotations("condition=HeadPodReady", a.readyTimeoutSeconds) } : {}),
+        },
+        spec: buildRayClusterSpec(a, placements),
     };
 }

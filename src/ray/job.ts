@@ -1,0 +1,167 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as yaml from "js-yaml";
+import { Problems, checkedBeforeRegistering, join, validateOrThrow } from "../validation/problems";
+import { checkDns1035, checkDns1123Label, checkInt, checkOneOf } from "../validation/rules";
+import { RayClusterSpecArgs, ResolvedRayClusterSpec, validateRayClusterSpec } from "./args";
+import { RayTargetArgs, checkRayTarget, placementsFor, prepareRayNamespace } from "./cluster";
+import { KubernetesObject, buildRayClusterSpec, waitForAnnotations } from "./spec";
+
+/** RayJob names leave room for the 6 characters KubeRay appends to name the job's cluster. */
+export const MAX_RAY_JOB_NAME = 47;
+export const submissionModes = ["K8sJobMode", "HTTPMode", "SidecarMode", "InteractiveMode"] as const;
+
+/** A Ray job: runs an entrypoint on its own Ray cluster (torn down after) or on an existing one. */
+export interface RayJobArgs {
+    /** RayJob name: a DNS-1035 label of at most 47 characters. */
+    name: string;
+    /** Namespace. @default the job name */
+    namespace?: string;
+    /** Create the namespace (set false to run next to an existing RayCluster). @default true */
+    createNamespace?: boolean;
+    /** Command the job runs, e.g. "python /home/ray/samples/train.py". */
+    entrypoint: string;
+    /** Ray runtime environment (pip, env_vars, working_dir...), sent as `runtimeEnvYAML`. @default undefined */
+    runtimeEnv?: Record<string, unknown>;
+    /** How the job is submitted: K8sJobMode, HTTPMode, SidecarMode or InteractiveMode. @default "K8sJobMode" */
+    submissionMode?: string;
+    /** The job's own Ray cluster. Exclusive with `clusterSelector`. @default the default Ray cluster spec */
+    rayCluster?: RayClusterSpecArgs;
+    /** Name of an existing RayCluster (same namespace) to run on instead of creating one. @default undefined */
+    clusterSelector?: string;
+    /** Delete the job's cluster when the job finishes (own cluster only). @default true */
+    shutdownAfterJobFinishes?: boolean;
+    /** Seconds the finished job's cluster is kept (for logs) before deletion. @default 300 */
+    ttlSecondsAfterFinished?: number;
+    /** Fail the job after this many seconds. @default undefined (no deadline) */
+    activeDeadlineSeconds?: number;
+    /** Retries of a failed job (new cluster each time). @default 0 */
+    backoffLimit?: number;
+    /** `pulumi up` waits until the job SUCCEEDED (fails the update on FAILED or timeout). @default false */
+    waitForCompletion?: boolean;
+    /** How long to wait for completion, in seconds. @default 3600 */
+    completionTimeoutSeconds?: number;
+    /** Escape hatch: raw submitter pod template (K8sJobMode). @default undefined */
+    submitterPodTemplate?: Record<string, unknown>;
+}
+
+export interface ResolvedRayJob {
+    name: string;
+    namespace: string;
+    createNamespace: boolean;
+    entrypoint: string;
+    runtimeEnv?: Record<string, unknown>;
+    submissionMode: (typeof submissionModes)[number];
+    cluster?: ResolvedRayClusterSpec;
+    clusterSelector?: string;
+    shutdownAfterJobFinishes: boolean;
+    ttlSecondsAfterFinished: number;
+    activeDeadlineSeconds?: number;
+    backoffLimit: number;
+    waitForCompletion: boolean;
+    completionTimeoutSeconds: number;
+    submitterPodTemplate?: Record<string, unknown>;
+}
+
+/** Mirrors KubeRay's ValidateRayJobSpec at preview, plus our own defaults. */
+export function validateRayJob(a: RayJobArgs, path: string, p: Problems): ResolvedRayJob {
+    checkDns1035(p, join(path, "name"), a.name, MAX_RAY_JOB_NAME);
+    const namespace = a.namespace ?? a.name;
+    checkDns1123Label(p, join(path, "namespace"), namespace);
+    if (typeof a.entrypoint !== "string" || a.entrypoint.trim() === "") {
+        p.add(join(path, "entrypoint"), a.entrypoint, "is required", "the command to run, e.g. \"python train.py\"", "set entrypoint");
+    }
+    const submissionMode = (a.submissionMode ?? "K8sJobMode") as ResolvedRayJob["submissionMode"];
+    checkOneOf(p, join(path, "submissionMode"), submissionMode, submissionModes);
+    if (a.rayCluster && a.clusterSelector !== undefined) {
+        p.add(join(path, "clusterSelector"), a.clusterSelector, "conflicts with rayCluster", "either rayCluster (its own) or clusterSelector (an existing one)", "remove one of the two");
+    }
+    if (a.clusterSelector !== undefined) checkDns1035(p, join(path, "clusterSelector"), a.clusterSelector, 53);
+    const cluster = a.clusterSelector === undefined ? validateRayClusterSpec(a.rayCluster ?? {}, join(path, "rayCluster"), p) : undefined;
+    const own = cluster !== undefined;
+    const shutdownAfterJobFinishes = a.shutdownAfterJobFinishes ?? own;
+    const ttlSecondsAfterFinished = a.ttlSecondsAfterFinished ?? (shutdownAfterJobFinishes ? 300 : 0);
+    checkInt(p, join(path, "ttlSecondsAfterFinished"), ttlSecondsAfterFinished, 0, 604800);
+    if (!own && a.shutdownAfterJobFinishes) {
+        p.add(join(path, "shutdownAfterJobFinishes"), true, "would delete a cluster the job does not own", "false with clusterSelector", "remove shutdownAfterJobFinishes");
+    }
+    if (!shutdownAfterJobFinishes && ttlSecondsAfterFinished > 0) {
+        p.add(join(path, "ttlSecondsAfterFinished"), ttlSecondsAfterFinished, "only applies when shutdownAfterJobFinishes is true", "0 here", "remove ttlSecondsAfterFinished");
+    }
+    if (a.activeDeadlineSeconds !== undefined) checkInt(p, join(path, "activeDeadlineSeconds"), a.activeDeadlineSeconds, 1, 31536000);
+    const backoffLimit = a.backoffLimit ?? 0;
+    checkInt(p, join(path, "backoffLimit"), backoffLimit, 0, 100);
+    if (submissionMode === "InteractiveMode" && backoffLimit > 0) {
+        p.add(join(path, "backoffLimit"), backoffLimit, "is incompatible with InteractiveMode (KubeRay rejects it)", "0", "remove backoffLimit");
+    }
+    if (submissionMode === "SidecarMode" && (!own || a.submitterPodTemplate)) {
+        p.add(join(path, "submissionMode"), submissionMode, "supports neither clusterSelector nor submitterPodTemplate (KubeRay rejects them)",
+            "K8sJobMode or HTTPMode for those", "change the mode or drop the conflicting field");
+    }
+    const completionTimeoutSeconds = a.completionTimeoutSeconds ?? 3600;
+    checkInt(p, join(path, "completionTimeoutSeconds"), completionTimeoutSeconds, 60, 604800);
+    return {
+        name: a.name, namespace, createNamespace: a.createNamespace ?? true, entrypoint: a.entrypoint, runtimeEnv: a.runtimeEnv,
+        submissionMode, cluster, clusterSelector: a.clusterSelector, shutdownAfterJobFinishes, ttlSecondsAfterFinished,
+        activeDeadlineSeconds: a.activeDeadlineSeconds, backoffLimit, waitForCompletion: a.waitForCompletion ?? false,
+        completionTimeoutSeconds, submitterPodTemplate: a.submitterPodTemplate,
+    };
+}
+
+export function buildRayJob(j: ResolvedRayJob, clusterSpec: Record<string, unknown> | undefined): KubernetesObject {
+    return {
+        apiVersion: "ray.io/v1",
+        kind: "RayJob",
+        metadata: {
+            name: j.name, namespace: j.namespace, labels: { "app.kubernetes.io/managed-by": "kuberay-platform" },
+            ...(j.waitForCompletion ? { annotations: waitForAnnotations("jsonpath={.status.jobStatus}=SUCCEEDED", j.completionTimeoutSeconds) } : {}),
+        },
+        spec: {
+            entrypoint: j.entrypoint,
+            ...(j.runtimeEnv ? { runtimeEnvYAML: yaml.dump(j.runtimeEnv) } : {}),
+            submissionMode: j.submissionMode,
+            shutdownAfterJobFinishes: j.shutdownAfterJobFinishes,
+            ttlSecondsAfterFinished: j.ttlSecondsAfterFinished,
+            backoffLimit: j.backoffLimit,
+            ...(j.activeDeadlineSeconds !== undefined ? { activeDeadlineSeconds: j.activeDeadlineSeconds } : {}),
+            ...(clusterSpec ? { rayClusterSpec: clusterSpec } : { clusterSelector: { "ray.io/cluster": j.clusterSelector } }),
+            ...(j.submitterPodTemplate ? { submitterPodTemplate: j.submitterPodTemplate } : {}),
+        },
+    };
+}
+
+export interface RayJobComponentArgs extends RayJobArgs, RayTargetArgs {}
+
+/** A RayJob custom resource: the ephemeral-test-environment building block. */
+export class RayJob extends pulumi.ComponentResource {
+    readonly name: pulumi.Output<string>;
+    readonly namespace: pulumi.Output<string>;
+    /** Prints the job status (PENDING, RUNNING, SUCCEEDED, FAILED...). */
+    readonly statusCommand: pulumi.Output<string>;
+    /** Prints the submitter's logs (the job's driver output in K8sJobMode). */
+    readonly logsCommand: pulumi.Output<string>;
+    readonly resource: k8s.apiextensions.CustomResource;
+
+    constructor(name: string, args: RayJobComponentArgs, opts?: pulumi.ComponentResourceOptions) {
+        const check = (p: Problems) => {
+            const j = validateRayJob(args, "", p);
+            if (j.cluster) checkRayTarget(j.cluster, "rayCluster", args, p);
+            return j;
+        };
+        super("kuberay-platform:index:RayJob", name, checkedBeforeRegistering(`RayJob "${name}"`, check), opts);
+        const j = validateOrThrow(`RayJob "${name}"`, check);
+        const { dependsOn, serviceAccountName } = prepareRayNamespace(this, name, args, {
+            namespace: j.namespace, createNamespace: j.createNamespace, s3Access: j.cluster?.s3Access ?? [], serviceAccountName: `${j.name}-ray`,
+        });
+        const spec = j.cluster ? buildRayClusterSpec(j.cluster, placementsFor(j.cluster, args, serviceAccountName)) : undefined;
+        const manifest = buildRayJob(j, spec);
+        this.resource = new k8s.apiextensions.CustomResource(`${name}-rayjob`, {
+            apiVersion: manifest.apiVersion, kind: manifest.kind, metadata: manifest.metadata, spec: manifest.spec,
+        }, { parent: this, provider: args.cluster.provider, dependsOn });
+        this.name = pulumi.output(j.name);
+        this.namespace = pulumi.output(j.namespace);
+        this.statusCommand = pulumi.output(`kubectl -n ${j.namespace} get rayjob ${j.name} -o jsonpath='{.status.jobStatus}'`);
+        this.logsCommand = pulumi.output(`kubectl -n ${j.namespace} logs job/${j.name}`);
+        this.registerOutputs({ name: this.name, namespace: this.namespace });
+    }
+}

@@ -1,0 +1,61 @@
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { PolicyDocument, PolicyStatement } from "../cluster/iam";
+import { ClusterSource } from "../cluster/source";
+import { podIdentityTrustPolicy } from "../karpenter/iam";
+import { S3AccessArgs } from "./args";
+
+const READ = ["s3:GetObject"];
+const WRITE = ["s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"];
+
+/** Read (or read-write) access to exactly the named buckets and prefixes; listing is limited to the prefix. */
+export function s3AccessPolicy(partition: string, grants: S3AccessArgs[]): PolicyDocument {
+    const statements: PolicyStatement[] = grants.flatMap((g, i): PolicyStatement[] => {
+        const prefix = g.prefix ?? "";
+        const bucket = `arn:${partition}:s3:::${g.bucket}`;
+        return [
+            {
+                Sid: `List${i}`, Effect: "Allow", Action: "s3:ListBucket", Resource: bucket,
+                ...(prefix ? { Condition: { StringLike: { "s3:prefix": [`${prefix}*`] } } } : {}),
+            },
+            { Sid: `Objects${i}`, Effect: "Allow", Action: g.readWrite ? [...READ, ...WRITE] : READ, Resource: `${bucket}/${prefix}*` },
+        ];
+    });
+    return { Version: "2012-10-17", Statement: statements };
+}
+
+export interface RayS3AccessInputs {
+    cluster: ClusterSource;
+    namespace: string;
+    serviceAccountName: string;
+    grants: S3AccessArgs[];
+    /** Resources the service account must wait for (its namespace). */
+    dependsOn: pulumi.Resource[];
+    tags?: Record<string, string>;
+}
+
+/**
+ * The Ray pods' AWS identity: a service account, a role trusted only by Pod Identity for that
+ * service account in that namespace of this cluster, and the S3 policy. No keys anywhere.
+ */
+export function createRayS3Access(parent: pulumi.Resource, name: string, i: RayS3AccessInputs) {
+    const facts = i.cluster.aws;
+    if (!facts) throw new Error("S3 access needs an EKS cluster");
+    const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-sa`, {
+        metadata: { name: i.serviceAccountName, namespace: i.namespace },
+    }, { parent, provider: i.cluster.provider, dependsOn: i.dependsOn });
+    const clusterArn = pulumi.interpolate`arn:${facts.partition}:eks:${facts.region}:${facts.accountId}:cluster/${facts.clusterNameValue}`;
+    const role = new aws.iam.Role(`${name}-s3`, {
+        assumeRolePolicy: clusterArn.apply((arn) => JSON.stringify(podIdentityTrustPolicy(arn, i.namespace, i.serviceAccountName))),
+        tags: i.tags,
+    }, { parent });
+    const policy = new aws.iam.RolePolicy(`${name}-s3`, {
+        role: role.name,
+        policy: facts.partition.apply((partition) => JSON.stringify(s3AccessPolicy(partition, i.grants))),
+    }, { parent });
+    const association = new aws.eks.PodIdentityAssociation(`${name}-s3`, {
+        clusterName: facts.clusterName, namespace: i.namespace, serviceAccount: i.serviceAccountName, roleArn: role.arn, tags: i.tags,
+    }, { parent });
+    return { serviceAccount, role, ready: [serviceAccount, policy, association] as pulumi.Resource[] };
+}

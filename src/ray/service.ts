@@ -1,0 +1,130 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as yaml from "js-yaml";
+import { Problems, checkedBeforeRegistering, join, validateOrThrow } from "../validation/problems";
+import { checkDns1035, checkDns1123Label, checkInt, checkOneOf } from "../validation/rules";
+import { RayClusterSpecArgs, ResolvedRayClusterSpec, validateRayClusterSpec } from "./args";
+import { RayTargetArgs, checkRayTarget, placementsFor, prepareRayNamespace } from "./cluster";
+import { KubernetesObject, buildRayClusterSpec, waitForAnnotations } from "./spec";
+
+/** KubeRay appends 6 characters to a RayService name to name its clusters. */
+export const MAX_RAY_SERVICE_NAME = 47;
+export const upgradeTypes = ["None", "NewCluster", "NewClusterWithIncrementalUpgrade"] as const;
+
+/** A Ray Serve application with its own Ray cluster. */
+export interface RayServiceArgs {
+    /** RayService name: a DNS-1035 label of at most 47 characters. */
+    name: string;
+    /** Namespace. @default the service name */
+    namespace?: string;
+    /** Create the namespace. @default true */
+    createNamespace?: boolean;
+    /** The Serve config (`serveConfigV2`), as YAML text with an `applications` list. */
+    serveConfigV2: string;
+    /** The service's Ray cluster. @default the default Ray cluster spec */
+    rayCluster?: RayClusterSpecArgs;
+    /**
+     * What a change to the Ray cluster spec does. `"None"`: no second cluster; Serve config changes
+     * still apply in place, cluster changes wait until you switch strategy. `"NewCluster"`: zero
+     * downtime by starting a complete second cluster and switching over — for a while it needs
+     * **twice the GPUs** (kuberay#1476, #2397), which a GPU limit or quota often cannot give.
+     * `"NewClusterWithIncrementalUpgrade"` needs Gateway API.
+     * @default "None" (GPU-safe)
+     */
+    upgradeStrategy?: string;
+    /** Keep the head out of the serve Service (it runs no replicas). @default true */
+    excludeHeadPodFromServeSvc?: boolean;
+    /** `pulumi up` waits until the service is Ready (endpoints serving). @default true */
+    waitForReady?: boolean;
+    /** How long to wait, in seconds (model downloads can be slow). @default 1800 */
+    readyTimeoutSeconds?: number;
+}
+
+export interface ResolvedRayService {
+    name: string;
+    namespace: string;
+    createNamespace: boolean;
+    serveConfigV2: string;
+    cluster: ResolvedRayClusterSpec;
+    upgradeStrategy: (typeof upgradeTypes)[number];
+    excludeHeadPodFromServeSvc: boolean;
+    waitForReady: boolean;
+    readyTimeoutSeconds: number;
+}
+
+export function validateRayService(a: RayServiceArgs, path: string, p: Problems): ResolvedRayService {
+    checkDns1035(p, join(path, "name"), a.name, MAX_RAY_SERVICE_NAME);
+    const namespace = a.namespace ?? a.name;
+    checkDns1123Label(p, join(path, "namespace"), namespace);
+    let parsed: unknown;
+    try {
+        parsed = yaml.load(a.serveConfigV2 ?? "");
+    } catch (e) {
+        parsed = (e as Error).message;
+    }
+    if (typeof parsed !== "object" || parsed === null || !Array.isArray((parsed as { applications?: unknown }).applications)) {
+        p.add(join(path, "serveConfigV2"), a.serveConfigV2, "is not a Serve config (YAML with an applications list)",
+            "YAML like \"applications:\\n  - name: app\\n    import_path: module:app\"", "pass the serveConfigV2 YAML text");
+    }
+    const upgradeStrategy = (a.upgradeStrategy ?? "None") as ResolvedRayService["upgradeStrategy"];
+    checkOneOf(p, join(path, "upgradeStrategy"), upgradeStrategy, upgradeTypes);
+    const readyTimeoutSeconds = a.readyTimeoutSeconds ?? 1800;
+    checkInt(p, join(path, "readyTimeoutSeconds"), readyTimeoutSeconds, 60, 7200);
+    return {
+        name: a.name, namespace, createNamespace: a.createNamespace ?? true, serveConfigV2: a.serveConfigV2,
+        cluster: validateRayClusterSpec(a.rayCluster ?? {}, join(path, "rayCluster"), p), upgradeStrategy,
+        excludeHeadPodFromServeSvc: a.excludeHeadPodFromServeSvc ?? true, waitForReady: a.waitForReady ?? true, readyTimeoutSeconds,
+    };
+}
+
+export function buildRayService(s: ResolvedRayService, clusterSpec: Record<string, unknown>): KubernetesObject {
+    return {
+        apiVersion: "ray.io/v1",
+        kind: "RayService",
+        metadata: {
+            name: s.name, namespace: s.namespace, labels: { "app.kubernetes.io/managed-by": "kuberay-platform" },
+            ...(s.waitForReady ? { annotations: waitForAnnotations("condition=Ready", s.readyTimeoutSeconds) } : {}),
+        },
+        spec: {
+            serveConfigV2: s.serveConfigV2,
+            upgradeStrategy: { type: s.upgradeStrategy },
+            excludeHeadPodFromServeSvc: s.excludeHeadPodFromServeSvc,
+            rayClusterConfig: clusterSpec,
+        },
+    };
+}
+
+export interface RayServiceComponentArgs extends RayServiceArgs, RayTargetArgs {}
+
+/** A RayService custom resource: Ray Serve behind a ClusterIP Service `<name>-serve-svc`. */
+export class RayService extends pulumi.ComponentResource {
+    readonly name: pulumi.Output<string>;
+    readonly namespace: pulumi.Output<string>;
+    /** The ClusterIP Service KubeRay puts in front of the Serve replicas (port 8000). */
+    readonly serveService: pulumi.Output<string>;
+    /** Forwards the Serve endpoint to localhost:8000. */
+    readonly servePortForward: pulumi.Output<string>;
+    readonly resource: k8s.apiextensions.CustomResource;
+
+    constructor(name: string, args: RayServiceComponentArgs, opts?: pulumi.ComponentResourceOptions) {
+        const check = (p: Problems) => {
+            const s = validateRayService(args, "", p);
+            checkRayTarget(s.cluster, "rayCluster", args, p);
+            return s;
+        };
+        super("kuberay-platform:index:RayService", name, checkedBeforeRegistering(`RayService "${name}"`, check), opts);
+        const s = validateOrThrow(`RayService "${name}"`, check);
+        const { dependsOn, serviceAccountName } = prepareRayNamespace(this, name, args, {
+            namespace: s.namespace, createNamespace: s.createNamespace, s3Access: s.cluster.s3Access, serviceAccountName: `${s.name}-ray`,
+        });
+        const manifest = buildRayService(s, buildRayClusterSpec(s.cluster, placementsFor(s.cluster, args, serviceAccountName)));
+        this.resource = new k8s.apiextensions.CustomResource(`${name}-rayservice`, {
+            apiVersion: manifest.apiVersion, kind: manifest.kind, metadata: manifest.metadata, spec: manifest.spec,
+        }, { parent: this, provider: args.cluster.provider, dependsOn });
+        this.name = pulumi.output(s.name);
+        this.namespace = pulumi.output(s.namespace);
+        this.serveService = pulumi.output(`${s.name}-serve-svc`);
+        this.servePortForward = pulumi.output(`kubectl -n ${s.namespace} port-forward svc/${s.name}-serve-svc 8000:8000`);
+        this.registerOutputs({ name: this.name, namespace: this.namespace, serveService: this.serveService });
+    }
+}
