@@ -2,7 +2,11 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
+import { loadCrds } from "../src";
+import { schemaErrors } from "./crdSchema";
 import { evaluateProgram } from "./harness";
+
+const crds = loadCrds();
 
 const root = path.join(__dirname, "..", "..");
 const KUBECONFIG = "apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n";
@@ -11,6 +15,8 @@ const KUBECONFIG = "apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nus
 const exampleConfig: Record<string, Record<string, string>> = {
     "existing-cluster": { kubeconfig: KUBECONFIG },
     "spot-and-reserved": {},
+    "ephemeral-ci": {},
+    "serving": {},
 };
 
 describe("examples evaluate under mocks with their default config", () => {
@@ -28,9 +34,11 @@ describe("examples evaluate under mocks with their default config", () => {
         it(ex, async () => {
             const project = (yaml.load(fs.readFileSync(path.join(root, "examples", ex, "Pulumi.yaml"), "utf8")) as { name: string }).name;
             const ev = await evaluateProgram(path.join(__dirname, "..", "examples", ex, "index.js"), project, exampleConfig[ex]);
-            assert.ok(ev.ofType("kubernetes:ray.io/v1:RayCluster").length >= 1);
+            const ray = ["RayCluster", "RayJob", "RayService"].flatMap((k) => ev.ofType(`kubernetes:ray.io/v1:${k}`));
+            assert.ok(ray.length >= 1, "every example runs Ray");
+            for (const r of ray) assert.deepStrictEqual(schemaErrors(crds, r.inputs as any), [], r.name);
             assert.ok(ev.ofType("kubernetes:helm.sh/v3:Release").length >= 1);
-            assert.ok("rayClusters" in ev.outputs);
+            assert.ok(["rayClusters", "rayJobs", "rayServices"].some((k) => k in ev.outputs));
         });
     }
 });

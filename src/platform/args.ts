@@ -66,6 +66,17 @@ export function platformRayClusters(args: RayPlatformArgs, pools: { name: string
     return args.rayClusters ?? [{ name: "ray", workerGroups: defaultWorkerGroups(pools.find((x) => x.gpu)?.name) }];
 }
 
+/** Jobs and services without worker groups get the same default as Ray clusters (GPU pool first). */
+export function platformJobsAndServices(args: RayPlatformArgs, pools: { name: string; gpu: boolean }[]) {
+    const groups = defaultWorkerGroups(pools.find((x) => x.gpu)?.name);
+    const withGroups = <T extends { rayCluster?: RayClusterArgs | RayJobArgs["rayCluster"] }>(w: T): T =>
+        (w.rayCluster?.workerGroups ? w : { ...w, rayCluster: { ...w.rayCluster, workerGroups: groups } });
+    return {
+        rayJobs: (args.rayJobs ?? []).map((j) => (j.clusterSelector === undefined ? withGroups(j) : j)),
+        rayServices: (args.rayServices ?? []).map(withGroups),
+    };
+}
+
 /** Every namespace a Ray workload creates belongs to exactly one of them, never to the operator. */
 function checkNamespaces(p: Problems, operatorNamespace: string, workloads: { path: string; namespace: string; createNamespace: boolean }[]): void {
     const created = new Map<string, string>();
@@ -111,7 +122,8 @@ export function validatePlatformArgs(args: RayPlatformArgs, p: Problems): Resolv
     checkUniqueNames(p, "rayClusters", clustersIn.map((c) => c.name), "Ray cluster");
     const rayClusters = clustersIn.map((c, i) => validateRayClusterArgs(c, `rayClusters[${i}]`, p));
     rayClusters.forEach((c, i) => checkSpec(c, `rayClusters[${i}]`));
-    const jobsIn = args.rayJobs ?? [];
+    const workloads = platformJobsAndServices(args, pools);
+    const jobsIn = workloads.rayJobs;
     checkUniqueNames(p, "rayJobs", jobsIn.map((j) => j.name), "Ray job");
     const rayJobs = jobsIn.map((j, i) => validateRayJob(j, `rayJobs[${i}]`, p));
     rayJobs.forEach((j, i) => {
@@ -122,7 +134,7 @@ export function validatePlatformArgs(args: RayPlatformArgs, p: Problems): Resolv
                 `"${target.namespace}" (a RayJob selects clusters in its own namespace)`, `set namespace: "${target.namespace}" and createNamespace: false`);
         }
     });
-    const servicesIn = args.rayServices ?? [];
+    const servicesIn = workloads.rayServices;
     checkUniqueNames(p, "rayServices", servicesIn.map((s) => s.name), "Ray service");
     const rayServices = servicesIn.map((s, i) => validateRayService(s, `rayServices[${i}]`, p));
     rayServices.forEach((s, i) => checkSpec(s.cluster, `rayServices[${i}].rayCluster`));

@@ -8,7 +8,7 @@ import { RayCluster, RayTargetArgs, WorkerGroupOutput } from "../ray/cluster";
 import { RayJob } from "../ray/job";
 import { RayService } from "../ray/service";
 import { checkedBeforeRegistering } from "../validation/problems";
-import { RayPlatformArgs, platformPools, platformRayClusters, validatePlatformArgs } from "./args";
+import { RayPlatformArgs, platformJobsAndServices, platformPools, platformRayClusters, validatePlatformArgs } from "./args";
 
 /** What a user needs to reach one Ray cluster. */
 export interface RayClusterOutput {
@@ -82,13 +82,14 @@ export class RayPlatform extends pulumi.ComponentResource {
         const clusters = platformRayClusters(args, this.nodePools?.pools ?? []);
         this.rayClusterComponents = clusters.map((rc) => new RayCluster(`${name}-${rc.name}`, { ...rc, ...target }, { parent: this }));
         const byName = new Map(clusters.map((rc, i) => [rc.name, this.rayClusterComponents[i]]));
-        this.rayJobComponents = (args.rayJobs ?? []).map((j) => {
+        const workloads = platformJobsAndServices(args, this.nodePools?.pools ?? []);
+        this.rayJobComponents = workloads.rayJobs.map((j) => {
             // A job on one of our clusters waits for it, and on destroy goes before it.
             const onCluster = j.clusterSelector === undefined ? undefined : byName.get(j.clusterSelector);
             const operatorReady = onCluster ? [...target.operatorReady, onCluster.resource] : target.operatorReady;
             return new RayJob(`${name}-job-${j.name}`, { ...j, ...target, operatorReady }, { parent: this });
         });
-        this.rayServiceComponents = (args.rayServices ?? []).map((s) => new RayService(`${name}-svc-${s.name}`, { ...s, ...target }, { parent: this }));
+        this.rayServiceComponents = workloads.rayServices.map((s) => new RayService(`${name}-svc-${s.name}`, { ...s, ...target }, { parent: this }));
 
         this.rayClusters = pulumi.all(this.rayClusterComponents.map((rc) => pulumi
             .all([rc.name, rc.namespace, rc.headService, rc.dashboardPortForward, rc.authTokenCommand, rc.jobSubmitCommand, rc.workerGroups])
