@@ -34,3 +34,4 @@ export * from "./ray/groupArgs";
 export * from "./ray/job";
 export * from "./ray/service";
 export * from "./ray/s3";
+export * from "./ray/networkPolicy";

@@ -63,6 +63,7 @@ describe("RayPlatform defaults (EKS)", () => {
             "kuberay-platform:index:RayCluster ml-ray <- ml",
             "kubernetes:core/v1:Namespace ml-ray-ns <- ml-ray",
             "kubernetes:ray.io/v1:RayCluster ml-ray-raycluster <- ml-ray",
+            "kubernetes:networking.k8s.io/v1:NetworkPolicy ml-ray-netpol <- ml-ray",
             "aws:cloudwatch/eventRule:EventRule ml-pools-karpenter-CapacityReservationInterruption <- ml-pools-karpenter",
             "aws:cloudwatch/eventRule:EventRule ml-pools-karpenter-InstanceStateChange <- ml-pools-karpenter",
             "aws:cloudwatch/eventRule:EventRule ml-pools-karpenter-Rebalance <- ml-pools-karpenter",

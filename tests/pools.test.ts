@@ -148,7 +148,7 @@ describe("pools on the platform", () => {
             assert.strictEqual(pod.containers[0].image, "rayproject/ray:2.58.0-py312-gpu");
         }
         const burst = spec.workerGroupSpecs.find((g: any) => g.groupName === "burst");
-        assert.deepStrictEqual(burst.template.metadata, { annotations: { "karpenter.sh/do-not-disrupt": "true" } });
+        assert.deepStrictEqual(burst.template.metadata, { labels: { "kuberay-platform/workload": "ray" }, annotations: { "karpenter.sh/do-not-disrupt": "true" } });
         const nodePool = ev.get("kubernetes:karpenter.sh/v1:NodePool", "ml-pools-spot").inputs.spec;
         assert.deepStrictEqual(nodePool.template.spec.requirements[1].values, ["spot", "on-demand"]);
         assert.deepStrictEqual(nodePool.template.metadata.labels, pools.spot.placement.labels);

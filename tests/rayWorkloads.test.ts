@@ -203,7 +203,7 @@ describe("Ray workloads: behaviour", () => {
         assert.deepStrictEqual(spec.autoscalerOptions, { version: "v2", upscalingMode: "Aggressive", idleTimeoutSeconds: 60 });
         assert.strictEqual(spec.headGroupSpec.template.spec.priorityClassName, "high");
         assert.strictEqual(spec.headGroupSpec.template.spec.restartPolicy, "Never");
-        assert.deepStrictEqual(spec.headGroupSpec.template.metadata.labels, { team: "ml" });
+        assert.deepStrictEqual(spec.headGroupSpec.template.metadata.labels, { "kuberay-platform/workload": "ray", team: "ml" });
         assert.deepStrictEqual(schemaErrors(crds, ev.get("kubernetes:ray.io/v1:RayCluster", "ml-ray-raycluster").inputs as any), []);
     });
 });

@@ -36,13 +36,13 @@ const configurations: { title: string; args: RayClusterArgs; head?: ReturnType<t
 describe("RayCluster builder", () => {
     for (const c of configurations) {
         it(`validates against the KubeRay v1.7.0 RayCluster schema: ${c.title}`, () => {
-            const object = buildRayCluster(resolve(c.args), { head: c.head ?? system, workers: {} });
+            const object = buildRayCluster(resolve(c.args), { head: c.head ?? system, workers: {}, workload: "ray" });
             assert.deepStrictEqual(schemaErrors(crds, object), []);
         });
     }
 
     it("the schema check rejects unknown fields and wrong types (it can fail)", () => {
-        const object = buildRayCluster(resolve({ name: "ray" }), { head: system, workers: {} });
+        const object = buildRayCluster(resolve({ name: "ray" }), { head: system, workers: {}, workload: "ray" });
         const typo: KubernetesObject = { ...object, spec: { ...object.spec, enableInTreeAutoscalling: true } };
         assert.ok(schemaErrors(crds, typo).some((e) => e.includes("enableInTreeAutoscalling")));
         const spec = JSON.parse(JSON.stringify(object.spec));
@@ -54,7 +54,7 @@ describe("RayCluster builder", () => {
     });
 
     it("turns on token auth and autoscaler v2, keeps work off the head and the head Service internal", () => {
-        const o = buildRayCluster(resolve({ name: "ray" }), { head: system, workers: {} });
+        const o = buildRayCluster(resolve({ name: "ray" }), { head: system, workers: {}, workload: "ray" });
         const spec = o.spec as any;
         assert.deepStrictEqual(spec.authOptions, { mode: "token" });
         assert.strictEqual(spec.rayVersion, "2.58.0");
@@ -74,7 +74,7 @@ describe("RayCluster builder", () => {
 
     it("gives the head the tolerations of tainted system nodes", () => {
         const head = existingPlacement("system", { "node-role": "infra" }, [{ key: "infra", effect: "NoSchedule" }]);
-        const spec = buildRayCluster(resolve({ name: "ray" }), { head, workers: {} }).spec as any;
+        const spec = buildRayCluster(resolve({ name: "ray" }), { head, workers: {}, workload: "ray" }).spec as any;
         assert.deepStrictEqual(spec.headGroupSpec.template.spec.tolerations, [{ key: "infra", operator: "Exists", effect: "NoSchedule" }]);
         assert.deepStrictEqual(spec.headGroupSpec.template.spec.nodeSelector, { "node-role": "infra" });
     });

@@ -13,6 +13,14 @@ import { eksKubeconfig } from "./kubeconfig";
 import { nodeLaunchTemplateArgs } from "./launchTemplate";
 import { AwsClusterFacts, ClusterSource } from "./source";
 
+/**
+ * Add-on configuration: the VPC CNI enforces NetworkPolicies (its network policy agent), which
+ * the Ray NetworkPolicies need; without it they are accepted and silently ignored.
+ */
+export const addonConfiguration: Record<string, string> = {
+    "vpc-cni": JSON.stringify({ enableNetworkPolicy: "true" }),
+};
+
 /** Name of the system pool (its label value). */
 export const SYSTEM_POOL = "system";
 
@@ -181,6 +189,7 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterSourc
             clusterName: this.cluster.name,
             addonName,
             addonVersion: a.addonVersions[addonName],
+            configurationValues: addonConfiguration[addonName],
             resolveConflictsOnCreate: "OVERWRITE",
             resolveConflictsOnUpdate: "OVERWRITE",
             tags: a.tags,

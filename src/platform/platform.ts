@@ -78,9 +78,16 @@ export class RayPlatform extends pulumi.ComponentResource {
         this.operatorNamespace = this.operator.namespace;
 
         // Named after the workload, never its list position: reordering renames nothing.
-        const target: RayTargetArgs = { cluster: this.cluster, operatorReady: this.operator.ready, pools: this.nodePools?.pools };
+        const target: RayTargetArgs = {
+            cluster: this.cluster, operatorReady: this.operator.ready, pools: this.nodePools?.pools,
+            operatorNamespace: args.kuberay?.namespace ?? "kuberay-system",
+        };
         const clusters = platformRayClusters(args, this.nodePools?.pools ?? []);
-        this.rayClusterComponents = clusters.map((rc) => new RayCluster(`${name}-${rc.name}`, { ...rc, ...target }, { parent: this }));
+        const submitters = (cluster: string) => (args.rayJobs ?? [])
+            .filter((j) => j.clusterSelector === cluster && (j.submissionMode ?? "K8sJobMode") === "K8sJobMode").map((j) => j.name);
+        this.rayClusterComponents = clusters.map((rc) => new RayCluster(`${name}-${rc.name}`, {
+            ...rc, ...target, submitterJobs: submitters(rc.name),
+        }, { parent: this }));
         const byName = new Map(clusters.map((rc, i) => [rc.name, this.rayClusterComponents[i]]));
         const workloads = platformJobsAndServices(args, this.nodePools?.pools ?? []);
         this.rayJobComponents = workloads.rayJobs.map((j) => {

@@ -1,6 +1,7 @@
 import { Problems, join } from "../validation/problems";
 import { checkDns1035, checkDns1123Label, checkInt, checkOneOf, checkUniqueNames } from "../validation/rules";
 import { compareVersions, rayCpuImage, rayGpuImage, versions } from "../versions";
+import { RayNetworkPolicyArgs, ResolvedNetworkPolicy, validateNetworkPolicy } from "./networkPolicy";
 import { RayHeadArgs, RayWorkerGroupArgs, ResolvedHead, ResolvedWorkerGroup, checkPinnedImage, validateHead, validateWorkerGroup } from "./groupArgs";
 
 export { RayHeadArgs, RayWorkerGroupArgs, ResolvedHead, ResolvedWorkerGroup } from "./groupArgs";
@@ -47,6 +48,8 @@ export interface RayClusterSpecArgs {
     headServiceType?: string;
     /** S3 buckets/prefixes the Ray pods may read (or write) through Pod Identity; EKS only. @default [] */
     s3Access?: S3AccessArgs[];
+    /** Network isolation of the Ray pods. @default on: only the workload itself, the operator and port-forward reach Ray */
+    networkPolicy?: RayNetworkPolicyArgs;
     /**
      * Escape hatch: raw RayCluster spec fields deep-merged over the generated spec.
      * @default {}
@@ -78,6 +81,7 @@ export interface ResolvedRayClusterSpec {
     tokenAuth: boolean;
     headServiceType: (typeof headServiceTypes)[number];
     s3Access: S3AccessArgs[];
+    networkPolicy: ResolvedNetworkPolicy;
     specOverrides: Record<string, unknown>;
 }
 
@@ -138,6 +142,7 @@ export function validateRayClusterSpec(args: RayClusterSpecArgs, path: string, p
     });
     return {
         rayVersion, image, gpuImage, head, workerGroups, idleTimeoutSeconds, tokenAuth, headServiceType, s3Access,
+        networkPolicy: validateNetworkPolicy(args.networkPolicy, join(path, "networkPolicy"), p),
         specOverrides: args.specOverrides ?? {},
     };
 }

@@ -6,6 +6,7 @@ import { Problems, checkedBeforeRegistering, validateOrThrow } from "../validati
 import { RayClusterArgs, ResolvedRayClusterSpec, validateRayClusterArgs } from "./args";
 import { checkRayClusterPools } from "./poolFit";
 import { createRayS3Access } from "./s3";
+import { buildRayNetworkPolicy } from "./networkPolicy";
 import { RayClusterPlacements, buildRayCluster, headServiceName, rayAccessCommands } from "./spec";
 
 /** Where a Ray workload is installed. */
@@ -16,10 +17,15 @@ export interface RayTargetArgs {
     operatorReady: pulumi.Resource[];
     /** Node pools worker groups may bind to (e.g. `NodePools.pools`). @default [] */
     pools?: ResolvedPool[];
+    /** Namespace of the KubeRay operator (allowed through the NetworkPolicy). @default "kuberay-system" */
+    operatorNamespace?: string;
 }
 
 /** Args of the RayCluster component: the cluster options plus where to install it. */
-export interface RayClusterComponentArgs extends RayClusterArgs, RayTargetArgs {}
+export interface RayClusterComponentArgs extends RayClusterArgs, RayTargetArgs {
+    /** RayJobs (by name) that run on this cluster through clusterSelector: their submitters may reach the dashboard. @default [] */
+    submitterJobs?: string[];
+}
 
 /** A worker group as reported in outputs. */
 export interface WorkerGroupOutput {
@@ -40,34 +46,59 @@ export function checkRayTarget(spec: ResolvedRayClusterSpec, path: string, targe
 }
 
 /** Placements of head and workers from the pools, and the S3 service account when there is one. */
-export function placementsFor(spec: ResolvedRayClusterSpec, target: RayTargetArgs, serviceAccountName?: string): RayClusterPlacements {
+export function placementsFor(spec: ResolvedRayClusterSpec, target: RayTargetArgs, workload: string, serviceAccountName?: string): RayClusterPlacements {
     const pools = Object.fromEntries((target.pools ?? []).map((x) => [x.name, x.placement]));
     const workers = Object.fromEntries(spec.workerGroups.map((g) => [g.name, g.pool === undefined ? undefined : pools[g.pool]]));
-    return { head: target.cluster.systemPlacement, workers, serviceAccountName };
+    return { head: target.cluster.systemPlacement, workers, serviceAccountName, workload };
 }
 
 export function workerGroupOutputs(spec: ResolvedRayClusterSpec): WorkerGroupOutput[] {
     return spec.workerGroups.map((g) => ({ name: g.name, pool: g.pool ?? "", gpus: g.gpus, minReplicas: g.minReplicas, maxReplicas: g.maxReplicas }));
 }
 
+/** What a Ray workload's namespace holds besides the Ray custom resource. */
+export interface RayWorkloadSetup {
+    /** RayCluster, RayJob or RayService name: names the service account, policy and pod label. */
+    workload: string;
+    namespace: string;
+    createNamespace: boolean;
+    /** The workload's own Ray cluster spec (absent for a RayJob on an existing cluster). */
+    spec?: ResolvedRayClusterSpec;
+    /** Whether the Serve port is a client port (RayService). */
+    serve: boolean;
+    /** RayJobs whose submitters reach this workload's dashboard. */
+    submitterJobs: string[];
+}
+
 /**
- * What every Ray custom resource waits for: the operator, its namespace (created unless the user
- * manages it) and, with S3 access, its service account, role and Pod Identity association.
+ * Everything a Ray custom resource waits for: the operator, its namespace (unless the user manages
+ * it), its NetworkPolicy (so no pod starts unprotected) and, with S3 access, its service account,
+ * role and Pod Identity association. Returns the dependencies and the Ray pods' service account.
  */
-export function prepareRayNamespace(parent: pulumi.Resource, name: string, target: RayTargetArgs,
-    o: { namespace: string; createNamespace: boolean; s3Access: ResolvedRayClusterSpec["s3Access"]; serviceAccountName: string }) {
+export function prepareRayWorkload(parent: pulumi.Resource, name: string, target: RayTargetArgs, w: RayWorkloadSetup) {
+    const k8sOpts = { parent, provider: target.cluster.provider };
     const dependsOn: pulumi.Resource[] = [...target.operatorReady];
     const namespaceDeps: pulumi.Resource[] = [];
-    if (o.createNamespace) {
-        const ns = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: o.namespace } }, { parent, provider: target.cluster.provider });
+    if (w.createNamespace) {
+        const ns = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: w.namespace } }, k8sOpts);
         dependsOn.push(ns);
         namespaceDeps.push(ns);
     }
-    if (o.s3Access.length === 0) return { dependsOn, serviceAccountName: undefined };
+    if (w.spec?.networkPolicy.enabled) {
+        const np = buildRayNetworkPolicy({
+            workload: w.workload, namespace: w.namespace, operatorNamespace: target.operatorNamespace ?? "kuberay-system",
+            submitterJobs: w.submitterJobs, serve: w.serve, policy: w.spec.networkPolicy,
+        });
+        dependsOn.push(new k8s.networking.v1.NetworkPolicy(`${name}-netpol`, {
+            metadata: np.metadata, spec: np.spec,
+        }, { ...k8sOpts, dependsOn: namespaceDeps }));
+    }
+    if (!w.spec || w.spec.s3Access.length === 0) return { dependsOn, serviceAccountName: undefined };
+    const serviceAccountName = `${w.workload}-ray`;
     const s3 = createRayS3Access(parent, name, {
-        cluster: target.cluster, namespace: o.namespace, serviceAccountName: o.serviceAccountName, grants: o.s3Access, dependsOn: namespaceDeps,
+        cluster: target.cluster, namespace: w.namespace, serviceAccountName, grants: w.spec.s3Access, dependsOn: namespaceDeps,
     });
-    return { dependsOn: [...dependsOn, ...s3.ready], serviceAccountName: o.serviceAccountName };
+    return { dependsOn: [...dependsOn, ...s3.ready], serviceAccountName };
 }
 
 /** A RayCluster custom resource (and its namespace, and its S3 identity) on a cluster running KubeRay. */
@@ -96,8 +127,10 @@ export class RayCluster extends pulumi.ComponentResource {
         const a = validateOrThrow(`RayCluster "${name}"`, check);
         const k8sOpts = { parent: this, provider: args.cluster.provider };
 
-        const { dependsOn, serviceAccountName } = prepareRayNamespace(this, name, args, { ...a, serviceAccountName: `${a.name}-ray` });
-        const manifest = buildRayCluster(a, placementsFor(a, args, serviceAccountName));
+        const { dependsOn, serviceAccountName } = prepareRayWorkload(this, name, args, {
+            workload: a.name, namespace: a.namespace, createNamespace: a.createNamespace, spec: a, serve: false, submitterJobs: args.submitterJobs ?? [],
+        });
+        const manifest = buildRayCluster(a, placementsFor(a, args, a.name, serviceAccountName));
         this.resource = new k8s.apiextensions.CustomResource(`${name}-raycluster`, {
             apiVersion: manifest.apiVersion, kind: manifest.kind, metadata: manifest.metadata, spec: manifest.spec,
         }, { ...k8sOpts, dependsOn });

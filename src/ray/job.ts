@@ -4,7 +4,7 @@ import * as yaml from "js-yaml";
 import { Problems, checkedBeforeRegistering, join, validateOrThrow } from "../validation/problems";
 import { checkDns1035, checkDns1123Label, checkInt, checkOneOf } from "../validation/rules";
 import { RayClusterSpecArgs, ResolvedRayClusterSpec, validateRayClusterSpec } from "./args";
-import { RayTargetArgs, checkRayTarget, placementsFor, prepareRayNamespace } from "./cluster";
+import { RayTargetArgs, checkRayTarget, placementsFor, prepareRayWorkload } from "./cluster";
 import { KubernetesObject, buildRayClusterSpec, waitForAnnotations } from "./spec";
 
 /** RayJob names leave room for the 6 characters KubeRay appends to name the job's cluster. */
@@ -150,10 +150,11 @@ export class RayJob extends pulumi.ComponentResource {
         };
         super("kuberay-platform:index:RayJob", name, checkedBeforeRegistering(`RayJob "${name}"`, check), opts);
         const j = validateOrThrow(`RayJob "${name}"`, check);
-        const { dependsOn, serviceAccountName } = prepareRayNamespace(this, name, args, {
-            namespace: j.namespace, createNamespace: j.createNamespace, s3Access: j.cluster?.s3Access ?? [], serviceAccountName: `${j.name}-ray`,
+        const { dependsOn, serviceAccountName } = prepareRayWorkload(this, name, args, {
+            workload: j.name, namespace: j.namespace, createNamespace: j.createNamespace, spec: j.cluster, serve: false,
+            submitterJobs: j.submissionMode === "K8sJobMode" ? [j.name] : [],
         });
-        const spec = j.cluster ? buildRayClusterSpec(j.cluster, placementsFor(j.cluster, args, serviceAccountName)) : undefined;
+        const spec = j.cluster ? buildRayClusterSpec(j.cluster, placementsFor(j.cluster, args, j.name, serviceAccountName)) : undefined;
         const manifest = buildRayJob(j, spec);
         this.resource = new k8s.apiextensions.CustomResource(`${name}-rayjob`, {
             apiVersion: manifest.apiVersion, kind: manifest.kind, metadata: manifest.metadata, spec: manifest.spec,

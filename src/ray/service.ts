@@ -4,7 +4,7 @@ import * as yaml from "js-yaml";
 import { Problems, checkedBeforeRegistering, join, validateOrThrow } from "../validation/problems";
 import { checkDns1035, checkDns1123Label, checkInt, checkOneOf } from "../validation/rules";
 import { RayClusterSpecArgs, ResolvedRayClusterSpec, validateRayClusterSpec } from "./args";
-import { RayTargetArgs, checkRayTarget, placementsFor, prepareRayNamespace } from "./cluster";
+import { RayTargetArgs, checkRayTarget, placementsFor, prepareRayWorkload } from "./cluster";
 import { KubernetesObject, buildRayClusterSpec, waitForAnnotations } from "./spec";
 
 /** KubeRay appends 6 characters to a RayService name to name its clusters. */
@@ -114,10 +114,10 @@ export class RayService extends pulumi.ComponentResource {
         };
         super("kuberay-platform:index:RayService", name, checkedBeforeRegistering(`RayService "${name}"`, check), opts);
         const s = validateOrThrow(`RayService "${name}"`, check);
-        const { dependsOn, serviceAccountName } = prepareRayNamespace(this, name, args, {
-            namespace: s.namespace, createNamespace: s.createNamespace, s3Access: s.cluster.s3Access, serviceAccountName: `${s.name}-ray`,
+        const { dependsOn, serviceAccountName } = prepareRayWorkload(this, name, args, {
+            workload: s.name, namespace: s.namespace, createNamespace: s.createNamespace, spec: s.cluster, serve: true, submitterJobs: [],
         });
-        const manifest = buildRayService(s, buildRayClusterSpec(s.cluster, placementsFor(s.cluster, args, serviceAccountName)));
+        const manifest = buildRayService(s, buildRayClusterSpec(s.cluster, placementsFor(s.cluster, args, s.name, serviceAccountName)));
         this.resource = new k8s.apiextensions.CustomResource(`${name}-rayservice`, {
             apiVersion: manifest.apiVersion, kind: manifest.kind, metadata: manifest.metadata, spec: manifest.spec,
         }, { parent: this, provider: args.cluster.provider, dependsOn });

@@ -2,6 +2,7 @@ import { Values, deepMerge } from "../kuberay/values";
 import { NodePlacement } from "../pools/placement";
 import { ResolvedRayClusterArgs, ResolvedRayClusterSpec } from "./args";
 import { ResolvedHead, ResolvedPod, ResolvedWorkerGroup } from "./groupArgs";
+import { WORKLOAD_LABEL } from "./networkPolicy";
 
 /** A Kubernetes object as plain data, ready to send or validate against its CRD schema. */
 export interface KubernetesObject {
@@ -69,13 +70,18 @@ const preStopRayStop = { preStop: { exec: { command: ["/bin/sh", "-c", "ray stop
 
 /** A Ray pod template: one Ray container first (KubeRay reads index 0), placement, extras, escape hatch. */
 function podTemplate(pod: ResolvedPod, container: Record<string, unknown>, placement: NodePlacement | undefined,
-    serviceAccountName: string | undefined, gpus: number) {
+    ctx: RayClusterPlacements, gpus: number) {
     const annotations = placement?.podAnnotations ?? {};
+    const serviceAccountName = ctx.serviceAccountName;
     const mounts = [...(gpus > 0 ? [{ name: "dshm", mountPath: "/dev/shm" }] : []), ...pod.volumeMounts];
     // NCCL and the object store need more shared memory than the container runtime's 64Mi.
     const volumes = [...(gpus > 0 ? [{ name: "dshm", emptyDir: { medium: "Memory" } }] : []), ...pod.volumes];
     const generated: Values = {
-        ...(Object.keys(annotations).length > 0 ? { metadata: { annotations: { ...annotations } } } : {}),
+        metadata: {
+            // NetworkPolicies select Ray pods by this label.
+            labels: { [WORKLOAD_LABEL]: ctx.workload },
+            ...(Object.keys(annotations).length > 0 ? { annotations: { ...annotations } } : {}),
+        },
         spec: {
             // Autoscaler v2 owns pod lifecycle: a restarted container would hide a failed node.
             restartPolicy: "Never",
@@ -95,16 +101,16 @@ function podTemplate(pod: ResolvedPod, container: Record<string, unknown>, place
     return deepMerge(generated, pod.podTemplate);
 }
 
-function headGroupSpec(s: ResolvedRayClusterSpec, head: ResolvedHead, placement: NodePlacement, sa: string | undefined) {
+function headGroupSpec(s: ResolvedRayClusterSpec, head: ResolvedHead, ctx: RayClusterPlacements) {
     return {
         serviceType: s.headServiceType,
         // Work stays off the head: it runs the GCS, dashboard and autoscaler.
         rayStartParams: { ...head.rayStartParams, "num-cpus": String(head.rayCpus), "num-gpus": "0" },
-        template: podTemplate(head, { name: "ray-head", ports: RAY_HEAD_PORTS.map((port) => ({ ...port })) }, placement, sa, 0),
+        template: podTemplate(head, { name: "ray-head", ports: RAY_HEAD_PORTS.map((port) => ({ ...port })) }, ctx.head, ctx, 0),
     };
 }
 
-function workerGroupSpec(g: ResolvedWorkerGroup, placement: NodePlacement | undefined, sa: string | undefined) {
+function workerGroupSpec(g: ResolvedWorkerGroup, ctx: RayClusterPlacements) {
     return {
         groupName: g.name,
         replicas: g.minReplicas,
@@ -114,7 +120,7 @@ function workerGroupSpec(g: ResolvedWorkerGroup, placement: NodePlacement | unde
         ...(Object.keys(g.rayResources).length > 0 ? { resources: { ...g.rayResources } } : {}),
         ...(Object.keys(g.rayLabels).length > 0 ? { labels: { ...g.rayLabels } } : {}),
         rayStartParams: { ...g.rayStartParams },
-        template: podTemplate(g, { name: "ray-worker" }, placement, sa, g.gpus),
+        template: podTemplate(g, { name: "ray-worker" }, ctx.workers[g.name], ctx, g.gpus),
     };
 }
 
@@ -125,6 +131,8 @@ export interface RayClusterPlacements {
     workers: Record<string, NodePlacement | undefined>;
     /** Service account of every Ray pod (the one bound to the S3 role), if any. */
     serviceAccountName?: string;
+    /** Workload name every Ray pod is labelled with (see WORKLOAD_LABEL). */
+    workload: string;
 }
 
 /**
@@ -132,15 +140,14 @@ export interface RayClusterPlacements {
  * ClusterIP (or an internal LoadBalancer when asked), every pod placed by its pool's placement.
  */
 export function buildRayClusterSpec(s: ResolvedRayClusterSpec, placements: RayClusterPlacements): Record<string, unknown> {
-    const sa = placements.serviceAccountName;
     const spec: Values = {
         rayVersion: s.rayVersion,
         enableInTreeAutoscaling: true,
         autoscalerOptions: { version: "v2", upscalingMode: "Default", idleTimeoutSeconds: s.idleTimeoutSeconds },
         ...(s.tokenAuth ? { authOptions: { mode: "token" } } : {}),
         ...(s.headServiceType === "LoadBalancer" ? { headServiceAnnotations: { ...INTERNAL_LB_ANNOTATIONS } } : {}),
-        headGroupSpec: headGroupSpec(s, s.head, placements.head, sa),
-        workerGroupSpecs: s.workerGroups.map((g) => workerGroupSpec(g, placements.workers[g.name], sa)),
+        headGroupSpec: headGroupSpec(s, s.head, placements),
+        workerGroupSpecs: s.workerGroups.map((g) => workerGroupSpec(g, placements)),
     };
     return deepMerge(spec, s.specOverrides);
 }
