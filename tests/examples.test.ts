@@ -1,23 +1,14 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import * as yaml from "js-yaml";
 import { loadCrds } from "../src";
 import { schemaErrors } from "./crdSchema";
 import { evaluateProgram } from "./harness";
+import { KUBECONFIG, exampleConfig, scenarios } from "./scenarios";
 
 const crds = loadCrds();
 
 const root = path.join(__dirname, "..", "..");
-const KUBECONFIG = "apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n";
-
-/** Default config each example needs to evaluate (what its README tells users to set). */
-const exampleConfig: Record<string, Record<string, string>> = {
-    "existing-cluster": { kubeconfig: KUBECONFIG },
-    "spot-and-reserved": {},
-    "ephemeral-ci": {},
-    "serving": {},
-};
 
 describe("examples evaluate under mocks with their default config", () => {
     const examples = fs.readdirSync(path.join(root, "examples")).filter((d) => fs.existsSync(path.join(root, "examples", d, "Pulumi.yaml")));
@@ -30,10 +21,9 @@ describe("examples evaluate under mocks with their default config", () => {
         }
     });
 
-    for (const ex of Object.keys(exampleConfig)) {
-        it(ex, async () => {
-            const project = (yaml.load(fs.readFileSync(path.join(root, "examples", ex, "Pulumi.yaml"), "utf8")) as { name: string }).name;
-            const ev = await evaluateProgram(path.join(__dirname, "..", "examples", ex, "index.js"), project, exampleConfig[ex]);
+    for (const scenario of scenarios().filter((x) => x.title.startsWith("example "))) {
+        it(scenario.title.slice("example ".length), async () => {
+            const ev = (await scenario.evaluation()) as Awaited<ReturnType<typeof evaluateProgram>>;
             const ray = ["RayCluster", "RayJob", "RayService"].flatMap((k) => ev.ofType(`kubernetes:ray.io/v1:${k}`));
             assert.ok(ray.length >= 1, "every example runs Ray");
             for (const r of ray) assert.deepStrictEqual(schemaErrors(crds, r.inputs as any), [], r.name);

@@ -18,6 +18,21 @@ export interface Registered {
     provider?: pulumi.ProviderResource;
     resource: pulumi.Resource;
     custom: boolean;
+    /** Resources this one depends on through the Outputs in its inputs (implicit dependencies). */
+    implicitDeps: Set<pulumi.Resource>;
+}
+
+/** Every Output inside a value (objects and arrays, walked once). */
+function outputsIn(value: unknown, found: pulumi.Output<unknown>[], seen = new Set<unknown>()): pulumi.Output<unknown>[] {
+    if (value === null || typeof value !== "object" || seen.has(value)) return found;
+    seen.add(value);
+    if (pulumi.Output.isInstance(value)) {
+        found.push(value);
+        return found;
+    }
+    if (pulumi.Resource.isInstance(value)) return found;
+    for (const v of Array.isArray(value) ? value : Object.values(value)) outputsIn(v, found, seen);
+    return found;
 }
 
 export interface Evaluation {
@@ -67,7 +82,7 @@ interface Session extends Evaluation {
     /** The transformation that records a resource's options. */
     capture: pulumi.ResourceTransformation;
     /** Copies the inputs the mocks received onto the records (after registrations finish). */
-    fill(): void;
+    fill(): Promise<void>;
 }
 
 async function session(options: { preview?: boolean; stack?: string; project?: string }): Promise<Session> {
@@ -82,22 +97,30 @@ async function session(options: { preview?: boolean; stack?: string; project?: s
     }, options.project ?? "kuberay-platform", options.stack ?? "dev", options.preview ?? false);
 
     const records: Registered[] = [];
+    const pendingOutputs = new Map<Registered, pulumi.Output<unknown>[]>();
     const capture: pulumi.ResourceTransformation = (a) => {
         const dependsOn = a.opts.dependsOn;
-        records.push({
+        const record: Registered = {
             type: a.type, name: a.name, urn: "", inputs: {}, parent: a.opts.parent,
             dependsOn: Array.isArray(dependsOn) ? (dependsOn as pulumi.Resource[]) : dependsOn ? [dependsOn as pulumi.Resource] : [],
-            provider: (a.opts as pulumi.CustomResourceOptions).provider, resource: a.resource, custom: false,
-        });
+            provider: (a.opts as pulumi.CustomResourceOptions).provider, resource: a.resource, custom: false, implicitDeps: new Set(),
+        };
+        records.push(record);
+        pendingOutputs.set(record, outputsIn(a.props, []));
         return undefined;
     };
     const ofType = (type: string) => records.filter((r) => r.type === type);
     return {
         capture,
-        fill() {
+        async fill() {
             for (const r of records) {
                 r.inputs = sent.get(`${r.type}::${r.name}`) ?? {};
                 r.custom = pulumi.CustomResource.isInstance(r.resource);
+                for (const o of pendingOutputs.get(r) ?? []) {
+                    // Outputs know the resources they came from (OutputImpl.allResources, as the SDK uses them).
+                    const impl = o as unknown as { allResources: () => Promise<Set<pulumi.Resource>> };
+                    for (const dep of await impl.allResources()) r.implicitDeps.add(dep);
+                }
             }
         },
         resources: records,
@@ -129,7 +152,7 @@ export async function evaluate(
     const s = await session(options);
     build({ transformations: [s.capture] });
     await waitForRPCs();
-    s.fill();
+    await s.fill();
     return s;
 }
 
@@ -170,6 +193,6 @@ export async function evaluateProgram(
         return holder.outputs;
     });
     await waitForRPCs();
-    ev.fill();
+    await ev.fill();
     return Object.assign(ev, { outputs: holder.outputs ?? {} });
 }
