@@ -24,7 +24,9 @@ export interface NvidiaDevicePluginArgs {
  * `nvidia.com/gpu.present` (or NFD labels), which EKS AL2023 nodes carry only on recent AMIs and
  * Kubernetes >= 1.35; selecting the pools' own labels (one term per pool, ORed) never drifts.
  */
-export function devicePluginValues(pools: NodePlacement[], overrides: Values = {}): Values {
+export function devicePluginValues(placements: NodePlacement[], overrides: Values = {}): Values {
+    // Sorted by pool name: reordering pools must not change the release.
+    const pools = [...placements].sort((a, b) => a.poolName.localeCompare(b.poolName));
     const tolerations = new Map<string, Toleration>();
     tolerations.set("CriticalAddonsOnly", { key: "CriticalAddonsOnly", operator: "Exists", effect: "" });
     for (const p of pools) for (const t of p.tolerations) tolerations.set(`${t.key}=${t.value ?? ""}:${t.effect}`, t);
@@ -38,7 +40,8 @@ export function devicePluginValues(pools: NodePlacement[], overrides: Values = {
                 },
             },
         },
-        tolerations: [...tolerations.values()].map((t) => (t.effect ? { ...t } : { key: t.key, operator: t.operator })),
+        tolerations: [...tolerations.entries()].sort(([a], [b]) => (a === "CriticalAddonsOnly" ? -1 : b === "CriticalAddonsOnly" ? 1 : a.localeCompare(b)))
+            .map(([, t]) => t).map((t) => (t.effect ? { ...t } : { key: t.key, operator: t.operator })),
         priorityClassName: "system-node-critical",
     }, overrides);
 }

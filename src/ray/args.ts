@@ -140,6 +140,18 @@ export function validateRayClusterSpec(args: RayClusterSpecArgs, path: string, p
             p.add(`${join(path, "s3Access")}[${i}].prefix`, s.prefix, "is not a plain key prefix", 'a prefix like "models/" (no leading slash, no wildcards)', "drop the slash or wildcard");
         }
     });
+    const overrides = args.specOverrides ?? {};
+    for (const key of ["authOptions", "headServiceAnnotations"]) {
+        if (key in overrides) {
+            p.add(`${join(path, "specOverrides")}.${key}`, overrides[key], "would bypass a security default",
+                key === "authOptions" ? "tokenAuth: true|false" : "headServiceType (LoadBalancers are always internal)", `use the typed field instead of specOverrides.${key}`);
+        }
+    }
+    const headOverride = (overrides.headGroupSpec as Record<string, unknown> | undefined)?.serviceType;
+    if (headOverride !== undefined) {
+        p.add(`${join(path, "specOverrides")}.headGroupSpec.serviceType`, headOverride, "would bypass the internal-only load balancer",
+            '"ClusterIP" or "LoadBalancer" through headServiceType', "set headServiceType instead");
+    }
     return {
         rayVersion, image, gpuImage, head, workerGroups, idleTimeoutSeconds, tokenAuth, headServiceType, s3Access,
         networkPolicy: validateNetworkPolicy(args.networkPolicy, join(path, "networkPolicy"), p),
