@@ -126,21 +126,26 @@ describe("RayPlatform defaults (EKS)", () => {
         const eks = platform.cluster as EksCluster;
         const release = ev.get("kubernetes:helm.sh/v3:Release", "ml-kuberay-operator");
         assert.ok(release.dependsOn.includes(eks.systemNodeGroup));
-        assert.ok(release.dependsOn.includes(ev.get("aws:eks/addon:Addon", "ml-coredns").resource));
+        assert.ok(!release.dependsOn.includes(ev.get("aws:eks/addon:Addon", "ml-coredns").resource), "the operator needs no cluster DNS to start");
         for (const crd of ev.ofType("kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition")) {
             if (crd.name.startsWith("ml-kuberay")) assert.ok(release.dependsOn.includes(crd.resource));
             assert.deepStrictEqual(crd.dependsOn, [], "CRDs go in while nodes are created");
         }
     });
 
-    it("orders add-ons around the system node group", () => {
+    it("creates networking add-ons alongside the system node group, coredns after it, and keeps pod networking until its users are gone", () => {
         const ng = ev.get("aws:eks/nodeGroup:NodeGroup", "ml-system");
+        const operator = ev.get("kubernetes:helm.sh/v3:Release", "ml-kuberay-operator");
+        const karpenter = ev.get("kubernetes:helm.sh/v3:Release", "ml-pools-karpenter-controller");
         for (const addon of ["ml-vpc-cni", "ml-kube-proxy", "ml-eks-pod-identity-agent"]) {
             const r = ev.get("aws:eks/addon:Addon", addon);
-            assert.ok(ng.dependsOn.includes(r.resource), `${addon} before nodes`);
+            assert.ok(!ng.dependsOn.includes(r.resource), `${addon} in parallel with the nodes`);
             assert.deepStrictEqual(r.dependsOn, []);
+            assert.ok(operator.dependsOn.includes(r.resource) && karpenter.dependsOn.includes(r.resource), `${addon} outlives the controllers on destroy`);
         }
-        assert.ok(ev.get("aws:eks/addon:Addon", "ml-coredns").dependsOn.includes(ng.resource));
+        const coredns = ev.get("aws:eks/addon:Addon", "ml-coredns");
+        assert.ok(coredns.dependsOn.includes(ng.resource));
+        assert.ok(karpenter.dependsOn.includes(coredns.resource), "Karpenter resolves AWS endpoints through cluster DNS");
         for (const route of ev.ofType("aws:ec2/routeTableAssociation:RouteTableAssociation")) {
             assert.ok(ng.dependsOn.includes(route.resource), "nodes need egress routes to join");
         }

@@ -34,6 +34,7 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterSourc
     readonly kubeconfig: pulumi.Output<string>;
     readonly systemPlacement: NodePlacement;
     readonly systemNodesReady: pulumi.Resource[];
+    readonly dnsReady: pulumi.Resource[];
     readonly aws: AwsClusterFacts;
     readonly cluster: aws.eks.Cluster;
     readonly systemNodeGroup: aws.eks.NodeGroup;
@@ -98,7 +99,9 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterSourc
         const cluster = this.cluster;
         this.clusterName = cluster.name;
 
-        // Networking add-ons go in before any node exists (nodes stay NotReady without a CNI);
+        // The networking add-ons (DaemonSets) go in alongside the node group: they are ready in
+        // 35-66 s, nodes take about three minutes to register, and a node is Ready once the CNI
+        // runs on it. Keeping them off the node group's path saves a minute of every deploy.
         // coredns needs nodes to become healthy, so it comes after the system node group.
         const preCompute = ["vpc-cni", "kube-proxy", "eks-pod-identity-agent"].map((addon) => this.addon(name, addon, a, []));
 
@@ -125,9 +128,10 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterSourc
             launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply(String) },
             labels: this.systemPlacement.labels,
             tags,
-        }, { parent: this, dependsOn: [...preCompute, ...nodeRoleGrants, ...net.egress] });
+        }, { parent: this, dependsOn: [...nodeRoleGrants, ...net.egress] });
         const coredns = this.addon(name, "coredns", a, [this.systemNodeGroup]);
-        this.systemNodesReady = [this.systemNodeGroup, coredns];
+        this.systemNodesReady = [this.systemNodeGroup, ...preCompute];
+        this.dnsReady = [coredns];
 
         a.clusterAdminArns.forEach((arn, i) => {
             const entry = new aws.eks.AccessEntry(`${name}-admin-${i}`, { clusterName: cluster.name, principalArn: arn, type: "STANDARD", tags }, parent);
@@ -153,7 +157,7 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterSourc
             clusterName: cluster.name,
             clusterNameValue: clusterName,
             subnetsTagged: a.existingVpc === undefined,
-            nodePrerequisites: [...preCompute, ...nodeRoleGrants, ...net.egress],
+            nodePrerequisites: [...nodeRoleGrants, ...net.egress],
             systemNodeCount: a.systemNodes.minSize,
             clusterArn: cluster.arn,
             region,

@@ -62,6 +62,7 @@ export class ExistingCluster extends pulumi.ComponentResource implements Cluster
     readonly clusterName: pulumi.Output<string>;
     readonly systemPlacement: NodePlacement;
     readonly systemNodesReady: pulumi.Resource[] = [];
+    readonly dnsReady: pulumi.Resource[] = [];
 
     constructor(name: string, args: ExistingClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("kuberay-platform:index:ExistingCluster", name, checkedBeforeRegistering(`ExistingCluster "${name}"`, (p) => validateExistingClusterArgs(args, "", p)), opts);

@@ -41,11 +41,16 @@ export interface ClusterSource {
     /** Where operators and Ray heads run. */
     readonly systemPlacement: NodePlacement;
     /**
-     * Resources that must exist before pods can be scheduled on system nodes (the system node
-     * group and the DNS add-on on EKS; nothing for an existing cluster). Add-ons depend on them,
-     * so on destroy the add-ons are removed while their nodes still run.
+     * Resources that must exist before pods can run on system nodes (the system node group and the
+     * networking add-ons on EKS; nothing for an existing cluster). Add-ons depend on them, so on
+     * destroy the add-ons are removed while their nodes and pod networking still run.
      */
     readonly systemNodesReady: pulumi.Resource[];
+    /**
+     * Resources that must exist before pods can resolve names through cluster DNS (coredns on EKS).
+     * Only what needs DNS to start (Karpenter talks to AWS APIs by name) waits for them.
+     */
+    readonly dnsReady: pulumi.Resource[];
     /** AWS facts, only for EKS. */
     readonly aws?: AwsClusterFacts;
 }

@@ -121,7 +121,7 @@ export class Karpenter extends pulumi.ComponentResource {
                 placement: args.cluster.systemPlacement,
             }, a.values),
             timeout: 600,
-        }, { ...k8sOpts, dependsOn: [...crds, ...args.cluster.systemNodesReady, association, ...policies, queuePolicy] });
+        }, { ...k8sOpts, dependsOn: [...crds, ...args.cluster.systemNodesReady, ...args.cluster.dnsReady, association, ...policies, queuePolicy] });
         this.ready = [this.release, ...crds, ...nodeGrants];
         this.registerOutputs({ nodeRoleArn: this.nodeRole.arn, queueUrl: this.queue.url });
     }
