@@ -35,3 +35,8 @@ export * from "./ray/job";
 export * from "./ray/service";
 export * from "./ray/s3";
 export * from "./ray/networkPolicy";
+export * from "./cost/pricing";
+export * from "./cost/model";
+export * from "./timeline/durations";
+export * from "./timeline/model";
+export * from "./timeline/recorder";

@@ -24,5 +24,9 @@ export function platformFromConfig(opts?: pulumi.ComponentResourceOptions) {
         kubeconfig: platform.kubeconfig,
         operatorNamespace: platform.operatorNamespace,
         rayClusters: platform.rayClusters,
+        rayJobs: platform.rayJobs,
+        rayServices: platform.rayServices,
+        costEstimate: platform.costEstimate,
+        deployTimeline: platform.deployTimeline,
     };
 }

@@ -7,8 +7,10 @@ import { versions } from "../versions";
 /** The small managed node group for kube-system, the operators and the Ray heads. */
 export interface SystemNodesArgs {
     /**
-     * Instance types (x86_64). The first one that has capacity is used.
-     * @default ["t3a.large"]
+     * Instance types (x86_64). The first one that has capacity is used. The default keeps the idle
+     * platform under $0.30/h: two t3a.medium (2 vCPU, 4 GiB) hold the Ray head, KubeRay, Karpenter
+     * and coredns. Burstable: sustained CPU above baseline costs credits; pick m7i.large for busy heads.
+     * @default ["t3a.medium"]
      */
     instanceTypes?: string[];
     /** @default 2 */
@@ -57,7 +59,7 @@ export interface EksClusterArgs {
      * @default []
      */
     clusterAdminArns?: string[];
-    /** The system node group. @default 2 x t3a.large */
+    /** The system node group. @default 2 x t3a.medium */
     systemNodes?: SystemNodesArgs;
     /**
      * Retention of the control-plane log group (api, audit, authenticator), in days.
@@ -144,9 +146,9 @@ export function validateEksArgs(args: EksClusterArgs | undefined, path: string, 
 
 function validateSystemNodes(args: SystemNodesArgs | undefined, path: string, p: Problems): Required<SystemNodesArgs> {
     const a = args ?? {};
-    const instanceTypes = a.instanceTypes ?? ["t3a.large"];
+    const instanceTypes = a.instanceTypes ?? ["t3a.medium"];
     if (instanceTypes.length === 0) {
-        p.add(join(path, "instanceTypes"), instanceTypes, "is empty", "one or more x86_64 instance types", 'list at least one type, e.g. ["t3a.large"]');
+        p.add(join(path, "instanceTypes"), instanceTypes, "is empty", "one or more x86_64 instance types", 'list at least one type, e.g. ["t3a.medium"]');
     }
     instanceTypes.forEach((t, i) => {
         if (!/^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(t)) {

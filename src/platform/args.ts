@@ -8,6 +8,8 @@ import { RayClusterArgs, ResolvedRayClusterArgs, ResolvedRayClusterSpec, default
 import { RayJobArgs, ResolvedRayJob, validateRayJob } from "../ray/job";
 import { checkRayClusterPools } from "../ray/poolFit";
 import { RayServiceArgs, ResolvedRayService, validateRayService } from "../ray/service";
+import { instanceCatalog } from "../catalog/instances";
+import { allocatable, fits, formatMemory, parseCpuMilli, parseMemoryMi } from "../pools/fit";
 import { Problems, join } from "../validation/problems";
 import { checkUniqueNames } from "../validation/rules";
 
@@ -15,7 +17,7 @@ import { checkUniqueNames } from "../validation/rules";
 export interface RayPlatformArgs {
     /**
      * The EKS cluster to create. Rejected when `existingCluster` is given.
-     * @default an EKS 1.36 cluster in a new 2-AZ VPC with one NAT gateway and 2 x t3a.large system nodes
+     * @default an EKS 1.36 cluster in a new 2-AZ VPC with one NAT gateway and 2 x t3a.medium system nodes
      */
     eks?: EksClusterArgs;
     /**
@@ -77,6 +79,18 @@ export function platformJobsAndServices(args: RayPlatformArgs, pools: { name: st
     };
 }
 
+/** The Ray head runs on a system node: it must fit one, or `pulumi up` waits forever for HeadPodReady. */
+function checkHeadFitsSystemNodes(head: { cpu: string; memory: string }, path: string, types: string[], p: Problems): void {
+    const cpuMilli = parseCpuMilli(head.cpu);
+    const memoryMi = parseMemoryMi(head.memory);
+    const shapes = types.map((t) => instanceCatalog[t]).filter((s) => s !== undefined);
+    if (cpuMilli === undefined || memoryMi === undefined || shapes.length === 0) return;
+    if (shapes.some((s) => fits({ cpuMilli, memoryMi, gpus: 0 }, s))) return;
+    const room = allocatable(shapes[0]);
+    p.add(path, { cpu: head.cpu, memory: head.memory }, `does not fit a system node (${types[0]}: ${room.cpuMilli / 1000} CPU, ${formatMemory(room.memoryMi)} allocatable)`,
+        "a head request within the system nodes' allocatable", "lower the head request or set eks.systemNodes.instanceTypes to a larger type");
+}
+
 /** Every namespace a Ray workload creates belongs to exactly one of them, never to the operator. */
 function checkNamespaces(p: Problems, operatorNamespace: string, workloads: { path: string; namespace: string; createNamespace: boolean }[]): void {
     const created = new Map<string, string>();
@@ -122,6 +136,7 @@ export function validatePlatformArgs(args: RayPlatformArgs, p: Problems): Resolv
     checkUniqueNames(p, "rayClusters", clustersIn.map((c) => c.name), "Ray cluster");
     const rayClusters = clustersIn.map((c, i) => validateRayClusterArgs(c, `rayClusters[${i}]`, p));
     rayClusters.forEach((c, i) => checkSpec(c, `rayClusters[${i}]`));
+    if (eks) rayClusters.forEach((c, i) => checkHeadFitsSystemNodes(c.head, `rayClusters[${i}].head`, eks.systemNodes.instanceTypes, p));
     const workloads = platformJobsAndServices(args, pools);
     const jobsIn = workloads.rayJobs;
     checkUniqueNames(p, "rayJobs", jobsIn.map((j) => j.name), "Ray job");

@@ -7,7 +7,10 @@ import { NodePools } from "../pools/nodePools";
 import { RayCluster, RayTargetArgs, WorkerGroupOutput } from "../ray/cluster";
 import { RayJob } from "../ray/job";
 import { RayService } from "../ray/service";
-import { checkedBeforeRegistering } from "../validation/problems";
+import { CostEstimate, estimateCost } from "../cost/model";
+import { DeployTimeline, computeTimeline } from "../timeline/model";
+import { GraphRecorder } from "../timeline/recorder";
+import { checkedBeforeRegistering, validateOrThrow } from "../validation/problems";
 import { RayPlatformArgs, platformJobsAndServices, platformPools, platformRayClusters, validatePlatformArgs } from "./args";
 
 /** What a user needs to reach one Ray cluster. */
@@ -47,6 +50,10 @@ export class RayPlatform extends pulumi.ComponentResource {
     readonly rayClusters: pulumi.Output<RayClusterOutput[]>;
     readonly rayJobs: pulumi.Output<RayJobOutput[]>;
     readonly rayServices: pulumi.Output<RayServiceOutput[]>;
+    /** Hourly cost, idle and at full tilt, item by item (catalog prices for one region). */
+    readonly costEstimate: pulumi.Output<CostEstimate>;
+    /** Modelled deploy timeline: critical path and time until Ray can take a job. */
+    readonly deployTimeline: pulumi.Output<DeployTimeline>;
     readonly cluster: ClusterSource;
     readonly operator: KubeRayOperator;
     /** The node pools and their controllers (absent when there are no pools). */
@@ -57,12 +64,16 @@ export class RayPlatform extends pulumi.ComponentResource {
 
     constructor(name: string, args: RayPlatformArgs = {}, opts?: pulumi.ComponentResourceOptions) {
         super("kuberay-platform:index:RayPlatform", name, checkedBeforeRegistering(`RayPlatform "${name}"`, (p) => validatePlatformArgs(args, p)), opts);
+        const resolved = validateOrThrow(`RayPlatform "${name}"`, (p) => validatePlatformArgs(args, p));
+        // Records what every child registers, for the deploy timeline.
+        const recorder = new GraphRecorder();
+        const child = { parent: this, transformations: [recorder.transformation] };
 
         if (args.existingCluster) {
-            this.cluster = new ExistingCluster(name, args.existingCluster, { parent: this });
+            this.cluster = new ExistingCluster(name, args.existingCluster, child);
             this.kubeconfig = pulumi.secret(pulumi.output(args.existingCluster.kubeconfig ?? ""));
         } else {
-            const eks = new EksCluster(name, args.eks ?? {}, { parent: this });
+            const eks = new EksCluster(name, args.eks ?? {}, child);
             this.cluster = eks;
             this.kubeconfig = eks.kubeconfig;
         }
@@ -72,9 +83,9 @@ export class RayPlatform extends pulumi.ComponentResource {
         if (pools.length > 0 || args.nvidiaDevicePlugin?.enabled) {
             this.nodePools = new NodePools(`${name}-pools`, {
                 cluster: this.cluster, pools, karpenter: args.karpenter, nvidiaDevicePlugin: args.nvidiaDevicePlugin, tags: args.eks?.tags,
-            }, { parent: this });
+            }, child);
         }
-        this.operator = new KubeRayOperator(`${name}-kuberay`, { ...args.kuberay, cluster: this.cluster }, { parent: this });
+        this.operator = new KubeRayOperator(`${name}-kuberay`, { ...args.kuberay, cluster: this.cluster }, child);
         this.operatorNamespace = this.operator.namespace;
 
         // Named after the workload, never its list position: reordering renames nothing.
@@ -87,16 +98,16 @@ export class RayPlatform extends pulumi.ComponentResource {
             .filter((j) => j.clusterSelector === cluster && (j.submissionMode ?? "K8sJobMode") === "K8sJobMode").map((j) => j.name);
         this.rayClusterComponents = clusters.map((rc) => new RayCluster(`${name}-${rc.name}`, {
             ...rc, ...target, submitterJobs: submitters(rc.name),
-        }, { parent: this }));
+        }, child));
         const byName = new Map(clusters.map((rc, i) => [rc.name, this.rayClusterComponents[i]]));
         const workloads = platformJobsAndServices(args, this.nodePools?.pools ?? []);
         this.rayJobComponents = workloads.rayJobs.map((j) => {
             // A job on one of our clusters waits for it, and on destroy goes before it.
             const onCluster = j.clusterSelector === undefined ? undefined : byName.get(j.clusterSelector);
             const operatorReady = onCluster ? [...target.operatorReady, onCluster.resource] : target.operatorReady;
-            return new RayJob(`${name}-job-${j.name}`, { ...j, ...target, operatorReady }, { parent: this });
+            return new RayJob(`${name}-job-${j.name}`, { ...j, ...target, operatorReady }, child);
         });
-        this.rayServiceComponents = workloads.rayServices.map((s) => new RayService(`${name}-svc-${s.name}`, { ...s, ...target }, { parent: this }));
+        this.rayServiceComponents = workloads.rayServices.map((s) => new RayService(`${name}-svc-${s.name}`, { ...s, ...target }, child));
 
         this.rayClusters = pulumi.all(this.rayClusterComponents.map((rc) => pulumi
             .all([rc.name, rc.namespace, rc.headService, rc.dashboardPortForward, rc.authTokenCommand, rc.jobSubmitCommand, rc.workerGroups])
@@ -107,9 +118,12 @@ export class RayPlatform extends pulumi.ComponentResource {
             .apply(([n, ns, status, logs]): RayJobOutput => ({ name: n, namespace: ns, statusCommand: status, logsCommand: logs }))));
         this.rayServices = pulumi.all(this.rayServiceComponents.map((s) => pulumi.all([s.name, s.namespace, s.serveService, s.servePortForward])
             .apply(([n, ns, svc, pf]): RayServiceOutput => ({ name: n, namespace: ns, serveService: svc, servePortForward: pf }))));
+        this.costEstimate = pulumi.output(estimateCost(resolved));
+        this.deployTimeline = pulumi.output(recorder.graph().then(computeTimeline));
         this.registerOutputs({
             kubeconfig: this.kubeconfig, clusterName: this.clusterName, operatorNamespace: this.operatorNamespace,
             rayClusters: this.rayClusters, rayJobs: this.rayJobs, rayServices: this.rayServices,
+            costEstimate: this.costEstimate, deployTimeline: this.deployTimeline,
         });
     }
 }

@@ -1,0 +1,97 @@
+import { instanceCatalog } from "../catalog/instances";
+import { ResolvedPool } from "../pools/args";
+import { ResolvedPlatformArgs } from "../platform/args";
+import { extendedSupportVersions, prices } from "./pricing";
+
+export interface CostItem {
+    item: string;
+    idlePerHour: number;
+    maxPerHour: number;
+    note?: string;
+}
+
+export interface CostEstimate {
+    region: string;
+    priceDate: string;
+    currency: "USD";
+    /** Everything that runs with GPUs at zero and no job running. */
+    idlePerHour: number;
+    /** Every pool at its maximum (Spot priced as on-demand: an upper bound). */
+    maxPerHour: number;
+    items: CostItem[];
+    notes: string[];
+}
+
+const round = (x: number) => Math.round(x * 10000) / 10000;
+
+/** The node count and hourly price of a pool at its maximum: the costliest way to fill its limit. */
+function poolAtMax(pool: ResolvedPool): { nodes: number; perNode: number; type: string } | undefined {
+    const options = Object.entries(pool.shapes).filter(([, s]) => s.pricePerHour !== undefined).map(([type, s]) => {
+        const nodes = pool.provisioner === "managed" ? pool.maxNodes
+            : pool.gpu ? Math.ceil(pool.maxGpus / s.gpus) : Math.ceil(pool.maxCpus / s.vcpu);
+        return { nodes, perNode: s.pricePerHour!, type };
+    });
+    return options.sort((a, b) => b.nodes * b.perNode - a.nodes * a.perNode)[0];
+}
+
+function diskPerHour(diskGiB: number, throughput: number): number {
+    return diskGiB * prices.gp3PerGiBHour + Math.max(0, throughput - 125) * prices.gp3ThroughputPerMiBpsHour;
+}
+
+/**
+ * Hourly cost of a validated platform, idle and at full tilt, item by item, from the instance
+ * catalog and AWS prices for one region. Usage-based charges (data transfer, NAT processing,
+ * CloudWatch ingestion, S3) are not included.
+ */
+export function estimateCost(a: ResolvedPlatformArgs): CostEstimate {
+    const items: CostItem[] = [];
+    const notes = [
+        `On-demand prices for ${prices.region} as of ${prices.date}; other regions differ.`,
+        "Excludes usage: data transfer, NAT data processing, CloudWatch Logs ingestion, S3.",
+    ];
+    const add = (item: string, idle: number, max: number, note?: string) => items.push({ item, idlePerHour: round(idle), maxPerHour: round(max), ...(note ? { note } : {}) });
+    const noNat = a.eks?.network?.natGateways === "none";
+    let publicNodesIdle = 0;
+    let publicNodesMax = 0;
+    if (a.eks) {
+        const extended = extendedSupportVersions.includes(a.eks.kubernetesVersion);
+        const plane = extended ? prices.eksExtendedPerHour : prices.eksStandardPerHour;
+        add("EKS control plane", plane, plane, extended ? `Kubernetes ${a.eks.kubernetesVersion} is in extended support` : undefined);
+        const nats = a.eks.network ? (a.eks.network.natGateways === "perAz" ? a.eks.network.availabilityZoneCount : noNat ? 0 : 1) : 0;
+        if (nats > 0) {
+            add(`NAT gateways (${nats})`, nats * prices.natGatewayPerHour, nats * prices.natGatewayPerHour);
+            add(`NAT public IPv4 (${nats})`, nats * prices.publicIpv4PerHour, nats * prices.publicIpv4PerHour);
+        }
+        add("KMS key (secrets encryption)", prices.kmsKeyPerHour, prices.kmsKeyPerHour);
+        const sys = a.eks.systemNodes;
+        const type = sys.instanceTypes[0];
+        const price = instanceCatalog[type]?.pricePerHour;
+        if (price === undefined) notes.push(`No price for system instance type ${type}; not included.`);
+        add(`System nodes (${sys.desiredSize} x ${type}, up to ${sys.maxSize})`, sys.desiredSize * (price ?? 0), sys.maxSize * (price ?? 0),
+            "Ray heads, KubeRay and Karpenter run here: no extra nodes for them");
+        add("System node volumes (gp3)", sys.desiredSize * diskPerHour(sys.diskSizeGiB, 125), sys.maxSize * diskPerHour(sys.diskSizeGiB, 125));
+        publicNodesIdle += sys.desiredSize;
+        publicNodesMax += sys.maxSize;
+    } else {
+        notes.push("Existing cluster: its own nodes and control plane are not included.");
+    }
+    for (const pool of a.pools.filter((p) => p.provisioner !== "existing")) {
+        const max = poolAtMax(pool);
+        if (!max) {
+            notes.push(`Pool ${pool.name}: no price known for its instance types; not included.`);
+            continue;
+        }
+        const idleNodes = pool.provisioner === "managed" ? pool.minNodes : 0;
+        const idlePrice = idleNodes * Math.max(...Object.values(pool.shapes).map((s) => s.pricePerHour ?? 0));
+        add(`Pool ${pool.name} (${pool.provisioner}${pool.provisioner === "karpenter" ? ", scales to zero" : `, ${idleNodes} always on`})`,
+            idlePrice, max.nodes * max.perNode, `at max: ${max.nodes} x ${max.type}${pool.capacityTypes.includes("spot") ? " (Spot priced as on-demand)" : ""}`);
+        add(`Pool ${pool.name} volumes (gp3)`, idleNodes * diskPerHour(pool.diskSizeGiB, pool.diskThroughput), max.nodes * diskPerHour(pool.diskSizeGiB, pool.diskThroughput));
+        publicNodesIdle += idleNodes;
+        publicNodesMax += max.nodes;
+    }
+    if (noNat) {
+        add("Node public IPv4 (no NAT: nodes in public subnets)", publicNodesIdle * prices.publicIpv4PerHour, publicNodesMax * prices.publicIpv4PerHour);
+    }
+    const sum = (k: "idlePerHour" | "maxPerHour") => round(items.reduce((s, i) => s + i[k], 0));
+    return { region: prices.region, priceDate: prices.date, currency: "USD", idlePerHour: sum("idlePerHour"), maxPerHour: sum("maxPerHour"), items, notes };
+}

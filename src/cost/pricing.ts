@@ -1,0 +1,28 @@
+import { CATALOG_DATE, CATALOG_REGION } from "../catalog/instances";
+
+/**
+ * Hourly AWS prices (USD, us-east-1) of what the platform runs besides instances, from the AWS
+ * pricing pages (Amazon EKS, Amazon VPC NAT gateway and public IPv4, Amazon EBS gp3, AWS KMS) as
+ * published in 2025-2026. Monthly prices are divided by 730 hours.
+ */
+export const prices = {
+    region: CATALOG_REGION,
+    date: CATALOG_DATE,
+    /** EKS cluster in standard support. */
+    eksStandardPerHour: 0.10,
+    /** EKS cluster in extended support (Kubernetes versions past 14 months). */
+    eksExtendedPerHour: 0.60,
+    /** NAT gateway, per gateway (data processing, $0.045/GB, is usage and not included). */
+    natGatewayPerHour: 0.045,
+    /** Public IPv4 address (EIPs and node public IPs). */
+    publicIpv4PerHour: 0.005,
+    /** gp3 storage, $0.08 per GB-month. */
+    gp3PerGiBHour: 0.08 / 730,
+    /** gp3 throughput above the free 125 MiB/s, $0.04 per MiB/s-month. */
+    gp3ThroughputPerMiBpsHour: 0.04 / 730,
+    /** Customer managed KMS key, $1 per month. */
+    kmsKeyPerHour: 1 / 730,
+};
+
+/** Kubernetes versions in EKS extended support on the catalog date (their control plane costs more). */
+export const extendedSupportVersions = ["1.32", "1.33"];

@@ -1,0 +1,99 @@
+import * as assert from "assert";
+import { Problems, RayPlatform, RayPlatformArgs, computeTimeline, createDurations, estimateCost, validatePlatformArgs } from "../src";
+import { evaluate } from "./harness";
+
+function cost(args: RayPlatformArgs) {
+    const p = new Problems();
+    const resolved = validatePlatformArgs(args, p);
+    assert.deepStrictEqual(p.list, []);
+    return estimateCost(resolved);
+}
+
+describe("cost model", () => {
+    it("keeps the default stack idle under $0.30/h (GPUs at zero, one Ray head running), item by item", () => {
+        const c = cost({});
+        assert.ok(c.idlePerHour <= 0.30, `idle ${c.idlePerHour}`);
+        const idle = Object.fromEntries(c.items.map((i) => [i.item, i.idlePerHour]));
+        assert.deepStrictEqual(idle, {
+            "EKS control plane": 0.1,
+            "NAT gateways (1)": 0.045,
+            "NAT public IPv4 (1)": 0.005,
+            "KMS key (secrets encryption)": 0.0014,
+            "System nodes (2 x t3a.medium, up to 3)": 0.0752,
+            "System node volumes (gp3)": 0.011,
+            "Pool gpu (karpenter, scales to zero)": 0,
+            "Pool gpu volumes (gp3)": 0,
+        });
+        assert.strictEqual(c.idlePerHour, 0.2376);
+        assert.strictEqual(c.region, "us-east-1");
+    });
+
+    it("keeps the ephemeral profile (no NAT) idle under $0.22/h", () => {
+        const c = cost({ eks: { network: { natGateways: "none" } } });
+        assert.ok(c.idlePerHour <= 0.22, `idle ${c.idlePerHour}`);
+        assert.ok(c.items.some((i) => i.item.startsWith("Node public IPv4") && i.idlePerHour === 0.01));
+        assert.ok(!c.items.some((i) => i.item.startsWith("NAT")));
+    });
+
+    it("prices every pool at its maximum: the costliest way to fill its GPU limit, Spot as on-demand", () => {
+        const c = cost({ nodePools: [
+            { name: "spot", instanceTypes: ["g6.xlarge", "g5.xlarge"], capacityTypes: ["spot", "on-demand"], maxGpus: 4 },
+            { name: "reserved", provisioner: "managed", instanceTypes: ["g6e.xlarge"], minNodes: 1, maxNodes: 2 },
+        ], rayClusters: [{ name: "ray", workerGroups: [{ name: "g", pool: "spot", gpus: 1, cpu: "3", memory: "12Gi" }] }] });
+        const spot = c.items.find((i) => i.item.startsWith("Pool spot ("))!;
+        assert.deepStrictEqual([spot.idlePerHour, spot.maxPerHour], [0, 4.024]);
+        assert.match(spot.note!, /4 x g5.xlarge \(Spot priced as on-demand\)/);
+        const reserved = c.items.find((i) => i.item.startsWith("Pool reserved ("))!;
+        assert.deepStrictEqual([reserved.idlePerHour, reserved.maxPerHour], [1.861, 3.722]);
+        assert.ok(c.maxPerHour > c.idlePerHour + 5.5, `${c.maxPerHour} vs ${c.idlePerHour}`);
+        assert.strictEqual(c.idlePerHour, Math.round(c.items.reduce((s, i) => s + i.idlePerHour, 0) * 10000) / 10000);
+    });
+
+    it("charges extended-support control planes and leaves existing clusters' own costs out", () => {
+        assert.strictEqual(cost({ eks: { kubernetesVersion: "1.33" } }).items[0].idlePerHour, 0.6);
+        const existing = cost({ existingCluster: { kubeconfig: "x" } });
+        assert.strictEqual(existing.idlePerHour, 0);
+        assert.ok(existing.notes.some((n) => n.includes("Existing cluster")));
+    });
+});
+
+describe("deploy timeline model", () => {
+    it("schedules an earliest-finish graph and reports its critical path", () => {
+        const t = computeTimeline([
+            { id: 0, type: "aws:ec2/vpc:Vpc", name: "vpc", deps: [], props: {} },
+            { id: 1, type: "aws:eks/cluster:Cluster", name: "eks", deps: [0], props: {} },
+            { id: 2, type: "aws:ec2/natGateway:NatGateway", name: "nat", deps: [0], props: {} },
+            { id: 3, type: "aws:eks/nodeGroup:NodeGroup", name: "ng", deps: [1, 2], props: {} },
+            { id: 4, type: "kubernetes:helm.sh/v3:Release", name: "op", deps: [3], props: {} },
+            { id: 5, type: "kubernetes:ray.io/v1:RayCluster", name: "ray", deps: [4], props: {} },
+        ]);
+        assert.strictEqual(t.rayReadySeconds, 22 + 600 + 170 + 60 + 45);
+        assert.deepStrictEqual(t.criticalPath.map((s) => s.name), ["vpc", "eks", "ng", "op", "ray"]);
+        assert.strictEqual(t.criticalPath[2].startSeconds, 622);
+        assert.throws(() => computeTimeline([{ id: 0, type: "x", name: "a", deps: [1], props: {} }, { id: 1, type: "x", name: "b", deps: [0], props: {} }]), /cycle/);
+    });
+
+    it("every duration names its source", () => {
+        for (const [type, d] of Object.entries(createDurations)) assert.ok(d.source.length > 10 && d.seconds >= 0, type);
+    });
+
+    for (const [title, args, limit] of [
+        ["default platform", {}, 1.05],
+        ["GPU pools, jobs and services", { rayJobs: [{ name: "j", entrypoint: "x" }], rayServices: [{ name: "s", serveConfigV2: "applications: []" }] }, 1.05],
+    ] as const) {
+        it(`${title}: time to Ray ready within ${limit}x the irreducible chain, GPU pools off the path`, async () => {
+            let platform!: RayPlatform;
+            await evaluate((opts) => { platform = new RayPlatform("ml", args as RayPlatformArgs, opts); });
+            const t = await new Promise<any>((resolve) => platform.deployTimeline.apply(resolve));
+            assert.strictEqual(t.irreducibleSeconds, 22 + 2 + 600 + 170 + 60 + 45);
+            assert.ok(t.ratio <= limit, `modelled ${t.rayReadySeconds}s vs irreducible ${t.irreducibleSeconds}s: ${JSON.stringify(t.criticalPath.map((s: any) => s.name))}`);
+            assert.ok(!t.criticalPath.some((s: any) => /karpenter|pools|nvidia|coredns/.test(s.name)), JSON.stringify(t.criticalPath.map((s: any) => s.name)));
+            assert.deepStrictEqual(t.criticalPath.map((s: any) => s.type), [
+                "aws:ec2/vpc:Vpc", "aws:ec2/subnet:Subnet", "aws:eks/cluster:Cluster", "aws:eks/nodeGroup:NodeGroup",
+                "kubernetes:helm.sh/v3:Release", "kubernetes:ray.io/v1:RayCluster",
+            ]);
+            const c = await new Promise<any>((resolve) => platform.costEstimate.apply(resolve));
+            assert.ok(c.idlePerHour > 0);
+        });
+    }
+});
