@@ -5,8 +5,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 
-export const ACCOUNT = "123456789012";
-export const REGION = "us-west-2";
+import { MOCK_ACCOUNT, MOCK_REGION, mockComputed, mockInvoke } from "../src/plan/mocks";
+
+export const ACCOUNT = MOCK_ACCOUNT;
+export const REGION = MOCK_REGION;
 
 export interface Registered {
     type: string;
@@ -47,34 +49,8 @@ export interface Evaluation {
     value<T>(output: pulumi.Output<T>): Promise<T>;
 }
 
-/** Computed attributes AWS would return, so code that reads them has something to read. */
-function computed(type: string, name: string, inputs: Record<string, any>): Record<string, any> {
-    const arn = (service: string, what: string) => `arn:aws:${service}:${REGION}:${ACCOUNT}:${what}`;
-    switch (type) {
-        case "aws:iam/role:Role": return { arn: `arn:aws:iam::${ACCOUNT}:role/${name}`, name };
-        case "aws:kms/key:Key": return { arn: arn("kms", `key/${name}`) };
-        case "aws:eks/cluster:Cluster": return {
-            arn: arn("eks", `cluster/${inputs.name}`),
-            endpoint: `https://${name}.gr7.${REGION}.eks.amazonaws.com`,
-            certificateAuthority: { data: "Q0FEQVRB" },
-            identities: [{ oidcs: [{ issuer: `https://oidc.eks.${REGION}.amazonaws.com/id/EXAMPLE` }] }],
-            vpcConfig: { ...inputs.vpcConfig, clusterSecurityGroupId: "sg-cluster" },
-        };
-        case "aws:ec2/launchTemplate:LaunchTemplate": return { latestVersion: 1 };
-        case "aws:sqs/queue:Queue": return { arn: arn("sqs", inputs.name ?? name), name: inputs.name ?? name, url: `https://sqs/${name}` };
-        default: return {};
-    }
-}
-
-function invoke(token: string): Record<string, any> {
-    switch (token) {
-        case "aws:index/getAvailabilityZones:getAvailabilityZones": return { names: ["us-west-2a", "us-west-2b", "us-west-2c", "us-west-2d"], zoneIds: [] };
-        case "aws:index/getPartition:getPartition": return { partition: "aws", dnsSuffix: "amazonaws.com" };
-        case "aws:index/getRegion:getRegion": return { region: REGION, name: REGION };
-        case "aws:index/getCallerIdentity:getCallerIdentity": return { accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/deployer`, userId: "AIDEXAMPLE" };
-        default: return {};
-    }
-}
+const computed = mockComputed;
+const invoke = mockInvoke;
 
 const waitForRPCs: () => Promise<void> = require("@pulumi/pulumi/runtime/settings").waitForRPCs;
 

@@ -72,6 +72,11 @@ export class GraphRecorder {
         }));
     }
 
+    /** The recorded resource objects, in registration order (node ids index into this list). */
+    resources(): pulumi.Resource[] {
+        return this.pending.map((p) => p.resource);
+    }
+
     get size(): number {
         return this.pending.length;
     }

@@ -1,0 +1,96 @@
+#!/usr/bin/env node
+/**
+ * `kuberay-platform plan`: the platform a config (or a program) would deploy — resource tree,
+ * Kubernetes manifests, cost and deploy timeline — computed offline under Pulumi's mock runtime.
+ * Needs no cloud account and no Pulumi CLI: the onboarding path before an account exists.
+ */
+import * as fs from "fs";
+import * as yaml from "js-yaml";
+import * as path from "path";
+import { evaluateOffline } from "./plan/evaluate";
+import { buildPlan, renderText } from "./plan/render";
+import { platformFromConfig } from "./program";
+import { ValidationError } from "./validation/problems";
+
+const USAGE = `Usage: kuberay-platform plan [--config FILE] [--program FILE] [--name NAME] [--stack NAME] [--json]
+
+  --config FILE   RayPlatformArgs as YAML/JSON, or a Pulumi stack file (Pulumi.<stack>.yaml) whose
+                  config has kuberay-platform:platform. Default: the default platform.
+  --program FILE  a Pulumi program (.js, or .ts when typescript is installed) such as
+                  examples/serving/index.ts; its Pulumi.yaml names the project.
+  --json          print the plan as JSON instead of text.
+
+Offline estimate, not \`pulumi preview\`: nothing is created and no credentials are used.`;
+
+function parse(argv: string[]): Record<string, string | boolean> {
+    const out: Record<string, string | boolean> = {};
+    for (let i = 0; i < argv.length; i++) {
+        const a = argv[i];
+        if (a === "--json" || a === "--help" || a === "-h") out[a.replace(/^-+/, "")] = true;
+        else if (a.startsWith("--") && i + 1 < argv.length) out[a.slice(2)] = argv[++i];
+        else out._ = out._ ? `${out._} ${a}` : a;
+    }
+    return out;
+}
+
+/** Stack config entries from a --config file. */
+export function configFromFile(file: string): Record<string, string> {
+    const doc = yaml.load(fs.readFileSync(file, "utf8")) as Record<string, unknown> | null;
+    const entries = doc && typeof doc === "object" && "config" in doc ? (doc.config as Record<string, unknown>) : { "kuberay-platform:platform": doc ?? {} };
+    return Object.fromEntries(Object.entries(entries).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
+}
+
+/** Lets a TypeScript program and its `import "kuberay-platform"` load without a build step. */
+function enablePrograms(): void {
+    const Module = require("module");
+    const self = path.join(__dirname, "index.js");
+    const resolveFilename = Module._resolveFilename;
+    Module._resolveFilename = function (request: string, ...rest: unknown[]) {
+        return resolveFilename.call(this, request === "kuberay-platform" ? self : request, ...rest);
+    };
+    let ts: typeof import("typescript") | undefined;
+    try { ts = require("typescript"); } catch { ts = undefined; }
+    require.extensions[".ts"] = (module, filename) => {
+        if (!ts) throw new Error(`${filename}: install typescript to plan a .ts program, or pass compiled JavaScript`);
+        const js = ts.transpileModule(fs.readFileSync(filename, "utf8"), { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } });
+        (module as unknown as { _compile(code: string, file: string): void })._compile(js.outputText, filename);
+    };
+}
+
+export async function main(argv: string[]): Promise<number> {
+    const args = parse(argv);
+    if (args.help || args._ !== "plan") {
+        process.stdout.write(`${USAGE}\n`);
+        return args.help ? 0 : 2;
+    }
+    const stack = typeof args.stack === "string" ? args.stack : "dev";
+    const config = typeof args.config === "string" ? configFromFile(args.config) : {};
+    if (typeof args.name === "string") config["kuberay-platform:name"] = args.name;
+    try {
+        let evaluation;
+        if (typeof args.program === "string") {
+            enablePrograms();
+            const file = path.resolve(args.program);
+            const project = (yaml.load(fs.readFileSync(path.join(path.dirname(file), "Pulumi.yaml"), "utf8")) as { name: string }).name;
+            evaluation = await evaluateOffline(() => require(file), { project, stack, config });
+        } else {
+            evaluation = await evaluateOffline(() => platformFromConfig(), { project: "kuberay-platform", stack, config });
+        }
+        const plan = buildPlan(evaluation);
+        process.stdout.write(args.json ? `${JSON.stringify(plan, null, 2)}\n` : `${renderText(plan)}\n`);
+        return 0;
+    } catch (e) {
+        if (e instanceof ValidationError) {
+            process.stderr.write(`${e.message}\n`);
+            return 2;
+        }
+        throw e;
+    }
+}
+
+if (require.main === module) {
+    main(process.argv.slice(2)).then((code) => process.exit(code), (e) => {
+        process.stderr.write(`${(e as Error).stack ?? e}\n`);
+        process.exit(1);
+    });
+}

@@ -1,0 +1,88 @@
+import * as yaml from "js-yaml";
+import { CostEstimate } from "../cost/model";
+import { DeployTimeline, computeTimeline } from "../timeline/model";
+import { OfflineEvaluation } from "./evaluate";
+
+export const OFFLINE_NOTICE = "OFFLINE ESTIMATE — not `pulumi preview`. Evaluated under Pulumi's mock runtime: no cloud "
+    + "credentials, no Pulumi CLI, nothing created. AWS-computed values (ARNs, endpoints) are placeholders.";
+
+export interface Plan {
+    notice: string;
+    tree: string[];
+    manifests: Record<string, unknown>[];
+    cost?: CostEstimate;
+    timeline: DeployTimeline;
+}
+
+function short(type: string): string {
+    return type.startsWith("kuberay-platform:index:") ? type.slice("kuberay-platform:index:".length) : type;
+}
+
+/** The resource tree, drawn with box characters, children in registration order. */
+export function renderTree(ev: OfflineEvaluation): string[] {
+    const kids = new Map<number | undefined, number[]>();
+    for (const n of ev.nodes) kids.set(n.parent, [...(kids.get(n.parent) ?? []), n.id]);
+    const lines: string[] = [];
+    const walk = (id: number, prefix: string, last: boolean, root: boolean) => {
+        const n = ev.nodes[id];
+        lines.push(`${root ? "" : `${prefix}${last ? "└─ " : "├─ "}`}${short(n.type)} ${n.name}`);
+        const children = kids.get(id) ?? [];
+        children.forEach((c, i) => walk(c, root ? "" : `${prefix}${last ? "   " : "│  "}`, i === children.length - 1, false));
+    };
+    for (const r of kids.get(undefined) ?? []) walk(r, "", true, true);
+    return lines;
+}
+
+/**
+ * What would be applied to Kubernetes: every object as sent, Helm releases as chart, version and
+ * values, and CRDs by name (their 1 MB schemas are vendored files, applied unchanged).
+ */
+export function manifests(ev: OfflineEvaluation): Record<string, unknown>[] {
+    return ev.nodes.flatMap((n, i): Record<string, unknown>[] => {
+        const inputs = ev.inputs[i] as Record<string, any>;
+        if (n.type === "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition") {
+            return [{ apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition", metadata: { name: inputs.metadata?.name }, spec: "(vendored, applied server-side unchanged)" }];
+        }
+        if (n.type === "kubernetes:helm.sh/v3:Release") {
+            return [{ kind: "HelmRelease", name: inputs.name, namespace: inputs.namespace, chart: inputs.chart, version: inputs.version, repository: inputs.repositoryOpts?.repo, values: inputs.values }];
+        }
+        if (!n.type.startsWith("kubernetes:")) return [];
+        const { apiVersion, kind, metadata, ...rest } = inputs;
+        return [{ apiVersion, kind, metadata, ...rest }];
+    });
+}
+
+export function buildPlan(ev: OfflineEvaluation): Plan {
+    return {
+        notice: OFFLINE_NOTICE,
+        tree: renderTree(ev),
+        manifests: manifests(ev),
+        cost: ev.costEstimates[0],
+        timeline: computeTimeline(ev.nodes),
+    };
+}
+
+const money = (x: number) => `$${x.toFixed(4)}`;
+const mins = (s: number) => `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s`;
+
+export function renderText(plan: Plan): string {
+    const out: string[] = [plan.notice, "", `Resource tree (${plan.tree.length} resources)`, ...plan.tree, ""];
+    out.push(`Kubernetes manifests (${plan.manifests.length} objects, YAML)`);
+    for (const m of plan.manifests) out.push("---", yaml.dump(m, { lineWidth: 160, noRefs: true }).trimEnd());
+    out.push("");
+    if (plan.cost) {
+        const c = plan.cost;
+        out.push(`Cost estimate (${c.currency}/hour, ${c.region} on-demand prices, ${c.priceDate})`);
+        const width = Math.max(...c.items.map((i) => i.item.length));
+        for (const i of c.items) out.push(`  ${i.item.padEnd(width)}  idle ${money(i.idlePerHour)}  max ${money(i.maxPerHour)}${i.note ? `  (${i.note})` : ""}`);
+        out.push(`  ${"TOTAL".padEnd(width)}  idle ${money(c.idlePerHour)}  max ${money(c.maxPerHour)}`, ...c.notes.map((n) => `  note: ${n}`), "");
+    }
+    const t = plan.timeline;
+    out.push("Deploy timeline (modelled)",
+        `  Ray head ready after ${mins(t.rayReadySeconds)}; whole deploy ${mins(t.totalSeconds)}`,
+        `  irreducible chain (network -> control plane -> system nodes -> operator -> head) ${mins(t.irreducibleSeconds)}; ratio ${t.ratio}`,
+        "  critical path:");
+    for (const s of t.criticalPath) out.push(`    ${mins(s.startSeconds)} -> ${mins(s.finishSeconds)}  ${s.type} ${s.name}  [${s.source}]`);
+    out.push(`  ${t.note}`);
+    return out.join("\n");
+}
