@@ -6,7 +6,7 @@ import { AwsClusterFacts, ClusterSource } from "../cluster/source";
 import { Karpenter, KarpenterArgs, validateKarpenterArgs } from "../karpenter/controller";
 import { buildEc2NodeClass, buildNodePool, discoveryTerms } from "../karpenter/specs";
 import { NvidiaDevicePlugin, NvidiaDevicePluginArgs } from "../nvidia/devicePlugin";
-import { KubernetesObject } from "../ray/spec";
+import { customResource } from "../ray/spec";
 import { Problems, checkedBeforeRegistering, validateOrThrow } from "../validation/problems";
 import { NodePoolArgs, ResolvedPool, validatePools } from "./args";
 
@@ -78,7 +78,7 @@ export class NodePools extends pulumi.ComponentResource {
             this.karpenter = karpenter;
             const k8sOpts = { parent: this, provider: args.cluster.provider };
             for (const pool of karpenterPools) {
-                const nodeClass = this.custom(`${name}-${pool.name}-class`, buildEc2NodeClass(pool, {
+                const nodeClass = customResource(`${name}-${pool.name}-class`, buildEc2NodeClass(pool, {
                     nodeRoleName: karpenter.nodeRole.name,
                     subnetSelectorTerms: facts.subnetsTagged ? discoveryTerms(facts.clusterNameValue) : facts.nodeSubnetIds.map((id) => ({ id })),
                     securityGroupSelectorTerms: discoveryTerms(facts.clusterNameValue),
@@ -86,16 +86,12 @@ export class NodePools extends pulumi.ComponentResource {
                 }), { ...k8sOpts, dependsOn: karpenter.ready });
                 // Depends on the controller (so on destroy Karpenter drains and terminates its nodes
                 // before it goes) and on the device plugin (GPU nodes only initialize with it).
-                this.nodePools[pool.name] = this.custom(`${name}-${pool.name}`, buildNodePool(pool), {
+                this.nodePools[pool.name] = customResource(`${name}-${pool.name}`, buildNodePool(pool), {
                     ...k8sOpts, dependsOn: [...karpenter.ready, nodeClass, ...(this.devicePlugin ? [this.devicePlugin.release] : [])],
                 });
             }
         }
         this.registerOutputs({ pools: this.pools.map((x) => x.name) });
-    }
-
-    private custom(name: string, o: KubernetesObject, opts: pulumi.CustomResourceOptions) {
-        return new k8s.apiextensions.CustomResource(name, { apiVersion: o.apiVersion, kind: o.kind, metadata: o.metadata, spec: o.spec }, opts);
     }
 
     private managedNodeGroup(name: string, pool: ResolvedPool, facts: AwsClusterFacts, tags: Record<string, string>) {

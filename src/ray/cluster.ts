@@ -7,7 +7,7 @@ import { RayClusterArgs, ResolvedRayClusterSpec, validateRayClusterArgs } from "
 import { checkRayClusterPools } from "./poolFit";
 import { createRayS3Access } from "./s3";
 import { buildRayNetworkPolicy } from "./networkPolicy";
-import { RayClusterPlacements, buildRayCluster, headServiceName, rayAccessCommands } from "./spec";
+import { RayClusterPlacements, buildRayCluster, headServiceName, rayAccessCommands, customResource } from "./spec";
 
 /** Where a Ray workload is installed. */
 export interface RayTargetArgs {
@@ -125,15 +125,12 @@ export class RayCluster extends pulumi.ComponentResource {
         };
         super("kuberay-platform:index:RayCluster", name, checkedBeforeRegistering(`RayCluster "${name}"`, check), opts);
         const a = validateOrThrow(`RayCluster "${name}"`, check);
-        const k8sOpts = { parent: this, provider: args.cluster.provider };
 
         const { dependsOn, serviceAccountName } = prepareRayWorkload(this, name, args, {
             workload: a.name, namespace: a.namespace, createNamespace: a.createNamespace, spec: a, serve: false, submitterJobs: args.submitterJobs ?? [],
         });
         const manifest = buildRayCluster(a, placementsFor(a, args, a.name, serviceAccountName));
-        this.resource = new k8s.apiextensions.CustomResource(`${name}-raycluster`, {
-            apiVersion: manifest.apiVersion, kind: manifest.kind, metadata: manifest.metadata, spec: manifest.spec,
-        }, { ...k8sOpts, dependsOn });
+        this.resource = customResource(`${name}-raycluster`, manifest, { parent: this, provider: args.cluster.provider, dependsOn });
 
         this.name = pulumi.output(a.name);
         this.namespace = pulumi.output(a.namespace);

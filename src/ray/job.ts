@@ -5,7 +5,7 @@ import { Problems, checkedBeforeRegistering, join, validateOrThrow } from "../va
 import { checkDns1035, checkDns1123Label, checkInt, checkOneOf } from "../validation/rules";
 import { RayClusterSpecArgs, ResolvedRayClusterSpec, validateRayClusterSpec } from "./args";
 import { RayTargetArgs, checkRayTarget, placementsFor, prepareRayWorkload } from "./cluster";
-import { KubernetesObject, buildRayClusterSpec, waitForAnnotations } from "./spec";
+import { KubernetesObject, buildRayClusterSpec, waitForAnnotations, customResource } from "./spec";
 
 /** RayJob names leave room for the 6 characters KubeRay appends to name the job's cluster. */
 export const MAX_RAY_JOB_NAME = 47;
@@ -156,9 +156,7 @@ export class RayJob extends pulumi.ComponentResource {
         });
         const spec = j.cluster ? buildRayClusterSpec(j.cluster, placementsFor(j.cluster, args, j.name, serviceAccountName)) : undefined;
         const manifest = buildRayJob(j, spec);
-        this.resource = new k8s.apiextensions.CustomResource(`${name}-rayjob`, {
-            apiVersion: manifest.apiVersion, kind: manifest.kind, metadata: manifest.metadata, spec: manifest.spec,
-        }, { parent: this, provider: args.cluster.provider, dependsOn });
+        this.resource = customResource(`${name}-rayjob`, manifest, { parent: this, provider: args.cluster.provider, dependsOn });
         this.name = pulumi.output(j.name);
         this.namespace = pulumi.output(j.namespace);
         this.statusCommand = pulumi.output(`kubectl -n ${j.namespace} get rayjob ${j.name} -o jsonpath='{.status.jobStatus}'`);

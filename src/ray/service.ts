@@ -5,7 +5,7 @@ import { Problems, checkedBeforeRegistering, join, validateOrThrow } from "../va
 import { checkDns1035, checkDns1123Label, checkInt, checkOneOf } from "../validation/rules";
 import { RayClusterSpecArgs, ResolvedRayClusterSpec, validateRayClusterSpec } from "./args";
 import { RayTargetArgs, checkRayTarget, placementsFor, prepareRayWorkload } from "./cluster";
-import { KubernetesObject, buildRayClusterSpec, waitForAnnotations } from "./spec";
+import { KubernetesObject, buildRayClusterSpec, waitForAnnotations, customResource } from "./spec";
 
 /** KubeRay appends 6 characters to a RayService name to name its clusters. */
 export const MAX_RAY_SERVICE_NAME = 47;
@@ -118,9 +118,7 @@ export class RayService extends pulumi.ComponentResource {
             workload: s.name, namespace: s.namespace, createNamespace: s.createNamespace, spec: s.cluster, serve: true, submitterJobs: [],
         });
         const manifest = buildRayService(s, buildRayClusterSpec(s.cluster, placementsFor(s.cluster, args, s.name, serviceAccountName)));
-        this.resource = new k8s.apiextensions.CustomResource(`${name}-rayservice`, {
-            apiVersion: manifest.apiVersion, kind: manifest.kind, metadata: manifest.metadata, spec: manifest.spec,
-        }, { parent: this, provider: args.cluster.provider, dependsOn });
+        this.resource = customResource(`${name}-rayservice`, manifest, { parent: this, provider: args.cluster.provider, dependsOn });
         this.name = pulumi.output(s.name);
         this.namespace = pulumi.output(s.namespace);
         this.serveService = pulumi.output(`${s.name}-serve-svc`);

@@ -1,3 +1,5 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
 import { Values, deepMerge } from "../kuberay/values";
 import { NodePlacement } from "../pools/placement";
 import { ResolvedRayClusterArgs, ResolvedRayClusterSpec } from "./args";
@@ -10,6 +12,11 @@ export interface KubernetesObject {
     kind: string;
     metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
     spec: Record<string, unknown>;
+}
+
+/** Creates a KubernetesObject as a custom resource (shared by NodePools, RayClusters, RayJobs, RayServices). */
+export function customResource(name: string, o: KubernetesObject, opts: pulumi.CustomResourceOptions): k8s.apiextensions.CustomResource {
+    return new k8s.apiextensions.CustomResource(name, { apiVersion: o.apiVersion, kind: o.kind, metadata: o.metadata, spec: o.spec }, opts);
 }
 
 /** Ray ports on the head (KubeRay's defaults, named so Services and NetworkPolicies can refer to them). */
