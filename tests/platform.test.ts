@@ -110,8 +110,8 @@ describe("RayPlatform defaults (EKS)", () => {
     it("puts every Kubernetes object on the platform's own provider", () => {
         const kube = ev.resources.filter((r) => r.type.startsWith("kubernetes:"));
         assert.ok(kube.length >= 7);
-        for (const r of kube) assert.strictEqual(r.provider, platform.cluster.provider, `${r.type} ${r.name}`);
-        assert.strictEqual(ev.of(platform.cluster.provider).type, K8S);
+        for (const r of kube) assert.strictEqual(r.provider, platform.parts().cluster.provider, `${r.type} ${r.name}`);
+        assert.strictEqual(ev.of(platform.parts().cluster.provider).type, K8S);
     });
 
     it("makes the RayCluster wait for the operator release and every CRD", () => {
@@ -123,7 +123,7 @@ describe("RayPlatform defaults (EKS)", () => {
     });
 
     it("makes the operator wait for the CRDs and the system nodes, and the CRDs for nothing but the API", () => {
-        const eks = platform.cluster as EksCluster;
+        const eks = platform.parts().cluster as EksCluster;
         const release = ev.get("kubernetes:helm.sh/v3:Release", "ml-kuberay-operator");
         assert.ok(release.dependsOn.includes(eks.systemNodeGroup));
         assert.ok(!release.dependsOn.includes(ev.get("aws:eks/addon:Addon", "ml-coredns").resource), "the operator needs no cluster DNS to start");

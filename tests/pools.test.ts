@@ -134,7 +134,7 @@ describe("pools on the platform", () => {
         assert.ok(plugin.dependsOn.includes(ev.get("aws:eks/nodeGroup:NodeGroup", "ml-pools-reserved").resource), "plugin removed before its nodes");
 
         const spec = ev.get("kubernetes:ray.io/v1:RayCluster", "ml-ray-raycluster").inputs.spec;
-        const pools = Object.fromEntries(platform.nodePools!.pools.map((p) => [p.name, p]));
+        const pools = Object.fromEntries(platform.parts().nodePools!.pools.map((p) => [p.name, p]));
         for (const g of spec.workerGroupSpecs) {
             const pool = pools[g.groupName === "burst" ? "spot" : "reserved"];
             const pod = g.template.spec;

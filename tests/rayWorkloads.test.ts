@@ -64,7 +64,7 @@ describe("Ray workloads from a table of configurations", () => {
             });
 
             it("every GPU group selects exactly its pool's labels, tolerates its taints and fits its GPUs per node", () => {
-                const pools = Object.fromEntries((platform.nodePools?.pools ?? []).map((p) => [p.name, p]));
+                const pools = Object.fromEntries((platform.parts().nodePools?.pools ?? []).map((p) => [p.name, p]));
                 for (const o of ev.resources.filter((r) => RAY_TYPES.includes(r.type))) {
                     for (const g of clusterSpec(o)?.workerGroupSpecs ?? []) {
                         const pod = g.template.spec;

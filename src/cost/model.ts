@@ -13,7 +13,8 @@ export interface CostItem {
 export interface CostEstimate {
     region: string;
     priceDate: string;
-    currency: "USD";
+    /** Always "USD". */
+    currency: string;
     /** Everything that runs with GPUs at zero and no job running. */
     idlePerHour: number;
     /** Every pool at its maximum (Spot priced as on-demand: an upper bound). */

@@ -17,7 +17,7 @@ export interface KarpenterArgs {
     /** Controller replicas; 2 need 2 system nodes (required anti-affinity). @default 2, or 1 with one system node */
     replicas?: number;
     /** Extra Helm values, deep-merged over the component's. @default {} */
-    values?: Record<string, unknown>;
+    values?: Record<string, any>;
 }
 
 export function validateKarpenterArgs(a: KarpenterArgs | undefined, path: string, systemNodes: number, p: Problems) {

@@ -39,7 +39,7 @@ export interface KubeRayOperatorArgs {
      * Extra Helm values, deep-merged over the component's (node selector, tolerations, resources).
      * @default {}
      */
-    values?: Record<string, unknown>;
+    values?: Record<string, any>;
     /**
      * Seconds Helm waits for the operator to become ready.
      * @default 600

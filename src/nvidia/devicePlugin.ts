@@ -16,7 +16,7 @@ export interface NvidiaDevicePluginArgs {
     /** Chart version. @default "0.20.0" */
     version?: string;
     /** Extra Helm values, deep-merged over the component's. @default {} */
-    values?: Record<string, unknown>;
+    values?: Record<string, any>;
 }
 
 /**

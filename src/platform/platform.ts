@@ -38,6 +38,19 @@ export interface RayServiceOutput {
     servePortForward: string;
 }
 
+/** The child components of a RayPlatform, for TypeScript users who compose further. */
+export interface RayPlatformParts {
+    cluster: ClusterSource;
+    operator: KubeRayOperator;
+    /** Absent when there are no pools. */
+    nodePools?: NodePools;
+    rayClusters: RayCluster[];
+    rayJobs: RayJob[];
+    rayServices: RayService[];
+}
+
+const parts = new WeakMap<RayPlatform, RayPlatformParts>();
+
 /**
  * The GPU Ray platform in one component: an EKS cluster (or yours), GPU node pools, the KubeRay
  * operator and Ray clusters, jobs and services. `new RayPlatform("ml", {})` is a complete stack.
@@ -54,13 +67,10 @@ export class RayPlatform extends pulumi.ComponentResource {
     readonly costEstimate: pulumi.Output<CostEstimate>;
     /** Modelled deploy timeline: critical path and time until Ray can take a job. */
     readonly deployTimeline: pulumi.Output<DeployTimeline>;
-    readonly cluster: ClusterSource;
-    readonly operator: KubeRayOperator;
-    /** The node pools and their controllers (absent when there are no pools). */
-    readonly nodePools?: NodePools;
-    readonly rayClusterComponents: RayCluster[];
-    readonly rayJobComponents: RayJob[];
-    readonly rayServiceComponents: RayService[];
+    /*
+     * The child components are reached through parts(), not properties: every public property of a
+     * component is a stack output for Python, Go and YAML users, and outputs must be plain data.
+     */
 
     constructor(name: string, args: RayPlatformArgs = {}, opts?: pulumi.ComponentResourceOptions) {
         super("kuberay-platform:index:RayPlatform", name, checkedBeforeRegistering(`RayPlatform "${name}"`, (p) => validatePlatformArgs(args, p)), opts);
@@ -69,54 +79,57 @@ export class RayPlatform extends pulumi.ComponentResource {
         const recorder = new GraphRecorder();
         const child = { parent: this, transformations: [recorder.transformation] };
 
+        let cluster: ClusterSource;
         if (args.existingCluster) {
-            this.cluster = new ExistingCluster(name, args.existingCluster, child);
+            cluster = new ExistingCluster(name, args.existingCluster, child);
             this.kubeconfig = pulumi.secret(pulumi.output(args.existingCluster.kubeconfig ?? ""));
         } else {
             const eks = new EksCluster(name, args.eks ?? {}, child);
-            this.cluster = eks;
+            cluster = eks;
             this.kubeconfig = eks.kubeconfig;
         }
-        this.clusterName = this.cluster.clusterName;
+        this.clusterName = cluster.clusterName;
 
         const pools = platformPools(args);
+        let nodePools: NodePools | undefined;
         if (pools.length > 0 || args.nvidiaDevicePlugin?.enabled) {
-            this.nodePools = new NodePools(`${name}-pools`, {
-                cluster: this.cluster, pools, karpenter: args.karpenter, nvidiaDevicePlugin: args.nvidiaDevicePlugin, tags: args.eks?.tags,
+            nodePools = new NodePools(`${name}-pools`, {
+                cluster, pools, karpenter: args.karpenter, nvidiaDevicePlugin: args.nvidiaDevicePlugin, tags: args.eks?.tags,
             }, child);
         }
-        this.operator = new KubeRayOperator(`${name}-kuberay`, { ...args.kuberay, cluster: this.cluster }, child);
-        this.operatorNamespace = this.operator.namespace;
+        const operator = new KubeRayOperator(`${name}-kuberay`, { ...args.kuberay, cluster }, child);
+        this.operatorNamespace = operator.namespace;
 
         // Named after the workload, never its list position: reordering renames nothing.
         const target: RayTargetArgs = {
-            cluster: this.cluster, operatorReady: this.operator.ready, pools: this.nodePools?.pools,
+            cluster, operatorReady: operator.ready, pools: nodePools?.pools,
             operatorNamespace: args.kuberay?.namespace ?? "kuberay-system",
         };
-        const clusters = platformRayClusters(args, this.nodePools?.pools ?? []);
+        const clusters = platformRayClusters(args, nodePools?.pools ?? []);
         const submitters = (cluster: string) => (args.rayJobs ?? [])
             .filter((j) => j.clusterSelector === cluster && (j.submissionMode ?? "K8sJobMode") === "K8sJobMode").map((j) => j.name);
-        this.rayClusterComponents = clusters.map((rc) => new RayCluster(`${name}-${rc.name}`, {
+        const rayClusters = clusters.map((rc) => new RayCluster(`${name}-${rc.name}`, {
             ...rc, ...target, submitterJobs: submitters(rc.name),
         }, child));
-        const byName = new Map(clusters.map((rc, i) => [rc.name, this.rayClusterComponents[i]]));
-        const workloads = platformJobsAndServices(args, this.nodePools?.pools ?? []);
-        this.rayJobComponents = workloads.rayJobs.map((j) => {
+        const byName = new Map(clusters.map((rc, i) => [rc.name, rayClusters[i]]));
+        const workloads = platformJobsAndServices(args, nodePools?.pools ?? []);
+        const rayJobs = workloads.rayJobs.map((j) => {
             // A job on one of our clusters waits for it, and on destroy goes before it.
             const onCluster = j.clusterSelector === undefined ? undefined : byName.get(j.clusterSelector);
             const operatorReady = onCluster ? [...target.operatorReady, onCluster.resource] : target.operatorReady;
             return new RayJob(`${name}-job-${j.name}`, { ...j, ...target, operatorReady }, child);
         });
-        this.rayServiceComponents = workloads.rayServices.map((s) => new RayService(`${name}-svc-${s.name}`, { ...s, ...target }, child));
+        const rayServices = workloads.rayServices.map((s) => new RayService(`${name}-svc-${s.name}`, { ...s, ...target }, child));
 
-        this.rayClusters = pulumi.all(this.rayClusterComponents.map((rc) => pulumi
+        parts.set(this, { cluster, operator, nodePools, rayClusters, rayJobs, rayServices });
+        this.rayClusters = pulumi.all(rayClusters.map((rc) => pulumi
             .all([rc.name, rc.namespace, rc.headService, rc.dashboardPortForward, rc.authTokenCommand, rc.jobSubmitCommand, rc.workerGroups])
             .apply(([n, ns, svc, pf, token, submit, groups]): RayClusterOutput => ({
                 name: n, namespace: ns, headService: svc, dashboardPortForward: pf, authTokenCommand: token, jobSubmitCommand: submit, workerGroups: groups,
             }))));
-        this.rayJobs = pulumi.all(this.rayJobComponents.map((j) => pulumi.all([j.name, j.namespace, j.statusCommand, j.logsCommand])
+        this.rayJobs = pulumi.all(rayJobs.map((j) => pulumi.all([j.name, j.namespace, j.statusCommand, j.logsCommand])
             .apply(([n, ns, status, logs]): RayJobOutput => ({ name: n, namespace: ns, statusCommand: status, logsCommand: logs }))));
-        this.rayServices = pulumi.all(this.rayServiceComponents.map((s) => pulumi.all([s.name, s.namespace, s.serveService, s.servePortForward])
+        this.rayServices = pulumi.all(rayServices.map((s) => pulumi.all([s.name, s.namespace, s.serveService, s.servePortForward])
             .apply(([n, ns, svc, pf]): RayServiceOutput => ({ name: n, namespace: ns, serveService: svc, servePortForward: pf }))));
         this.costEstimate = pulumi.output(estimateCost(resolved));
         this.deployTimeline = pulumi.output(recorder.graph().then(computeTimeline));
@@ -125,5 +138,10 @@ export class RayPlatform extends pulumi.ComponentResource {
             rayClusters: this.rayClusters, rayJobs: this.rayJobs, rayServices: this.rayServices,
             costEstimate: this.costEstimate, deployTimeline: this.deployTimeline,
         });
+    }
+
+    /** The child components (cluster, operator, pools, Ray workloads). */
+    parts(): RayPlatformParts {
+        return parts.get(this)!;
     }
 }

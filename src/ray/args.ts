@@ -54,7 +54,7 @@ export interface RayClusterSpecArgs {
      * Escape hatch: raw RayCluster spec fields deep-merged over the generated spec.
      * @default {}
      */
-    specOverrides?: Record<string, unknown>;
+    specOverrides?: Record<string, any>;
 }
 
 /** A Ray cluster managed by the KubeRay operator. */

@@ -23,7 +23,7 @@ export interface RayPodArgs {
      * lists replace — use `env`/`volumes` for lists). Checked against what KubeRay rejects.
      * @default {}
      */
-    podTemplate?: Record<string, unknown>;
+    podTemplate?: Record<string, any>;
 }
 
 /** The Ray head pod. */

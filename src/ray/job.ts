@@ -22,7 +22,7 @@ export interface RayJobArgs {
     /** Command the job runs, e.g. "python /home/ray/samples/train.py". */
     entrypoint: string;
     /** Ray runtime environment (pip, env_vars, working_dir...), sent as `runtimeEnvYAML`. @default undefined */
-    runtimeEnv?: Record<string, unknown>;
+    runtimeEnv?: Record<string, any>;
     /** How the job is submitted: K8sJobMode, HTTPMode, SidecarMode or InteractiveMode. @default "K8sJobMode" */
     submissionMode?: string;
     /** The job's own Ray cluster. Exclusive with `clusterSelector`. @default the default Ray cluster spec */
@@ -42,7 +42,7 @@ export interface RayJobArgs {
     /** How long to wait for completion, in seconds. @default 3600 */
     completionTimeoutSeconds?: number;
     /** Escape hatch: raw submitter pod template (K8sJobMode). @default undefined */
-    submitterPodTemplate?: Record<string, unknown>;
+    submitterPodTemplate?: Record<string, any>;
 }
 
 export interface ResolvedRayJob {
@@ -50,7 +50,7 @@ export interface ResolvedRayJob {
     namespace: string;
     createNamespace: boolean;
     entrypoint: string;
-    runtimeEnv?: Record<string, unknown>;
+    runtimeEnv?: Record<string, any>;
     submissionMode: (typeof submissionModes)[number];
     cluster?: ResolvedRayClusterSpec;
     clusterSelector?: string;
@@ -60,7 +60,7 @@ export interface ResolvedRayJob {
     backoffLimit: number;
     waitForCompletion: boolean;
     completionTimeoutSeconds: number;
-    submitterPodTemplate?: Record<string, unknown>;
+    submitterPodTemplate?: Record<string, any>;
 }
 
 /** Mirrors KubeRay's ValidateRayJobSpec at preview, plus our own defaults. */
