@@ -38,8 +38,8 @@ describe("docs", () => {
     it("the README's test command is what CI runs", () => {
         const readme = fs.readFileSync(path.join(srcDir, "..", "README.md"), "utf8");
         const ci = fs.readFileSync(path.join(srcDir, "..", ".ci", "run"), "utf8");
-        const command = /^npm ci && npm test\s+# run the test suite/m.test(readme);
-        assert.ok(command, "README names `npm ci && npm test` as the test command");
-        assert.match(ci, /^npm ci && npm test$/m);
+        const command = /^npm ci && npm run lint && npm test\s+# typecheck, ESLint/m.test(readme);
+        assert.ok(command, "README names `npm ci && npm run lint && npm test` as the test command");
+        assert.match(ci, /^npm ci && npm run lint && npm test$/m);
     });
 });
