@@ -31,6 +31,13 @@ function undocumented(): string[] {
 }
 
 describe("docs", () => {
+    it("the e2e runbook is valid bash and says it is not run by CI", () => {
+        const { execFileSync } = require("child_process");
+        execFileSync("bash", ["-n", path.join(srcDir, "..", "scripts", "e2e-smoke.sh")]);
+        const readme = fs.readFileSync(path.join(srcDir, "..", "README.md"), "utf8");
+        assert.match(readme, /It has not been\s+run from this repository's CI/);
+    });
+
     it("every argument has JSDoc, and every optional one a @default", () => {
         assert.deepStrictEqual(undocumented(), []);
     });

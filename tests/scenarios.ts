@@ -18,6 +18,7 @@ export const exampleConfig: Record<string, Record<string, string>> = {
     "spot-and-reserved": {},
     "ephemeral-ci": {},
     "serving": {},
+    "gpu-quickstart": {},
 };
 
 export const everything: RayPlatformArgs = {
