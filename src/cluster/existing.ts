@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { NodePlacement, Taint, existingPlacement } from "../pools/placement";
 import { Problems, checkedBeforeRegistering, join } from "../validation/problems";
+import { checkLabels } from "../validation/rules";
 import { ClusterSource } from "./source";
 
 /** A cluster that already exists: kind, GKE, AKS, on-prem, or a shared EKS test cluster. */
@@ -48,6 +49,7 @@ export function validateExistingClusterArgs(args: ExistingClusterArgs, path: str
     if (args.provider && args.context !== undefined) {
         p.add(join(path, "context"), args.context, "only applies with kubeconfig", "context with kubeconfig", "set the context on your provider instead");
     }
+    checkLabels(p, join(path, "systemNodeSelector"), args.systemNodeSelector ?? {});
     (args.systemNodeTaints ?? []).forEach((t, i) => {
         if (!["NoSchedule", "PreferNoSchedule", "NoExecute"].includes(t.effect)) {
             p.add(`${join(path, "systemNodeTaints")}[${i}].effect`, t.effect, "is not a taint effect",

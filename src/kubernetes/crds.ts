@@ -3,6 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as yaml from "js-yaml";
 import * as path from "path";
+import { versions } from "../versions";
 
 /** A CustomResourceDefinition manifest as parsed from YAML. */
 export interface CrdManifest {
@@ -18,9 +19,9 @@ export interface CrdManifest {
 }
 
 /** The KubeRay version whose CRDs ship inside this package (see vendor/kuberay/<v>/SOURCE.md). */
-export const VENDORED_KUBERAY_VERSION = "1.7.0";
+export const VENDORED_KUBERAY_VERSION: string = versions.kuberay;
 /** The Karpenter version whose CRDs ship inside this package (see vendor/karpenter/<v>/SOURCE.md). */
-export const VENDORED_KARPENTER_VERSION = "1.14.1";
+export const VENDORED_KARPENTER_VERSION: string = versions.karpenter;
 
 /** Finds the package's `vendor/` folder from wherever this module was compiled to. */
 export function vendorDir(): string {

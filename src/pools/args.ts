@@ -1,6 +1,6 @@
 import { InstanceShape, expandFamilies, instanceCatalog, nearMatches } from "../catalog/instances";
 import { Problems, join } from "../validation/problems";
-import { checkDns1123Label, checkInt, checkUniqueNames } from "../validation/rules";
+import { checkDns1123Label, checkInt, checkLabels, checkUniqueNames } from "../validation/rules";
 import { versions } from "../versions";
 import { NodePlacement, Taint, existingPlacement, poolPlacement } from "./placement";
 
@@ -202,6 +202,14 @@ export function validatePool(a: NodePoolArgs, path: string, existingCluster: boo
         }
     });
     const labels = a.labels ?? {};
+    checkLabels(p, join(path, "labels"), labels);
+    for (const key of Object.keys(labels)) {
+        // Karpenter refuses NodePool template labels in these domains (they are node facts it sets).
+        if (provisioner !== "existing" && /(^|\.)(kubernetes\.io|k8s\.io|karpenter\.sh|karpenter\.k8s\.aws)\//.test(key)) {
+            p.add(`${join(path, "labels")}.${key}`, labels[key], "uses a domain reserved for Kubernetes and Karpenter",
+                "your own label domain, e.g. team.example.com/gpu", "rename the label key");
+        }
+    }
     const podAnnotations: Record<string, string> = provisioner === "karpenter" && (a.doNotDisrupt ?? true) ? { "karpenter.sh/do-not-disrupt": "true" } : {};
     const placement = provisioner === "existing"
         ? existingPlacement(a.name, labels, a.taints ?? (gpu ? [{ key: GPU_TAINT.key, effect: "NoSchedule" }] : []))

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import { Problems, isKnown, join } from "../validation/problems";
-import { checkInt, checkQuantity } from "../validation/rules";
+import { checkInt, checkLabels, checkQuantity } from "../validation/rules";
 
 /** What the head and every worker group have in common. */
 export interface RayPodArgs {
@@ -99,8 +99,6 @@ const RESERVED_START_PARAMS: Record<string, string> = {
     "memory": "derived from the memory field",
     "resources": "KubeRay rejects resources set twice; use rayResources",
 };
-const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
 
 /** Images must carry a version tag or digest: `latest` or no tag changes under a running cluster. */
 export function checkPinnedImage(p: Problems, path: string, image: string): void {
@@ -172,10 +170,6 @@ export function validateWorkerGroup(g: RayWorkerGroupArgs, path: string, images:
                 "custom resource names only", `remove ${key}; set cpu, memory or gpus instead`);
         }
     }
-    for (const [key, value] of Object.entries(r.rayLabels)) {
-        if (!LABEL_KEY.test(key) || !LABEL_VALUE.test(value)) {
-            p.add(`${join(path, "rayLabels")}.${key}`, value, "is not a valid label", "Kubernetes label syntax for key and value", "fix the label");
-        }
-    }
+    checkLabels(p, join(path, "rayLabels"), r.rayLabels);
     return r;
 }

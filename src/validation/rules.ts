@@ -98,3 +98,16 @@ export function checkQuantity(p: Problems, path: string, value: unknown): value 
     }
     return true;
 }
+
+const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
+
+/** Kubernetes label syntax for every key and value of a map. */
+export function checkLabels(p: Problems, path: string, labels: Record<string, string>): void {
+    for (const [key, value] of Object.entries(labels)) {
+        if (!LABEL_KEY.test(key) || typeof value !== "string" || !LABEL_VALUE.test(value)) {
+            p.add(`${path}.${key}`, value, "is not a valid Kubernetes label",
+                "key: [prefix/]name (name 1-63 alphanumerics, '-', '_', '.'); value: up to 63 of the same", "fix the label");
+        }
+    }
+}
