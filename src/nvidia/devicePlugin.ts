@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ClusterSource } from "../cluster/source";
 import { Values, deepMerge } from "../kuberay/values";
 import { NodePlacement, Toleration } from "../pools/placement";
+import { Problems, join } from "../validation/problems";
 import { versions } from "../versions";
 
 /** The NVIDIA device plugin, which advertises `nvidia.com/gpu` on GPU nodes. */
@@ -17,6 +18,25 @@ export interface NvidiaDevicePluginArgs {
     version?: string;
     /** Extra Helm values, deep-merged over the component's. @default {} */
     values?: Record<string, any>;
+}
+
+/** Checks the plugin args against the pools it would serve. */
+export function validateDevicePluginArgs(a: NvidiaDevicePluginArgs | undefined, path: string, pools: { name: string; gpu: boolean; ami: string; placement: NodePlacement }[], p: Problems): void {
+    if (a?.version !== undefined && !/^\d+\.\d+\.\d+$/.test(a.version)) {
+        p.add(join(path, "version"), a.version, "is not a chart version", 'an exact version such as "0.20.0"', "pin the chart version");
+    }
+    if (a?.enabled !== true) return;
+    const served = pools.filter((x) => x.gpu && x.ami === "al2023");
+    if (served.length === 0) {
+        p.add(join(path, "enabled"), true, "has no AL2023 GPU pool to run on", "a GPU pool in nodePools (Bottlerocket pools ship their own plugin)",
+            "add the GPU pool the plugin should serve, or remove enabled");
+    }
+    for (const pool of served) {
+        if (Object.keys(pool.placement.nodeSelector).length === 0) {
+            p.add(`nodePools[${pools.indexOf(pool)}].labels`, {}, "is empty, so the device plugin could not select these nodes",
+                "the labels your GPU nodes carry", "list the GPU nodes' labels (e.g. their instance-type or accelerator label)");
+        }
+    }
 }
 
 /**

@@ -2,7 +2,7 @@ import { EksClusterArgs, ResolvedEksArgs, validateEksArgs } from "../cluster/arg
 import { ExistingClusterArgs, validateExistingClusterArgs } from "../cluster/existing";
 import { KarpenterArgs, validateKarpenterArgs } from "../karpenter/controller";
 import { KubeRayOperatorArgs, ResolvedKubeRayArgs, validateKubeRayArgs } from "../kuberay/operator";
-import { NvidiaDevicePluginArgs } from "../nvidia/devicePlugin";
+import { NvidiaDevicePluginArgs, validateDevicePluginArgs } from "../nvidia/devicePlugin";
 import { NodePoolArgs, ResolvedPool, defaultPools, validatePools } from "../pools/args";
 import { RayClusterArgs, ResolvedRayClusterArgs, ResolvedRayClusterSpec, defaultWorkerGroups, validateRayClusterArgs } from "../ray/args";
 import { RayJobArgs, ResolvedRayJob, validateRayJob } from "../ray/job";
@@ -123,6 +123,7 @@ export function validatePlatformArgs(args: RayPlatformArgs, p: Problems): Resolv
     const kuberay = validateKubeRayArgs(args.kuberay, "kuberay", p);
     const pools = validatePools(platformPools(args), "nodePools", args.existingCluster !== undefined, p);
     if (eks && pools.some((x) => x.provisioner === "karpenter")) validateKarpenterArgs(args.karpenter, "karpenter", eks.systemNodes.minSize, p);
+    validateDevicePluginArgs(args.nvidiaDevicePlugin, "nvidiaDevicePlugin", pools, p);
     const poolsByName = Object.fromEntries(pools.map((x) => [x.name, x]));
     const checkSpec = (spec: ResolvedRayClusterSpec, path: string) => {
         checkRayClusterPools(spec, path, poolsByName, p);

@@ -5,7 +5,7 @@ import { nodeLaunchTemplateArgs } from "../cluster/launchTemplate";
 import { AwsClusterFacts, ClusterSource } from "../cluster/source";
 import { Karpenter, KarpenterArgs, validateKarpenterArgs } from "../karpenter/controller";
 import { buildEc2NodeClass, buildNodePool, discoveryTerms } from "../karpenter/specs";
-import { NvidiaDevicePlugin, NvidiaDevicePluginArgs } from "../nvidia/devicePlugin";
+import { NvidiaDevicePlugin, NvidiaDevicePluginArgs, validateDevicePluginArgs } from "../nvidia/devicePlugin";
 import { customResource } from "../ray/spec";
 import { Problems, checkedBeforeRegistering, validateOrThrow } from "../validation/problems";
 import { NodePoolArgs, ResolvedPool, validatePools } from "./args";
@@ -34,6 +34,7 @@ export function devicePluginPools(pools: ResolvedPool[], enabled: boolean | unde
 export function validateNodePools(args: Omit<NodePoolsComponentArgs, "cluster">, facts: AwsClusterFacts | undefined, p: Problems) {
     const pools = validatePools(args.pools, "", facts === undefined, p);
     if (pools.some((x) => x.provisioner === "karpenter")) validateKarpenterArgs(args.karpenter, "karpenter", facts?.systemNodeCount ?? 1, p);
+    validateDevicePluginArgs(args.nvidiaDevicePlugin, "nvidiaDevicePlugin", pools, p);
     return pools;
 }
 
