@@ -70,6 +70,11 @@ export const instanceCatalog: Readonly<Record<string, InstanceShape>> = {
         ["c6i.xlarge", 4, 8, 0, 0.17, 58], ["c6i.2xlarge", 8, 16, 0, 0.34, 58], ["c6i.4xlarge", 16, 32, 0, 0.68, 234],
         ["r6i.xlarge", 4, 32, 0, 0.252, 58], ["r6i.2xlarge", 8, 64, 0, 0.504, 58],
     ]),
+    // Graviton (arm64) types, so that a system node or x86_64-only pool given one is told why it cannot work.
+    ...Object.fromEntries(Object.entries(family(undefined, undefined, [
+        ["t4g.medium", 2, 4, 0, 0.0336, 17], ["t4g.large", 2, 8, 0, 0.0672, 35], ["m6g.large", 2, 8, 0, 0.077, 29],
+        ["m7g.large", 2, 8, 0, 0.0816, 29], ["m7g.xlarge", 4, 16, 0, 0.1632, 58], ["c7g.xlarge", 4, 8, 0, 0.145, 58],
+    ])).map(([t, shape]) => [t, { ...shape, arch: "arm64" as const }])),
 };
 
 /** Instance family of a type name ("g5.xlarge" -> "g5"). */

@@ -7,10 +7,12 @@ import { versions } from "../versions";
 /** The small managed node group for kube-system, the operators and the Ray heads. */
 export interface SystemNodesArgs {
     /**
-     * Instance types (x86_64). The first one that has capacity is used. The default keeps the idle
-     * platform under $0.30/h: two t3a.medium (2 vCPU, 4 GiB) hold the Ray head, KubeRay, Karpenter
-     * and coredns. Burstable: sustained CPU above baseline costs credits; pick m7i.large for busy heads.
-     * @default ["t3a.medium"]
+     * Instance types (x86_64, from the instance catalog). The scheduling model places every system
+     * pod on `minSize` nodes of the smallest listed type and refuses types that cannot hold them.
+     * Two t3a.large (2 vCPU, 8 GiB) hold DNS, KubeRay, Karpenter and two Ray heads with their
+     * autoscalers, keeping over 10% of each node free; two t3a.medium hold only one head, with
+     * 104 MiB to spare. Burstable: sustained CPU above baseline costs credits; pick m7i.large for busy heads.
+     * @default ["t3a.large"]
      */
     instanceTypes?: string[];
     /** @default 2 */
@@ -24,6 +26,19 @@ export interface SystemNodesArgs {
      * @default 50
      */
     diskSizeGiB?: number;
+}
+
+/**
+ * The AWS identity the kubeconfig's `aws eks get-token` uses. It must be one the cluster admits:
+ * the identity that created it (the AWS provider's) or one of `clusterAdminArns`. Set it when the
+ * AWS provider is configured by stack config (`aws:profile`, `aws:assumeRoles`), or every
+ * Kubernetes resource is applied with the shell's ambient credentials and fails Unauthorized.
+ */
+export interface KubeconfigCredentialsArgs {
+    /** AWS CLI profile (`AWS_PROFILE` in the exec environment). @default undefined (the environment's) */
+    profile?: string;
+    /** IAM role to assume (`aws eks get-token --role-arn`). @default undefined (no role assumed) */
+    roleArn?: string;
 }
 
 /** An EKS cluster with its VPC, encryption key, logs, add-ons and system node group. */
@@ -59,7 +74,13 @@ export interface EksClusterArgs {
      * @default []
      */
     clusterAdminArns?: string[];
-    /** The system node group. @default 2 x t3a.medium */
+    /**
+     * Credentials of the generated kubeconfig (and so of the Kubernetes provider): the profile
+     * and role your AWS provider uses. Pulumi's AWS provider config is not visible to the AWS CLI.
+     * @default undefined (the environment's AWS credentials)
+     */
+    kubeconfigCredentials?: KubeconfigCredentialsArgs;
+    /** The system node group. @default 2 x t3a.large */
     systemNodes?: SystemNodesArgs;
     /**
      * Retention of the control-plane log group (api, audit, authenticator), in days.
@@ -84,6 +105,7 @@ export interface ResolvedEksArgs {
     publicAccessCidrs: string[];
     clusterAdminArns: string[];
     systemNodes: Required<SystemNodesArgs>;
+    kubeconfigCredentials: KubeconfigCredentialsArgs;
     logRetentionDays: number;
     addonVersions: Record<string, string>;
     tags: Record<string, string>;
@@ -129,6 +151,15 @@ export function validateEksArgs(args: EksClusterArgs | undefined, path: string, 
         }
     });
     const systemNodes = validateSystemNodes(a.systemNodes, join(path, "systemNodes"), p);
+    const kubeconfigCredentials = a.kubeconfigCredentials ?? {};
+    const credPath = join(path, "kubeconfigCredentials");
+    if (kubeconfigCredentials.roleArn !== undefined && !/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/.test(kubeconfigCredentials.roleArn)) {
+        p.add(join(credPath, "roleArn"), kubeconfigCredentials.roleArn, "is not an IAM role ARN", "arn:aws:iam::<account>:role/<name>",
+            "use the role's ARN (not an assumed-role session ARN)");
+    }
+    if (kubeconfigCredentials.profile !== undefined && !/^[A-Za-z0-9_.@+-]+$/.test(kubeconfigCredentials.profile)) {
+        p.add(join(credPath, "profile"), kubeconfigCredentials.profile, "is not an AWS CLI profile name", "letters, digits and _ . @ + -", "use the profile's name as in ~/.aws/config");
+    }
     const retention = a.logRetentionDays ?? 30;
     if (!logRetentionDays.includes(retention)) {
         p.add(join(path, "logRetentionDays"), retention, "is not a CloudWatch Logs retention period",
@@ -140,15 +171,15 @@ export function validateEksArgs(args: EksClusterArgs | undefined, path: string, 
     }
     return {
         clusterName: a.clusterName, kubernetesVersion, network, existingVpc: a.existingVpc, endpointPublicAccess,
-        publicAccessCidrs, clusterAdminArns, systemNodes, logRetentionDays: retention, addonVersions, tags: a.tags ?? {},
+        publicAccessCidrs, clusterAdminArns, systemNodes, kubeconfigCredentials, logRetentionDays: retention, addonVersions, tags: a.tags ?? {},
     };
 }
 
 function validateSystemNodes(args: SystemNodesArgs | undefined, path: string, p: Problems): Required<SystemNodesArgs> {
     const a = args ?? {};
-    const instanceTypes = a.instanceTypes ?? ["t3a.medium"];
+    const instanceTypes = a.instanceTypes ?? ["t3a.large"];
     if (instanceTypes.length === 0) {
-        p.add(join(path, "instanceTypes"), instanceTypes, "is empty", "one or more x86_64 instance types", 'list at least one type, e.g. ["t3a.medium"]');
+        p.add(join(path, "instanceTypes"), instanceTypes, "is empty", "one or more x86_64 instance types", 'list at least one type, e.g. ["t3a.large"]');
     }
     instanceTypes.forEach((t, i) => {
         if (!/^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(t)) {

@@ -1,8 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { namePrefix } from "../naming/awsNames";
 import { VpcNetwork } from "../network/vpc";
-import { NodePlacement, poolPlacement } from "../pools/placement";
+import { NodePlacement, SYSTEM_POOL, poolPlacement } from "../pools/placement";
 import { checkedBeforeRegistering, validateOrThrow } from "../validation/problems";
 import { EksClusterArgs, ResolvedEksArgs, defaultClusterName, validateEksArgs } from "./args";
 import {
@@ -21,8 +22,7 @@ export const addonConfiguration: Record<string, string> = {
     "vpc-cni": JSON.stringify({ enableNetworkPolicy: "true" }),
 };
 
-/** Name of the system pool (its label value). */
-export const SYSTEM_POOL = "system";
+export { SYSTEM_POOL } from "../pools/placement";
 
 /**
  * An EKS cluster ready for add-ons: VPC (or yours), KMS-encrypted secrets, control-plane logs,
@@ -69,12 +69,14 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterSourc
         }, parent);
 
         const clusterRole = new aws.iam.Role(`${name}-cluster`, {
+            namePrefix: namePrefix("aws:iam/role:Role", `${name}-cluster`),
             assumeRolePolicy: JSON.stringify(eksClusterTrustPolicy()),
             tags,
         }, parent);
         const clusterRoleGrants: pulumi.Resource[] = clusterRolePolicies.map((policy) => new aws.iam.RolePolicyAttachment(
             `${name}-cluster-${policy}`, { role: clusterRole.name, policyArn: partition.apply((part) => managedPolicyArn(part, policy)) }, parent));
         clusterRoleGrants.push(new aws.iam.RolePolicy(`${name}-cluster-kms`, {
+            namePrefix: namePrefix("aws:iam/rolePolicy:RolePolicy", `${name}-cluster-kms`),
             role: clusterRole.name,
             policy: key.arn.apply((arn) => JSON.stringify(clusterEncryptionPolicy(arn))),
         }, parent));
@@ -105,7 +107,9 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterSourc
         // coredns needs nodes to become healthy, so it comes after the system node group.
         const preCompute = ["vpc-cni", "kube-proxy", "eks-pod-identity-agent"].map((addon) => this.addon(name, addon, a, []));
 
-        this.nodeRole = new aws.iam.Role(`${name}-node`, { assumeRolePolicy: JSON.stringify(nodeTrustPolicy()), tags }, parent);
+        this.nodeRole = new aws.iam.Role(`${name}-node`, {
+            namePrefix: namePrefix("aws:iam/role:Role", `${name}-node`), assumeRolePolicy: JSON.stringify(nodeTrustPolicy()), tags,
+        }, parent);
         const nodeRoleGrants = nodeRolePolicies.map((policy) => new aws.iam.RolePolicyAttachment(`${name}-node-${policy}`, {
             role: this.nodeRole.name,
             policyArn: partition.apply((part) => managedPolicyArn(part, policy)),
@@ -113,10 +117,12 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterSourc
 
         this.systemPlacement = poolPlacement(SYSTEM_POOL);
         const launchTemplate = new aws.ec2.LaunchTemplate(`${name}-system`, {
+            namePrefix: namePrefix("aws:ec2/launchTemplate:LaunchTemplate", `${name}-system`),
             ...nodeLaunchTemplateArgs({ diskSizeGiB: a.systemNodes.diskSizeGiB, tags: { ...tags, Name: `${clusterName}-system` } }),
             tags,
         }, parent);
         this.systemNodeGroup = new aws.eks.NodeGroup(`${name}-system`, {
+            nodeGroupNamePrefix: namePrefix("aws:eks/nodeGroup:NodeGroup", `${name}-system`),
             clusterName: cluster.name,
             nodeRoleArn: this.nodeRole.arn,
             subnetIds: net.subnetIds,
@@ -144,7 +150,9 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterSourc
         });
 
         this.kubeconfig = pulumi.secret(pulumi.all([cluster.name, cluster.endpoint, cluster.certificateAuthority.data, region])
-            .apply(([n, endpoint, ca, r]) => eksKubeconfig({ clusterName: n, endpoint, certificateAuthorityData: ca, region: r })));
+            .apply(([n, endpoint, ca, r]) => eksKubeconfig({
+                clusterName: n, endpoint, certificateAuthorityData: ca, region: r, ...a.kubeconfigCredentials,
+            })));
         this.provider = new k8s.Provider(`${name}-k8s`, {
             kubeconfig: this.kubeconfig,
             // Only a new cluster replaces the provider; kubeconfig changes (new endpoint format,

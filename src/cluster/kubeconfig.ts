@@ -6,6 +6,8 @@ export interface EksKubeconfigInputs {
     region: string;
     /** AWS CLI profile to use for `aws eks get-token`, if any. */
     profile?: string;
+    /** IAM role `aws eks get-token` assumes (`--role-arn`), if any. */
+    roleArn?: string;
 }
 
 /**
@@ -27,7 +29,8 @@ export function eksKubeconfig(i: EksKubeconfigInputs): string {
                 exec: {
                     apiVersion: "client.authentication.k8s.io/v1beta1",
                     command: "aws",
-                    args: ["eks", "get-token", "--cluster-name", i.clusterName, "--region", i.region, "--output", "json"],
+                    args: ["eks", "get-token", "--cluster-name", i.clusterName, "--region", i.region,
+                        ...(i.roleArn ? ["--role-arn", i.roleArn] : []), "--output", "json"],
                     ...(env ? { env } : {}),
                     interactiveMode: "Never",
                 },

@@ -5,8 +5,12 @@ export interface NodeLaunchTemplateInputs {
     diskSizeGiB: number;
     /** gp3 throughput in MiB/s. @default 125 (the gp3 baseline) */
     diskThroughput?: number;
+    /** gp3 IOPS (at least throughput / 0.25). @default 3000 (the gp3 baseline) */
+    diskIops?: number;
     /** Device of the data volume: /dev/xvda on AL2023, /dev/xvdb on Bottlerocket. @default "/dev/xvda" */
     deviceName?: string;
+    /** On-Demand Capacity Reservation the instances launch into. @default none */
+    capacityReservationId?: string;
     /** Tags for the instances and volumes launched from the template. */
     tags: Record<string, string>;
 }
@@ -28,11 +32,13 @@ export function nodeLaunchTemplateArgs(i: NodeLaunchTemplateInputs): aws.ec2.Lau
             ebs: {
                 volumeSize: i.diskSizeGiB,
                 ...(i.diskThroughput !== undefined ? { throughput: i.diskThroughput } : {}),
+                ...(i.diskIops !== undefined ? { iops: i.diskIops } : {}),
                 volumeType: "gp3",
                 encrypted: "true",
                 deleteOnTermination: "true",
             },
         }],
+        ...(i.capacityReservationId ? { capacityReservationSpecification: { capacityReservationTarget: { capacityReservationId: i.capacityReservationId } } } : {}),
         tagSpecifications: [
             { resourceType: "instance", tags: i.tags },
             { resourceType: "volume", tags: i.tags },

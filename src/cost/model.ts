@@ -1,5 +1,6 @@
 import { instanceCatalog } from "../catalog/instances";
 import { ResolvedPool } from "../pools/args";
+import { launchableShapes } from "../scheduling/pools";
 import { ResolvedPlatformArgs } from "../platform/args";
 import { extendedSupportVersions, prices } from "./pricing";
 
@@ -25,9 +26,12 @@ export interface CostEstimate {
 
 const round = (x: number) => Math.round(x * 10000) / 10000;
 
-/** The node count and hourly price of a pool at its maximum: the costliest way to fill its limit. */
+/**
+ * The node count and hourly price of a pool at its maximum: the costliest way to fill its limit
+ * with types Karpenter may launch under it (a type bigger than the limit never launches).
+ */
 function poolAtMax(pool: ResolvedPool): { nodes: number; perNode: number; type: string } | undefined {
-    const options = Object.entries(pool.shapes).filter(([, s]) => s.pricePerHour !== undefined).map(([type, s]) => {
+    const options = launchableShapes(pool).filter(([, s]) => s.pricePerHour !== undefined).map(([type, s]) => {
         const nodes = pool.provisioner === "managed" ? pool.maxNodes
             : pool.gpu ? Math.ceil(pool.maxGpus / s.gpus) : Math.ceil(pool.maxCpus / s.vcpu);
         return { nodes, perNode: s.pricePerHour!, type };
@@ -35,8 +39,9 @@ function poolAtMax(pool: ResolvedPool): { nodes: number; perNode: number; type: 
     return options.sort((a, b) => b.nodes * b.perNode - a.nodes * a.perNode)[0];
 }
 
-function diskPerHour(diskGiB: number, throughput: number): number {
-    return diskGiB * prices.gp3PerGiBHour + Math.max(0, throughput - 125) * prices.gp3ThroughputPerMiBpsHour;
+function diskPerHour(diskGiB: number, throughput: number, iops = 3000): number {
+    return diskGiB * prices.gp3PerGiBHour + Math.max(0, throughput - 125) * prices.gp3ThroughputPerMiBpsHour
+        + Math.max(0, iops - 3000) * prices.gp3IopsPerHour;
 }
 
 /**
@@ -82,11 +87,16 @@ export function estimateCost(a: ResolvedPlatformArgs): CostEstimate {
             notes.push(`Pool ${pool.name}: no price known for its instance types; not included.`);
             continue;
         }
-        const idleNodes = pool.provisioner === "managed" ? pool.minNodes : 0;
-        const idlePrice = idleNodes * Math.max(...Object.values(pool.shapes).map((s) => s.pricePerHour ?? 0));
-        add(`Pool ${pool.name} (${pool.provisioner}${pool.provisioner === "karpenter" ? ", scales to zero" : `, ${idleNodes} always on`})`,
-            idlePrice, max.nodes * max.perNode, `at max: ${max.nodes} x ${max.type}${pool.capacityTypes.includes("spot") ? " (Spot priced as on-demand)" : ""}`);
-        add(`Pool ${pool.name} volumes (gp3)`, idleNodes * diskPerHour(pool.diskSizeGiB, pool.diskThroughput), max.nodes * diskPerHour(pool.diskSizeGiB, pool.diskThroughput));
+        // Idle: the nodes the scheduling model keeps up (a managed pool's nodes; a Karpenter pool's
+        // nodes for workers that minReplicas keeps running).
+        const idle = a.scheduling.nodes.filter((n) => n.group === pool.name);
+        const idleNodes = idle.length;
+        const idlePrice = idle.reduce((sum, n) => sum + (pool.shapes[n.instanceType]?.pricePerHour ?? 0), 0);
+        const kept = idle.length === 0 ? "" : `; idle: ${idle.map((n) => n.instanceType).join(", ")}`;
+        add(`Pool ${pool.name} (${pool.provisioner}${pool.provisioner === "karpenter" ? (idleNodes ? `, ${idleNodes} kept by minReplicas` : ", scales to zero") : `, ${idleNodes} always on`})`,
+            idlePrice, max.nodes * max.perNode, `at max: ${max.nodes} x ${max.type}${pool.capacityTypes.includes("spot") ? " (Spot priced as on-demand)" : ""}${kept}`);
+        const disk = diskPerHour(pool.diskSizeGiB, pool.diskThroughput, pool.diskIops);
+        add(`Pool ${pool.name} volumes (gp3)`, idleNodes * disk, max.nodes * disk);
         publicNodesIdle += idleNodes;
         publicNodesMax += max.nodes;
     }

@@ -20,6 +20,8 @@ export const prices = {
     gp3PerGiBHour: 0.08 / 730,
     /** gp3 throughput above the free 125 MiB/s, $0.04 per MiB/s-month. */
     gp3ThroughputPerMiBpsHour: 0.04 / 730,
+    /** gp3 IOPS above the free 3000, $0.005 per IOPS-month. */
+    gp3IopsPerHour: 0.005 / 730,
     /** Customer managed KMS key, $1 per month. */
     kmsKeyPerHour: 1 / 730,
 };

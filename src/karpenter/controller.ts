@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { managedPolicyArn, nodeTrustPolicy } from "../cluster/iam";
 import { AwsClusterFacts, ClusterSource } from "../cluster/source";
 import { applyCrds, karpenterCrdDir, loadCrds } from "../kubernetes/crds";
+import { fitName, namePrefix } from "../naming/awsNames";
 import { Problems, checkedBeforeRegistering, join, validateOrThrow } from "../validation/problems";
 import { checkInt } from "../validation/rules";
 import { versions } from "../versions";
@@ -39,6 +40,16 @@ export interface KarpenterComponentArgs extends KarpenterArgs {
     cluster: ClusterSource;
     /** Tags on every AWS resource. */
     tags: Record<string, string>;
+    /**
+     * Some pool allows Spot: the controller may create the EC2 Spot service-linked role (see
+     * spotServiceLinkedRolePolicy). @default false
+     */
+    spot?: boolean;
+}
+
+/** The SQS interruption queue's name: the cluster's, cut to SQS's 80 characters. */
+export function interruptionQueueName(clusterName: string): string {
+    return fitName(clusterName, 80);
 }
 
 const NAMESPACE = "kube-system";
@@ -68,19 +79,25 @@ export class Karpenter extends pulumi.ComponentResource {
         const clusterName = facts.clusterNameValue;
         const tags = args.tags;
 
+        // Named after the cluster (100 characters at most), cut to SQS's 80.
+        const queueName = interruptionQueueName(clusterName);
         this.queue = new aws.sqs.Queue(`${name}-interruption`, {
-            name: clusterName, messageRetentionSeconds: 300, sqsManagedSseEnabled: true, tags,
+            name: queueName, messageRetentionSeconds: 300, sqsManagedSseEnabled: true, tags,
         }, parent);
         const queuePolicy = new aws.sqs.QueuePolicy(`${name}-interruption`, {
             queueUrl: this.queue.url,
             policy: this.queue.arn.apply((arn) => JSON.stringify(interruptionQueuePolicy(arn))),
         }, parent);
         for (const [rule, pattern] of Object.entries(interruptionRules)) {
-            const r = new aws.cloudwatch.EventRule(`${name}-${rule}`, { eventPattern: JSON.stringify(pattern), tags }, parent);
+            const r = new aws.cloudwatch.EventRule(`${name}-${rule}`, {
+                namePrefix: namePrefix("aws:cloudwatch/eventRule:EventRule", `${name}-${rule}`), eventPattern: JSON.stringify(pattern), tags,
+            }, parent);
             new aws.cloudwatch.EventTarget(`${name}-${rule}`, { rule: r.name, arn: this.queue.arn, targetId: "KarpenterInterruptionQueueTarget" }, parent);
         }
 
-        this.nodeRole = new aws.iam.Role(`${name}-node`, { assumeRolePolicy: JSON.stringify(nodeTrustPolicy()), tags }, parent);
+        this.nodeRole = new aws.iam.Role(`${name}-node`, {
+            namePrefix: namePrefix("aws:iam/role:Role", `${name}-node`), assumeRolePolicy: JSON.stringify(nodeTrustPolicy()), tags,
+        }, parent);
         const nodeGrants: pulumi.Resource[] = karpenterNodePolicies.map((policy) => new aws.iam.RolePolicyAttachment(`${name}-node-${policy}`, {
             role: this.nodeRole.name, policyArn: facts.partition.apply((part) => managedPolicyArn(part, policy)),
         }, parent));
@@ -95,15 +112,18 @@ export class Karpenter extends pulumi.ComponentResource {
         // while the control plane is still coming up.
         const clusterArn = pulumi.interpolate`arn:${facts.partition}:eks:${facts.region}:${facts.accountId}:cluster/${clusterName}`;
         const controllerRole = new aws.iam.Role(`${name}-controller`, {
+            namePrefix: namePrefix("aws:iam/role:Role", `${name}-controller`),
             assumeRolePolicy: clusterArn.apply((arn) => JSON.stringify(podIdentityTrustPolicy(arn, NAMESPACE, SERVICE_ACCOUNT))),
             tags,
         }, parent);
         const scope = pulumi.all([facts.partition, facts.region, facts.accountId, this.nodeRole.arn, this.queue.arn]);
-        const policies = Object.keys(karpenterControllerPolicies({ partition: "", region: "", accountId: "", clusterName, nodeRoleArn: "", queueArn: "" }))
+        const spot = { spot: args.spot ?? false };
+        const policies = Object.keys(karpenterControllerPolicies({ partition: "", region: "", accountId: "", clusterName, nodeRoleArn: "", queueArn: "" }, spot))
             .map((key) => new aws.iam.RolePolicy(`${name}-controller-${key}`, {
+                namePrefix: namePrefix("aws:iam/rolePolicy:RolePolicy", `${name}-controller-${key}`),
                 role: controllerRole.name,
                 policy: scope.apply(([partition, region, accountId, nodeRoleArn, queueArn]) =>
-                    JSON.stringify(karpenterControllerPolicies({ partition, region, accountId, clusterName, nodeRoleArn, queueArn })[key])),
+                    JSON.stringify(karpenterControllerPolicies({ partition, region, accountId, clusterName, nodeRoleArn, queueArn }, spot)[key])),
             }, parent));
         const association = new aws.eks.PodIdentityAssociation(`${name}-controller`, {
             clusterName: facts.clusterName, namespace: NAMESPACE, serviceAccount: SERVICE_ACCOUNT, roleArn: controllerRole.arn, tags,
@@ -117,7 +137,7 @@ export class Karpenter extends pulumi.ComponentResource {
             version: a.version,
             namespace: NAMESPACE,
             values: karpenterValues({
-                clusterName, interruptionQueue: clusterName, serviceAccount: SERVICE_ACCOUNT, replicas: a.replicas,
+                clusterName, interruptionQueue: queueName, serviceAccount: SERVICE_ACCOUNT, replicas: a.replicas,
                 placement: args.cluster.systemPlacement,
             }, a.values),
             timeout: 600,

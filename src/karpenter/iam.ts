@@ -43,7 +43,7 @@ export const karpenterNodePolicies = [
  * getting-started CloudFormation template at v1.14.1 (NodeLifecycle, IAMIntegration,
  * EKSIntegration, Interruption, ZonalShift and ResourceDiscovery policies), keyed by that name.
  */
-export function karpenterControllerPolicies(s: KarpenterScope): Record<string, PolicyDocument> {
+export function karpenterControllerPolicies(s: KarpenterScope, o: { spot: boolean } = { spot: false }): Record<string, PolicyDocument> {
     const ec2 = (what: string) => `arn:${s.partition}:ec2:${s.region}:*:${what}`;
     const cluster = `arn:${s.partition}:eks:${s.region}:${s.accountId}:cluster/${s.clusterName}`;
     const owned = { [`aws:ResourceTag/kubernetes.io/cluster/${s.clusterName}`]: "owned" };
@@ -140,6 +140,28 @@ export function karpenterControllerPolicies(s: KarpenterScope): Record<string, P
             { Sid: "AllowUnscopedInstanceProfileListAction", Effect: "Allow", Resource: "*", Action: "iam:ListInstanceProfiles" },
             { Sid: "AllowInstanceProfileReadActions", Effect: "Allow", Resource: profile, Action: "iam:GetInstanceProfile" },
         ),
+        ...(o.spot ? { SpotServiceLinkedRole: spotServiceLinkedRolePolicy(s.partition, s.accountId) } : {}),
+    };
+}
+
+/**
+ * Spot needs the account's `AWSServiceRoleForEC2Spot` service-linked role. EC2 creates it on the
+ * first Spot launch with the caller's permissions; Karpenter's reference policy lacks them, so in a
+ * fresh account every Spot launch fails with AuthFailure.ServiceLinkedRoleCreationNotPermitted and
+ * Karpenter marks Spot unavailable (karpenter-provider-aws pkg/providers/instance/instance.go;
+ * docs "Missing Service Linked Role"). This statement lets the controller's launches create exactly
+ * that role, once; where it exists nothing happens, so no stack ever fails on "role name taken"
+ * (which a stack-owned aws.iam.ServiceLinkedRole would, and would delete the account-wide role on
+ * destroy). Only instant EC2 Fleets are used, which need no AWSServiceRoleForEC2Fleet.
+ */
+export function spotServiceLinkedRolePolicy(partition: string, accountId: string): PolicyDocument {
+    return {
+        Version: "2012-10-17",
+        Statement: [{
+            Sid: "AllowSpotServiceLinkedRoleCreation", Effect: "Allow", Action: "iam:CreateServiceLinkedRole",
+            Resource: `arn:${partition}:iam::${accountId}:role/aws-service-role/spot.amazonaws.com/AWSServiceRoleForEC2Spot`,
+            Condition: { StringEquals: { "iam:AWSServiceName": "spot.amazonaws.com" } },
+        }],
     };
 }
 

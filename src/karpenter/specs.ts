@@ -20,7 +20,7 @@ export function discoveryTerms(clusterName: string) {
 
 function blockDevices(pool: ResolvedPool) {
     const data = {
-        volumeSize: `${pool.diskSizeGiB}Gi`, volumeType: "gp3", throughput: pool.diskThroughput, iops: 3000,
+        volumeSize: `${pool.diskSizeGiB}Gi`, volumeType: "gp3", throughput: pool.diskThroughput, iops: pool.diskIops,
         encrypted: true, deleteOnTermination: true,
     };
     // Bottlerocket keeps the OS on a small volume and images on the second one.
@@ -48,6 +48,7 @@ export function buildEc2NodeClass(pool: ResolvedPool, ctx: NodeClassContext): Ku
             securityGroupSelectorTerms: ctx.securityGroupSelectorTerms,
             metadataOptions: { httpEndpoint: "enabled", httpProtocolIPv6: "disabled", httpPutResponseHopLimit: 1, httpTokens: "required" },
             blockDeviceMappings: blockDevices(pool),
+            ...(pool.capacityReservationIds.length > 0 ? { capacityReservationSelectorTerms: pool.capacityReservationIds.map((id) => ({ id })) } : {}),
             tags: { ...ctx.tags, "kuberay-platform/pool": pool.name },
         },
     };
@@ -62,8 +63,8 @@ function requirements(pool: ResolvedPool) {
         : [{ key: "node.kubernetes.io/instance-type", operator: "In", values: [...pool.instanceTypes] }];
     return [
         ...types,
-        // Karpenter launches Spot first when both are allowed and falls back to on-demand.
-        { key: "karpenter.sh/capacity-type", operator: "In", values: [...pool.capacityTypes] },
+        // Karpenter uses reserved capacity first, then Spot, then on-demand among those allowed.
+        { key: "karpenter.sh/capacity-type", operator: "In", values: [...(pool.capacityReservationIds.length > 0 ? ["reserved"] : []), ...pool.capacityTypes] },
         { key: "kubernetes.io/arch", operator: "In", values: ["amd64"] },
         { key: "kubernetes.io/os", operator: "In", values: ["linux"] },
     ];

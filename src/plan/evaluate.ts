@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CostEstimate } from "../cost/model";
 import { RayPlatform } from "../platform/platform";
+import { SchedulingModel } from "../scheduling/platform";
 import { GraphNode, GraphRecorder } from "../timeline/recorder";
 import { mockComputed, mockInvoke } from "./mocks";
 
@@ -13,6 +14,8 @@ export interface OfflineEvaluation {
     outputs: Record<string, unknown>;
     /** Cost estimates of the RayPlatforms in the program, resolved (whatever the program exports). */
     costEstimates: CostEstimate[];
+    /** Scheduling models of the RayPlatforms in the program. */
+    schedulingModels: SchedulingModel[];
 }
 
 const waitForRPCs: () => Promise<void> = require("@pulumi/pulumi/runtime/settings").waitForRPCs;
@@ -58,5 +61,6 @@ export async function evaluateOffline(
         inputs: nodes.map((n) => sent.get(`${n.type}::${n.name}`) ?? {}),
         outputs: (await resolve(outputs)) as Record<string, unknown>,
         costEstimates: (await Promise.all(platforms.map((p) => resolve(p.costEstimate)))) as CostEstimate[],
+        schedulingModels: (await Promise.all(platforms.map((p) => resolve(p.schedulingModel)))) as SchedulingModel[],
     };
 }

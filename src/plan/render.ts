@@ -1,5 +1,6 @@
 import * as yaml from "js-yaml";
 import { CostEstimate } from "../cost/model";
+import { SchedulingModel } from "../scheduling/platform";
 import { DeployTimeline, computeTimeline } from "../timeline/model";
 import { OfflineEvaluation } from "./evaluate";
 
@@ -11,6 +12,7 @@ export interface Plan {
     tree: string[];
     manifests: Record<string, unknown>[];
     cost?: CostEstimate;
+    scheduling?: SchedulingModel;
     timeline: DeployTimeline;
 }
 
@@ -58,11 +60,28 @@ export function buildPlan(ev: OfflineEvaluation): Plan {
         tree: renderTree(ev),
         manifests: manifests(ev),
         cost: ev.costEstimates[0],
+        scheduling: ev.schedulingModels[0],
         timeline: computeTimeline(ev.nodes),
     };
 }
 
 const money = (x: number) => `$${x.toFixed(4)}`;
+const mem = (mi: number) => `${(mi / 1024).toFixed(2)}Gi`;
+
+/** The per-node table: every node that runs while idle, its pods, what they request and what is free. */
+export function renderScheduling(m: SchedulingModel): string[] {
+    const out = ["Scheduling model (steady state: every pod placed as kube-scheduler and Karpenter would)"];
+    for (const n of m.nodes) {
+        const r = n.requested;
+        const f = n.free;
+        out.push(`  ${n.name} (${n.instanceType}, ${n.group}): requested ${r.cpuMilli}m CPU / ${mem(r.memoryMi)} / ${r.pods} pods`
+            + ` of ${n.allocatable.cpuMilli}m / ${mem(n.allocatable.memoryMi)} / ${n.allocatable.pods};`
+            + ` free ${f.cpuMilli}m (${Math.round((100 * f.cpuMilli) / n.allocatable.cpuMilli)}%) / ${mem(f.memoryMi)} (${Math.round((100 * f.memoryMi) / n.allocatable.memoryMi)}%)`);
+        for (const pod of n.pods) out.push(`      ${pod.name}: ${pod.detail}`);
+    }
+    out.push(...m.notes.map((x) => `  note: ${x}`));
+    return out;
+}
 const mins = (s: number) => `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s`;
 
 export function renderText(plan: Plan): string {
@@ -77,6 +96,7 @@ export function renderText(plan: Plan): string {
         for (const i of c.items) out.push(`  ${i.item.padEnd(width)}  idle ${money(i.idlePerHour)}  max ${money(i.maxPerHour)}${i.note ? `  (${i.note})` : ""}`);
         out.push(`  ${"TOTAL".padEnd(width)}  idle ${money(c.idlePerHour)}  max ${money(c.maxPerHour)}`, ...c.notes.map((n) => `  note: ${n}`), "");
     }
+    if (plan.scheduling) out.push(...renderScheduling(plan.scheduling), "");
     const t = plan.timeline;
     out.push("Deploy timeline (modelled)",
         `  Ray head ready after ${mins(t.rayReadySeconds)}; whole deploy ${mins(t.totalSeconds)}`,

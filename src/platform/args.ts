@@ -7,17 +7,18 @@ import { NodePoolArgs, ResolvedPool, defaultPools, validatePools } from "../pool
 import { RayClusterArgs, ResolvedRayClusterArgs, ResolvedRayClusterSpec, defaultWorkerGroups, validateRayClusterArgs } from "../ray/args";
 import { RayJobArgs, ResolvedRayJob, validateRayJob } from "../ray/job";
 import { checkRayClusterPools } from "../ray/poolFit";
+import { checkScheduling, schedulingInputs, systemShapes } from "./scheduling";
 import { RayServiceArgs, ResolvedRayService, validateRayService } from "../ray/service";
-import { instanceCatalog } from "../catalog/instances";
-import { allocatable, fits, formatMemory, parseCpuMilli, parseMemoryMi } from "../pools/fit";
+import { SchedulingModel } from "../scheduling/platform";
 import { Problems, join } from "../validation/problems";
 import { checkUniqueNames } from "../validation/rules";
+import { rayCpuImage, versions } from "../versions";
 
 /** Everything `RayPlatform` needs; every field is optional: `{}` is a complete, deployable platform. */
 export interface RayPlatformArgs {
     /**
      * The EKS cluster to create. Rejected when `existingCluster` is given.
-     * @default an EKS 1.36 cluster in a new 2-AZ VPC with one NAT gateway and 2 x t3a.medium system nodes
+     * @default an EKS 1.36 cluster in a new 2-AZ VPC with one NAT gateway and 2 x t3a.large system nodes
      */
     eks?: EksClusterArgs;
     /**
@@ -39,7 +40,7 @@ export interface RayPlatformArgs {
     nvidiaDevicePlugin?: NvidiaDevicePluginArgs;
     /**
      * Ray clusters. An empty list installs the platform without Ray clusters.
-     * @default [{ name: "ray" }]: CPU head, one GPU worker group at zero on the first GPU pool (CPU workers when there is none)
+     * @default [{ name: "ray" }]: CPU head, one GPU worker group at zero on the first GPU pool (CPU workers on the first CPU pool when there is none); a cluster without workerGroups gets the same
      */
     rayClusters?: RayClusterArgs[];
     /** Ray jobs, each on its own cluster or on one of `rayClusters`. @default [] */
@@ -56,6 +57,8 @@ export interface ResolvedPlatformArgs {
     rayClusters: ResolvedRayClusterArgs[];
     rayJobs: ResolvedRayJob[];
     rayServices: ResolvedRayService[];
+    /** Every pod placed as the scheduler and Karpenter would, at steady state. */
+    scheduling: SchedulingModel;
 }
 
 /** The pools a platform gets: the user's, or one default GPU pool on EKS. */
@@ -65,30 +68,25 @@ export function platformPools(args: RayPlatformArgs): NodePoolArgs[] {
 
 /** The Ray clusters a platform gets: the user's, or one whose workers use the first GPU pool. */
 export function platformRayClusters(args: RayPlatformArgs, pools: { name: string; gpu: boolean }[]): RayClusterArgs[] {
-    return args.rayClusters ?? [{ name: "ray", workerGroups: defaultWorkerGroups(pools.find((x) => x.gpu)?.name) }];
+    // A cluster that lists no worker groups gets the platform's default ones, bound to a pool.
+    return (args.rayClusters ?? [{ name: "ray" }]).map((c) => (c.workerGroups ? c : { ...c, workerGroups: defaultWorkerGroups(pools) }));
 }
 
 /** Jobs and services without worker groups get the same default as Ray clusters (GPU pool first). */
 export function platformJobsAndServices(args: RayPlatformArgs, pools: { name: string; gpu: boolean }[]) {
-    const groups = defaultWorkerGroups(pools.find((x) => x.gpu)?.name);
+    const groups = defaultWorkerGroups(pools);
     const withGroups = <T extends { rayCluster?: RayClusterArgs | RayJobArgs["rayCluster"] }>(w: T): T =>
         (w.rayCluster?.workerGroups ? w : { ...w, rayCluster: { ...w.rayCluster, workerGroups: groups } });
+    // A job on one of the platform's clusters submits with that cluster's image (same Ray CLI).
+    const clusterImage = new Map(platformRayClusters(args, pools).map((c) => [c.name, c.image ?? rayCpuImage(c.rayVersion ?? versions.ray)]));
+    const withImage = (j: RayJobArgs): RayJobArgs => {
+        const image = j.clusterSelector === undefined ? undefined : clusterImage.get(j.clusterSelector);
+        return j.submitterImage === undefined && image !== undefined ? { ...j, submitterImage: image } : j;
+    };
     return {
-        rayJobs: (args.rayJobs ?? []).map((j) => (j.clusterSelector === undefined ? withGroups(j) : j)),
+        rayJobs: (args.rayJobs ?? []).map((j) => (j.clusterSelector === undefined ? withGroups(j) : withImage(j))),
         rayServices: (args.rayServices ?? []).map(withGroups),
     };
-}
-
-/** The Ray head runs on a system node: it must fit one, or `pulumi up` waits forever for HeadPodReady. */
-function checkHeadFitsSystemNodes(head: { cpu: string; memory: string }, path: string, types: string[], p: Problems): void {
-    const cpuMilli = parseCpuMilli(head.cpu);
-    const memoryMi = parseMemoryMi(head.memory);
-    const shapes = types.map((t) => instanceCatalog[t]).filter((s) => s !== undefined);
-    if (cpuMilli === undefined || memoryMi === undefined || shapes.length === 0) return;
-    if (shapes.some((s) => fits({ cpuMilli, memoryMi, gpus: 0 }, s))) return;
-    const room = allocatable(shapes[0]);
-    p.add(path, { cpu: head.cpu, memory: head.memory }, `does not fit a system node (${types[0]}: ${room.cpuMilli / 1000} CPU, ${formatMemory(room.memoryMi)} allocatable)`,
-        "a head request within the system nodes' allocatable", "lower the head request or set eks.systemNodes.instanceTypes to a larger type");
 }
 
 /** Every namespace a Ray workload creates belongs to exactly one of them, never to the operator. */
@@ -122,11 +120,14 @@ export function validatePlatformArgs(args: RayPlatformArgs, p: Problems): Resolv
     }
     const kuberay = validateKubeRayArgs(args.kuberay, "kuberay", p);
     const pools = validatePools(platformPools(args), "nodePools", args.existingCluster !== undefined, p);
-    if (eks && pools.some((x) => x.provisioner === "karpenter")) validateKarpenterArgs(args.karpenter, "karpenter", eks.systemNodes.minSize, p);
+    const karpenter = eks && pools.some((x) => x.provisioner === "karpenter")
+        ? validateKarpenterArgs(args.karpenter, "karpenter", eks.systemNodes.minSize, p) : undefined;
+    const system = eks ? systemShapes(eks.systemNodes.instanceTypes, "eks.systemNodes", p) : [];
     validateDevicePluginArgs(args.nvidiaDevicePlugin, "nvidiaDevicePlugin", pools, p);
     const poolsByName = Object.fromEntries(pools.map((x) => [x.name, x]));
     const checkSpec = (spec: ResolvedRayClusterSpec, path: string) => {
-        checkRayClusterPools(spec, path, poolsByName, p);
+        // Fit is the scheduling model's job (below), with every other pod in view.
+        checkRayClusterPools(spec, path, poolsByName, p, { fit: false, requirePool: eks !== undefined });
         if (spec.s3Access.length > 0 && !eks) {
             p.add(join(path, "s3Access"), spec.s3Access.map((s) => s.bucket), "needs EKS Pod Identity", "s3Access on an EKS platform",
                 "remove s3Access, or grant access with your cluster's workload identity");
@@ -137,7 +138,6 @@ export function validatePlatformArgs(args: RayPlatformArgs, p: Problems): Resolv
     checkUniqueNames(p, "rayClusters", clustersIn.map((c) => c.name), "Ray cluster");
     const rayClusters = clustersIn.map((c, i) => validateRayClusterArgs(c, `rayClusters[${i}]`, p));
     rayClusters.forEach((c, i) => checkSpec(c, `rayClusters[${i}]`));
-    if (eks) rayClusters.forEach((c, i) => checkHeadFitsSystemNodes(c.head, `rayClusters[${i}].head`, eks.systemNodes.instanceTypes, p));
     const workloads = platformJobsAndServices(args, pools);
     const jobsIn = workloads.rayJobs;
     checkUniqueNames(p, "rayJobs", jobsIn.map((j) => j.name), "Ray job");
@@ -159,5 +159,7 @@ export function validatePlatformArgs(args: RayPlatformArgs, p: Problems): Resolv
         ...rayJobs.map((j, i) => ({ path: `rayJobs[${i}]`, namespace: j.namespace, createNamespace: j.createNamespace })),
         ...rayServices.map((s, i) => ({ path: `rayServices[${i}]`, namespace: s.namespace, createNamespace: s.createNamespace })),
     ]);
-    return { eks, existingCluster: args.existingCluster, kuberay, pools, rayClusters, rayJobs, rayServices };
+    const resolved = { eks, existingCluster: args.existingCluster, kuberay, pools, rayClusters, rayJobs, rayServices };
+    const scheduling = checkScheduling(schedulingInputs(args, resolved, system, karpenter?.replicas), p);
+    return { ...resolved, scheduling };
 }

@@ -10,7 +10,8 @@ import { RayService } from "../ray/service";
 import { CostEstimate, estimateCost } from "../cost/model";
 import { DeployTimeline, computeTimeline } from "../timeline/model";
 import { GraphRecorder } from "../timeline/recorder";
-import { checkedBeforeRegistering, validateOrThrow } from "../validation/problems";
+import { SchedulingModel } from "../scheduling/platform";
+import { Problems, checkedBeforeRegistering, validateOrThrow } from "../validation/problems";
 import { RayPlatformArgs, platformJobsAndServices, platformPools, platformRayClusters, validatePlatformArgs } from "./args";
 
 /** What a user needs to reach one Ray cluster. */
@@ -51,6 +52,20 @@ export interface RayPlatformParts {
 
 const parts = new WeakMap<RayPlatform, RayPlatformParts>();
 
+/** Longest component name: it starts the logical (and so the AWS) names of every child. */
+export const MAX_PLATFORM_NAME = 63;
+
+/**
+ * The component name becomes part of AWS names (IAM roles, node groups, rules: letters, digits
+ * and '-' are safe in all of them) and of the default EKS cluster name.
+ */
+export function checkComponentName(name: string, p: Problems): void {
+    if (!/^[A-Za-z][A-Za-z0-9-]*$/.test(name) || name.length > MAX_PLATFORM_NAME) {
+        p.add("(component name)", name, "is not usable in AWS resource names",
+            `letters, digits and '-', starting with a letter, at most ${MAX_PLATFORM_NAME} characters`, `rename the component, e.g. "${name.replace(/[^A-Za-z0-9-]+/g, "-").replace(/^[^A-Za-z]+/, "").slice(0, MAX_PLATFORM_NAME) || "ml"}"`);
+    }
+}
+
 /**
  * The GPU Ray platform in one component: an EKS cluster (or yours), GPU node pools, the KubeRay
  * operator and Ray clusters, jobs and services. `new RayPlatform("ml", {})` is a complete stack.
@@ -67,14 +82,20 @@ export class RayPlatform extends pulumi.ComponentResource {
     readonly costEstimate: pulumi.Output<CostEstimate>;
     /** Modelled deploy timeline: critical path and time until Ray can take a job. */
     readonly deployTimeline: pulumi.Output<DeployTimeline>;
+    /** Every node that runs while the platform idles, with the pods placed on it (requested and free). */
+    readonly schedulingModel: pulumi.Output<SchedulingModel>;
     /*
      * The child components are reached through parts(), not properties: every public property of a
      * component is a stack output for Python, Go and YAML users, and outputs must be plain data.
      */
 
     constructor(name: string, args: RayPlatformArgs = {}, opts?: pulumi.ComponentResourceOptions) {
-        super("kuberay-platform:index:RayPlatform", name, checkedBeforeRegistering(`RayPlatform "${name}"`, (p) => validatePlatformArgs(args, p)), opts);
-        const resolved = validateOrThrow(`RayPlatform "${name}"`, (p) => validatePlatformArgs(args, p));
+        const check = (p: Problems) => {
+            checkComponentName(name, p);
+            return validatePlatformArgs(args, p);
+        };
+        super("kuberay-platform:index:RayPlatform", name, checkedBeforeRegistering(`RayPlatform "${name}"`, check), opts);
+        const resolved = validateOrThrow(`RayPlatform "${name}"`, check);
         // Records what every child registers, for the deploy timeline.
         const recorder = new GraphRecorder();
         const child = { parent: this, transformations: [recorder.transformation] };
@@ -133,10 +154,11 @@ export class RayPlatform extends pulumi.ComponentResource {
             .apply(([n, ns, svc, pf]): RayServiceOutput => ({ name: n, namespace: ns, serveService: svc, servePortForward: pf }))));
         this.costEstimate = pulumi.output(estimateCost(resolved));
         this.deployTimeline = pulumi.output(recorder.graph().then(computeTimeline));
+        this.schedulingModel = pulumi.output(resolved.scheduling);
         this.registerOutputs({
             kubeconfig: this.kubeconfig, clusterName: this.clusterName, operatorNamespace: this.operatorNamespace,
             rayClusters: this.rayClusters, rayJobs: this.rayJobs, rayServices: this.rayServices,
-            costEstimate: this.costEstimate, deployTimeline: this.deployTimeline,
+            costEstimate: this.costEstimate, deployTimeline: this.deployTimeline, schedulingModel: this.schedulingModel,
         });
     }
 

@@ -56,13 +56,30 @@ export interface NodePoolArgs {
     maxGpus?: number;
     /** Karpenter: most vCPUs (CPU pools) the pool may run at once. @default 64 */
     maxCpus?: number;
-    /** Managed: node count (desired = min). @default 1 */
+    /**
+     * Managed: the node count. A managed pool is a fixed-size node group: nothing here scales it
+     * (no cluster autoscaler), so min = desired = max. Use a Karpenter pool to scale.
+     * @default 1
+     */
     minNodes?: number;
-    /** Managed: most nodes. @default minNodes */
+    /** Managed: must equal minNodes when given (fixed size). @default minNodes */
     maxNodes?: number;
+    /**
+     * On-Demand Capacity Reservations (ids "cr-...") the pool's nodes launch into. Karpenter:
+     * `capacityReservationSelectorTerms` plus capacity type `reserved` (Karpenter's ReservedCapacity
+     * feature, on by default since 1.6), used before Spot and on-demand; managed: exactly one
+     * reservation, targeted by the launch template (on-demand only). A reservation is billed
+     * whether nodes use it or not.
+     * @default []
+     */
+    capacityReservationIds?: string[];
     /** Root volume GiB (GPU images are 10+ GB). @default 100 */
     diskSizeGiB?: number;
-    /** gp3 throughput in MiB/s (125-1000); faster image pulls. @default 250 */
+    /**
+     * gp3 throughput in MiB/s (125-2000); faster image pulls. The volume gets the IOPS it needs
+     * (gp3 allows at most 0.25 MiB/s per IOPS: 3000 IOPS up to 750 MiB/s, throughput x 4 above).
+     * @default 250
+     */
     diskThroughput?: number;
     /** Extra node labels. @default {} */
     labels?: Record<string, string>;
@@ -96,11 +113,26 @@ export interface ResolvedPool {
     maxNodes: number;
     diskSizeGiB: number;
     diskThroughput: number;
+    /** gp3 IOPS, derived from the throughput (see gp3Iops). */
+    diskIops: number;
     ami: (typeof amiFamilies)[number];
     amiAlias: string;
     consolidateAfter: string;
     expireAfter: string;
     placement: NodePlacement;
+    capacityReservationIds: string[];
+}
+
+/**
+ * gp3 limits (AWS EBS volume types, gp3 since 2025-09): 125-2000 MiB/s, 3000-80000 IOPS, at most
+ * 0.25 MiB/s per provisioned IOPS and 500 IOPS per GiB. A launch with throughput above what its
+ * IOPS allow fails.
+ */
+export const GP3 = { baseIops: 3000, maxIops: 80000, maxThroughput: 2000, mibpsPerIops: 0.25, maxIopsPerGiB: 500 } as const;
+
+/** The IOPS a gp3 volume needs for a throughput: the free 3000, or throughput / 0.25. */
+export function gp3Iops(throughputMiBps: number): number {
+    return Math.max(GP3.baseIops, Math.ceil(throughputMiBps / GP3.mibpsPerIops));
 }
 
 export const GPU_TAINT: Taint = { key: "nvidia.com/gpu", value: "true", effect: "NoSchedule" };
@@ -168,6 +200,12 @@ export function validatePool(a: NodePoolArgs, path: string, existingCluster: boo
             "split them into a GPU pool and a CPU pool");
     }
     const gpu = gpuFlags.has(true);
+    types.forEach((t, i) => {
+        if (shapes[t]?.arch === "arm64") {
+            p.add(a.instanceFamilies ? join(path, "instanceFamilies") : `${join(path, "instanceTypes")}[${i}]`, t, "is an arm64 (Graviton) type; the pool's nodes run x86_64 AMIs (Karpenter requires kubernetes.io/arch amd64)",
+                "x86_64 instance types", "pick the x86_64 equivalent (e.g. m7i instead of m7g)");
+        }
+    });
     const capacityTypes = a.capacityTypes ?? ["on-demand"];
     capacityTypes.forEach((c, i) => {
         if (!(capacityTypeValues as readonly string[]).includes(c)) {
@@ -217,9 +255,32 @@ export function validatePool(a: NodePoolArgs, path: string, existingCluster: boo
     return {
         name: a.name, provisioner, instanceTypes: types, families, shapes, gpu, capacityTypes,
         maxGpus: a.maxGpus ?? 8, maxCpus: a.maxCpus ?? 64, minNodes, maxNodes,
-        diskSizeGiB: a.diskSizeGiB ?? 100, diskThroughput: a.diskThroughput ?? 250, ami, amiAlias, consolidateAfter, expireAfter,
+        diskSizeGiB: a.diskSizeGiB ?? 100, diskThroughput: a.diskThroughput ?? 250, diskIops: gp3Iops(a.diskThroughput ?? 250),
+        ami, amiAlias, consolidateAfter, expireAfter, capacityReservationIds: a.capacityReservationIds ?? [],
         placement: { ...placement, podAnnotations },
     };
+}
+
+const CAPACITY_RESERVATION = /^cr-[0-9a-z]+$/;
+
+function checkCapacityReservations(a: NodePoolArgs, provisioner: string, path: string, p: Problems): void {
+    const ids = a.capacityReservationIds ?? [];
+    const at = join(path, "capacityReservationIds");
+    ids.forEach((id, i) => {
+        if (typeof id !== "string" || !CAPACITY_RESERVATION.test(id)) {
+            p.add(`${at}[${i}]`, id, "is not a capacity reservation id", '"cr-" and lower-case letters or digits, e.g. "cr-0123456789abcdef0"', "use the reservation's id, not its ARN");
+        }
+    });
+    if (ids.length === 0) return;
+    if (new Set(ids).size !== ids.length) p.add(at, ids, "lists a reservation twice", "each id once", "remove the duplicate");
+    if (provisioner === "existing") p.add(at, ids, "does not apply to existing nodes", "no reservations on existing pools", "remove capacityReservationIds");
+    if (provisioner === "karpenter" && ids.length > 30) p.add(at, ids.length, "is more than an EC2NodeClass takes (30 terms)", "at most 30 ids", "split the pool");
+    if (provisioner === "managed" && ids.length !== 1) {
+        p.add(at, ids, "must name exactly one reservation for a managed node group (its launch template targets one)", "one id", "split the pool, or use Karpenter");
+    }
+    if (provisioner === "managed" && (a.capacityTypes ?? ["on-demand"]).includes("spot")) {
+        p.add(join(path, "capacityTypes"), a.capacityTypes, "cannot be Spot with a capacity reservation", '["on-demand"]', "remove spot or the reservation");
+    }
 }
 
 function validateProvisionerFields(a: NodePoolArgs, provisioner: string, path: string, p: Problems): void {
@@ -236,13 +297,26 @@ function validateProvisionerFields(a: NodePoolArgs, provisioner: string, path: s
     onlyFor("expireAfter", "karpenter");
     if (a.maxGpus !== undefined) checkInt(p, join(path, "maxGpus"), a.maxGpus, 1, 10000);
     if (a.maxCpus !== undefined) checkInt(p, join(path, "maxCpus"), a.maxCpus, 1, 100000);
-    const okMin = checkInt(p, join(path, "minNodes"), a.minNodes ?? 1, 0, 1000);
-    const okMax = checkInt(p, join(path, "maxNodes"), a.maxNodes ?? a.minNodes ?? 1, 1, 1000);
-    if (okMin && okMax && (a.minNodes ?? 1) > (a.maxNodes ?? a.minNodes ?? 1)) {
-        p.add(join(path, "minNodes"), a.minNodes, `is greater than maxNodes (${a.maxNodes})`, "minNodes <= maxNodes", "raise maxNodes");
+    const okMin = checkInt(p, join(path, "minNodes"), a.minNodes ?? 1, 1, 1000);
+    if (okMin && a.maxNodes !== undefined && a.maxNodes !== (a.minNodes ?? 1)) {
+        p.add(join(path, "maxNodes"), a.maxNodes, `differs from minNodes (${a.minNodes ?? 1}): a managed pool is a fixed-size node group and nothing would scale it`,
+            `${a.minNodes ?? 1} (or leave it unset)`, "remove maxNodes, or use a Karpenter pool (provisioner: \"karpenter\") for a pool that scales");
     }
-    checkInt(p, join(path, "diskSizeGiB"), a.diskSizeGiB ?? 100, 20, 16384);
-    checkInt(p, join(path, "diskThroughput"), a.diskThroughput ?? 250, 125, 1000);
+    checkCapacityReservations(a, provisioner, path, p);
+    const okSize = checkInt(p, join(path, "diskSizeGiB"), a.diskSizeGiB ?? 100, 20, 16384);
+    const okThroughput = checkInt(p, join(path, "diskThroughput"), a.diskThroughput ?? 250, 125, GP3.maxThroughput);
+    const iops = gp3Iops(a.diskThroughput ?? 250);
+    if (okSize && okThroughput && iops > GP3.maxIopsPerGiB * (a.diskSizeGiB ?? 100)) {
+        p.add(join(path, "diskThroughput"), a.diskThroughput, `needs ${iops} IOPS, more than gp3 allows on ${a.diskSizeGiB ?? 100} GiB (${GP3.maxIopsPerGiB} IOPS per GiB)`,
+            `at most ${(GP3.maxIopsPerGiB * (a.diskSizeGiB ?? 100)) / 4} MiB/s on this volume`, "raise diskSizeGiB or lower diskThroughput");
+    }
+}
+
+/** Pools whose nodes get the NVIDIA device plugin: explicit choice, else AL2023 GPU pools we create. */
+export function devicePluginPoolNames(pools: ResolvedPool[], enabled: boolean | undefined): string[] {
+    if (enabled === false) return [];
+    const gpuPools = pools.filter((p) => p.gpu && p.ami === "al2023");
+    return (enabled === true ? gpuPools : gpuPools.filter((p) => p.provisioner !== "existing")).map((p) => p.name);
 }
 
 export function validatePools(pools: NodePoolArgs[], path: string, existingCluster: boolean, p: Problems): ResolvedPool[] {

@@ -1,4 +1,5 @@
 import { InstanceShape, instanceCatalog } from "../catalog/instances";
+import { EKS_DAEMONSETS, nodeAllocatable } from "../scheduling/nodes";
 
 /** What one pod asks for. */
 export interface PodRequest {
@@ -7,46 +8,17 @@ export interface PodRequest {
     gpus: number;
 }
 
-/**
- * Requests of the DaemonSets this package puts on every worker node: aws-node (vpc-cni) 25m,
- * kube-proxy 100m, eks-pod-identity-agent 25m / 64Mi (their EKS add-on defaults) and the NVIDIA
- * device plugin (no requests), rounded up.
- */
-export const DAEMONSET_OVERHEAD = { cpuMilli: 150, memoryMi: 128 };
-/** Karpenter's default `vmMemoryOverheadPercent`: memory the hypervisor keeps. */
-export const VM_MEMORY_OVERHEAD = 0.075;
-/** kubelet's default hard eviction threshold (memory.available). */
-export const EVICTION_THRESHOLD_MI = 100;
-
-/** EKS kube-reserved CPU: 6% of the first core, 1% of the second, 0.5% of the next two, 0.25% of the rest. */
-export function kubeReservedCpuMilli(vcpu: number): number {
-    const steps = [[1, 60], [1, 10], [2, 5], [Infinity, 2.5]] as const;
-    let left = vcpu;
-    let reserved = 0;
-    for (const [cores, perCore] of steps) {
-        const n = Math.min(left, cores);
-        reserved += n * perCore;
-        left -= n;
-        if (left <= 0) break;
-    }
-    return Math.ceil(reserved);
-}
-
-/** EKS kube-reserved memory: 255Mi + 11Mi per pod the node may run. */
-export function kubeReservedMemoryMi(maxPods: number): number {
-    return 255 + 11 * maxPods;
-}
+export { EVICTION_THRESHOLD_MI, VM_MEMORY_OVERHEAD, kubeReservedCpuMilli, kubeReservedMemoryMi } from "../scheduling/nodes";
 
 /**
- * What a pod can have on an empty node of this shape: capacity less the VM overhead, kubelet's
- * reservation, the eviction threshold and our DaemonSets — the same model Karpenter uses to decide
- * whether an instance type can host a pod, so a pod that passes here makes Karpenter launch a node.
+ * What one pod can have on an empty node of this shape: the node's allocatable (VM overhead,
+ * kubelet's reservation, eviction threshold) less the EKS DaemonSets — the same model Karpenter
+ * uses to decide whether an instance type can host a pod.
  */
 export function allocatable(shape: InstanceShape): PodRequest {
-    const memoryMi = Math.floor(shape.memoryGiB * 1024 * (1 - VM_MEMORY_OVERHEAD))
-        - kubeReservedMemoryMi(shape.maxPods) - EVICTION_THRESHOLD_MI - DAEMONSET_OVERHEAD.memoryMi;
-    const cpuMilli = shape.vcpu * 1000 - kubeReservedCpuMilli(shape.vcpu) - DAEMONSET_OVERHEAD.cpuMilli;
-    return { cpuMilli, memoryMi, gpus: shape.gpus };
+    const node = nodeAllocatable(shape);
+    const daemonSets = EKS_DAEMONSETS.reduce((sum, d) => ({ cpuMilli: sum.cpuMilli + d.request.cpuMilli, memoryMi: sum.memoryMi + d.request.memoryMi }), { cpuMilli: 0, memoryMi: 0 });
+    return { cpuMilli: node.cpuMilli - daemonSets.cpuMilli, memoryMi: node.memoryMi - daemonSets.memoryMi, gpus: shape.gpus };
 }
 
 export function fits(request: PodRequest, shape: InstanceShape): boolean {
@@ -57,7 +29,7 @@ export function fits(request: PodRequest, shape: InstanceShape): boolean {
 /** The cheapest catalog type that would host the request (GPU types only when GPUs are asked for). */
 export function cheapestFit(request: PodRequest, gpuOnly: boolean): string | undefined {
     return Object.entries(instanceCatalog)
-        .filter(([, s]) => (gpuOnly ? s.gpus > 0 : true) && fits(request, s))
+        .filter(([, s]) => s.arch === "x86_64" && (gpuOnly ? s.gpus > 0 : true) && fits(request, s))
         .sort(([, a], [, b]) => (a.pricePerHour ?? Infinity) - (b.pricePerHour ?? Infinity))[0]?.[0];
 }
 

@@ -2,13 +2,14 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { nodeLaunchTemplateArgs } from "../cluster/launchTemplate";
+import { namePrefix } from "../naming/awsNames";
 import { AwsClusterFacts, ClusterSource } from "../cluster/source";
 import { Karpenter, KarpenterArgs, validateKarpenterArgs } from "../karpenter/controller";
 import { buildEc2NodeClass, buildNodePool, discoveryTerms } from "../karpenter/specs";
 import { NvidiaDevicePlugin, NvidiaDevicePluginArgs, validateDevicePluginArgs } from "../nvidia/devicePlugin";
 import { customResource } from "../ray/spec";
 import { Problems, checkedBeforeRegistering, validateOrThrow } from "../validation/problems";
-import { NodePoolArgs, ResolvedPool, validatePools } from "./args";
+import { NodePoolArgs, ResolvedPool, devicePluginPoolNames, validatePools } from "./args";
 
 /** Node pools for Ray workers, with the controllers they need. */
 export interface NodePoolsComponentArgs {
@@ -26,9 +27,8 @@ export interface NodePoolsComponentArgs {
 
 /** Whether the device plugin goes in: explicit choice, else only for AL2023 GPU pools we create. */
 export function devicePluginPools(pools: ResolvedPool[], enabled: boolean | undefined): ResolvedPool[] {
-    const gpuPools = pools.filter((p) => p.gpu && p.ami === "al2023");
-    if (enabled === false) return [];
-    return enabled === true ? gpuPools : gpuPools.filter((p) => p.provisioner !== "existing");
+    const names = devicePluginPoolNames(pools, enabled);
+    return pools.filter((p) => names.includes(p.name));
 }
 
 export function validateNodePools(args: Omit<NodePoolsComponentArgs, "cluster">, facts: AwsClusterFacts | undefined, p: Problems) {
@@ -75,7 +75,9 @@ export class NodePools extends pulumi.ComponentResource {
         }
         const karpenterPools = this.pools.filter((x) => x.provisioner === "karpenter");
         if (facts && karpenterPools.length > 0) {
-            const karpenter = new Karpenter(`${name}-karpenter`, { ...args.karpenter, cluster: args.cluster, tags }, { parent: this });
+            const karpenter = new Karpenter(`${name}-karpenter`, {
+                ...args.karpenter, cluster: args.cluster, tags, spot: karpenterPools.some((x) => x.capacityTypes.includes("spot")),
+            }, { parent: this });
             this.karpenter = karpenter;
             const k8sOpts = { parent: this, provider: args.cluster.provider };
             for (const pool of karpenterPools) {
@@ -98,8 +100,9 @@ export class NodePools extends pulumi.ComponentResource {
     private managedNodeGroup(name: string, pool: ResolvedPool, facts: AwsClusterFacts, tags: Record<string, string>) {
         const bottlerocket = pool.ami === "bottlerocket";
         const launchTemplate = new aws.ec2.LaunchTemplate(`${name}-${pool.name}`, {
+            namePrefix: namePrefix("aws:ec2/launchTemplate:LaunchTemplate", `${name}-${pool.name}`),
             ...nodeLaunchTemplateArgs({
-                diskSizeGiB: pool.diskSizeGiB, diskThroughput: pool.diskThroughput, deviceName: bottlerocket ? "/dev/xvdb" : "/dev/xvda",
+                diskSizeGiB: pool.diskSizeGiB, diskThroughput: pool.diskThroughput, diskIops: pool.diskIops, capacityReservationId: pool.capacityReservationIds[0], deviceName: bottlerocket ? "/dev/xvdb" : "/dev/xvda",
                 tags: { ...tags, Name: `${facts.clusterNameValue}-${pool.name}` },
             }),
             tags,
@@ -108,14 +111,15 @@ export class NodePools extends pulumi.ComponentResource {
             ? (bottlerocket ? "BOTTLEROCKET_x86_64_NVIDIA" : "AL2023_x86_64_NVIDIA")
             : (bottlerocket ? "BOTTLEROCKET_x86_64" : "AL2023_x86_64_STANDARD");
         return new aws.eks.NodeGroup(`${name}-${pool.name}`, {
+            nodeGroupNamePrefix: namePrefix("aws:eks/nodeGroup:NodeGroup", `${name}-${pool.name}`),
             clusterName: facts.clusterName,
             nodeRoleArn: facts.nodeRoleArn,
             subnetIds: facts.nodeSubnetIds,
             amiType,
             instanceTypes: pool.instanceTypes,
             capacityType: pool.capacityTypes[0] === "spot" ? "SPOT" : "ON_DEMAND",
-            // Static capacity: desired = min. Managed node groups do not scale from zero on their own.
-            scalingConfig: { minSize: pool.minNodes, desiredSize: pool.minNodes, maxSize: pool.maxNodes },
+            // Fixed size: nothing scales a managed node group (no cluster autoscaler); Karpenter pools scale.
+            scalingConfig: { minSize: pool.minNodes, desiredSize: pool.minNodes, maxSize: pool.minNodes },
             updateConfig: { maxUnavailable: 1 },
             launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply(String) },
             labels: pool.placement.labels,

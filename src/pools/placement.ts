@@ -32,6 +32,9 @@ export interface NodePlacement {
     podAnnotations?: Record<string, string>;
 }
 
+/** Name of the EKS system node group's pool (its label value); reserved for pool names. */
+export const SYSTEM_POOL = "system";
+
 /** The label every pool made by this package puts on its nodes. */
 export const POOL_LABEL = "kuberay-platform/pool";
 

@@ -95,12 +95,18 @@ export interface ResolvedRayClusterArgs extends ResolvedRayClusterSpec {
 
 export const defaultCpuWorkerGroups: RayWorkerGroupArgs[] = [{ name: "cpu" }];
 
-/** The default worker group for a platform: GPU workers on the first GPU pool, else CPU workers. */
-export function defaultWorkerGroups(firstGpuPool: string | undefined): RayWorkerGroupArgs[] {
-    return firstGpuPool === undefined
-        ? defaultCpuWorkerGroups
-        // Fits g6.xlarge/g5.xlarge after reservations (about 3.7 CPU and 13.7Gi allocatable).
-        : [{ name: "gpu", pool: firstGpuPool, gpus: 1, cpu: "3", memory: "12Gi", minReplicas: 0, maxReplicas: 2 }];
+/**
+ * The default worker group for a platform: GPU workers on the first GPU pool, else CPU workers on
+ * the first CPU pool, else unbound CPU workers (fine on an existing cluster, refused on EKS).
+ */
+export function defaultWorkerGroups(pools: readonly { name: string; gpu: boolean }[]): RayWorkerGroupArgs[] {
+    const gpuPool = pools.find((x) => x.gpu)?.name;
+    const cpuPool = pools.find((x) => !x.gpu)?.name;
+    if (gpuPool !== undefined) {
+        // Fits g6.xlarge/g5.xlarge after reservations (3.77 CPU and 13.8Gi for pods).
+        return [{ name: "gpu", pool: gpuPool, gpus: 1, cpu: "3", memory: "12Gi", minReplicas: 0, maxReplicas: 2 }];
+    }
+    return cpuPool === undefined ? defaultCpuWorkerGroups : [{ ...defaultCpuWorkerGroups[0], pool: cpuPool }];
 }
 
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;

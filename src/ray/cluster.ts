@@ -38,7 +38,11 @@ export interface WorkerGroupOutput {
 
 /** Pool checks and the S3-needs-EKS check every Ray component runs on its cluster spec. */
 export function checkRayTarget(spec: ResolvedRayClusterSpec, path: string, target: RayTargetArgs, p: Problems): void {
-    checkRayClusterPools(spec, path, Object.fromEntries((target.pools ?? []).map((x) => [x.name, x])), p);
+    const pools = target.pools ?? [];
+    checkRayClusterPools(spec, path, Object.fromEntries(pools.map((x) => [x.name, x])), p, {
+        fit: true, requirePool: target.cluster.aws !== undefined,
+        devicePluginPools: pools.filter((x) => x.gpu && x.ami === "al2023" && x.provisioner !== "existing").map((x) => x.name),
+    });
     if (spec.s3Access.length > 0 && !target.cluster.aws) {
         p.add(`${path ? `${path}.` : ""}s3Access`, spec.s3Access.map((s) => s.bucket), "needs EKS Pod Identity",
             "s3Access on an EKS cluster created by this package", "remove s3Access, or grant access with your platform's workload identity");

@@ -5,7 +5,11 @@ import { Problems, checkedBeforeRegistering, join, validateOrThrow } from "../va
 import { checkDns1035, checkDns1123Label, checkInt, checkOneOf } from "../validation/rules";
 import { RayClusterSpecArgs, ResolvedRayClusterSpec, validateRayClusterSpec } from "./args";
 import { RayTargetArgs, checkRayTarget, placementsFor, prepareRayWorkload } from "./cluster";
-import { KubernetesObject, buildRayClusterSpec, waitForAnnotations, customResource } from "./spec";
+import { NodePlacement } from "../pools/placement";
+import { rayCpuImage, versions } from "../versions";
+import { checkPinnedImage } from "./groupArgs";
+import { SUBMITTER_CONTAINER, SUBMITTER_RESOURCES } from "./injected";
+import { KubernetesObject, buildRayClusterSpec, customResource, podPlacement, waitForAnnotations } from "./spec";
 
 /** RayJob names leave room for the 6 characters KubeRay appends to name the job's cluster. */
 export const MAX_RAY_JOB_NAME = 47;
@@ -41,8 +45,17 @@ export interface RayJobArgs {
     waitForCompletion?: boolean;
     /** How long to wait for completion, in seconds. @default 3600 */
     completionTimeoutSeconds?: number;
-    /** Escape hatch: raw submitter pod template (K8sJobMode). @default undefined */
+    /**
+     * Escape hatch: raw submitter pod template (K8sJobMode). It replaces the generated one whole
+     * (KubeRay does not merge), so give the container its image and resources.
+     * @default a "ray-job-submitter" container on the system nodes, 100m / 200Mi requested (see SUBMITTER_RESOURCES)
+     */
     submitterPodTemplate?: Record<string, any>;
+    /**
+     * Image of the generated submitter pod (K8sJobMode).
+     * @default the job's cluster image; with clusterSelector, the selected cluster's image on a RayPlatform, else the pinned CPU Ray image
+     */
+    submitterImage?: string;
 }
 
 export interface ResolvedRayJob {
@@ -61,6 +74,7 @@ export interface ResolvedRayJob {
     waitForCompletion: boolean;
     completionTimeoutSeconds: number;
     submitterPodTemplate?: Record<string, any>;
+    submitterImage: string;
 }
 
 /** Mirrors KubeRay's ValidateRayJobSpec at preview, plus our own defaults. */
@@ -98,6 +112,11 @@ export function validateRayJob(a: RayJobArgs, path: string, p: Problems): Resolv
         p.add(join(path, "submissionMode"), submissionMode, "supports neither clusterSelector nor submitterPodTemplate (KubeRay rejects them)",
             "K8sJobMode or HTTPMode for those", "change the mode or drop the conflicting field");
     }
+    if (a.submitterImage !== undefined) checkPinnedImage(p, join(path, "submitterImage"), a.submitterImage);
+    if (a.clusterSelector !== undefined && backoffLimit > 0) {
+        p.add(join(path, "backoffLimit"), backoffLimit, "is incompatible with clusterSelector (KubeRay validation.go rejects it)", "0 with clusterSelector",
+            "remove backoffLimit, or give the job its own rayCluster");
+    }
     const completionTimeoutSeconds = a.completionTimeoutSeconds ?? 3600;
     checkInt(p, join(path, "completionTimeoutSeconds"), completionTimeoutSeconds, 60, 604800);
     return {
@@ -105,10 +124,35 @@ export function validateRayJob(a: RayJobArgs, path: string, p: Problems): Resolv
         submissionMode, cluster, clusterSelector: a.clusterSelector, shutdownAfterJobFinishes, ttlSecondsAfterFinished,
         activeDeadlineSeconds: a.activeDeadlineSeconds, backoffLimit, waitForCompletion: a.waitForCompletion ?? false,
         completionTimeoutSeconds, submitterPodTemplate: a.submitterPodTemplate,
+        submitterImage: a.submitterImage ?? cluster?.image ?? rayCpuImage(versions.ray),
     };
 }
 
-export function buildRayJob(j: ResolvedRayJob, clusterSpec: Record<string, unknown> | undefined): KubernetesObject {
+/**
+ * The submitter pod of a K8sJobMode job: KubeRay fills in the command (rayjob_controller.go:643),
+ * we choose where it runs (the system nodes, with the heads) and what it reserves.
+ */
+export function submitterTemplate(image: string, placement: NodePlacement) {
+    return {
+        spec: {
+            restartPolicy: "Never",
+            ...podPlacement(placement),
+            containers: [{
+                name: SUBMITTER_CONTAINER, image,
+                resources: { requests: { ...SUBMITTER_RESOURCES.requests }, limits: { ...SUBMITTER_RESOURCES.limits } },
+            }],
+        },
+    };
+}
+
+/** The submitter pod template a job is sent with: the user's, or ours in K8sJobMode. */
+export function effectiveSubmitterTemplate(j: ResolvedRayJob, systemPlacement: NodePlacement): Record<string, any> | undefined {
+    if (j.submitterPodTemplate) return j.submitterPodTemplate;
+    return j.submissionMode === "K8sJobMode" ? submitterTemplate(j.submitterImage, systemPlacement) : undefined;
+}
+
+export function buildRayJob(j: ResolvedRayJob, clusterSpec: Record<string, unknown> | undefined, systemPlacement: NodePlacement): KubernetesObject {
+    const submitter = effectiveSubmitterTemplate(j, systemPlacement);
     return {
         apiVersion: "ray.io/v1",
         kind: "RayJob",
@@ -125,7 +169,7 @@ export function buildRayJob(j: ResolvedRayJob, clusterSpec: Record<string, unkno
             backoffLimit: j.backoffLimit,
             ...(j.activeDeadlineSeconds !== undefined ? { activeDeadlineSeconds: j.activeDeadlineSeconds } : {}),
             ...(clusterSpec ? { rayClusterSpec: clusterSpec } : { clusterSelector: { "ray.io/cluster": j.clusterSelector } }),
-            ...(j.submitterPodTemplate ? { submitterPodTemplate: j.submitterPodTemplate } : {}),
+            ...(submitter ? { submitterPodTemplate: submitter } : {}),
         },
     };
 }
@@ -155,7 +199,7 @@ export class RayJob extends pulumi.ComponentResource {
             submitterJobs: j.submissionMode === "K8sJobMode" ? [j.name] : [],
         });
         const spec = j.cluster ? buildRayClusterSpec(j.cluster, placementsFor(j.cluster, args, j.name, serviceAccountName)) : undefined;
-        const manifest = buildRayJob(j, spec);
+        const manifest = buildRayJob(j, spec, args.cluster.systemPlacement);
         this.resource = customResource(`${name}-rayjob`, manifest, { parent: this, provider: args.cluster.provider, dependsOn });
         this.name = pulumi.output(j.name);
         this.namespace = pulumi.output(j.namespace);

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { namePrefix } from "../naming/awsNames";
 import { PolicyDocument, PolicyStatement } from "../cluster/iam";
 import { ClusterSource } from "../cluster/source";
 import { podIdentityTrustPolicy } from "../karpenter/iam";
@@ -47,10 +48,12 @@ export function createRayS3Access(parent: pulumi.Resource, name: string, i: RayS
     }, { parent, provider: i.cluster.provider, dependsOn: i.dependsOn });
     const clusterArn = pulumi.interpolate`arn:${facts.partition}:eks:${facts.region}:${facts.accountId}:cluster/${facts.clusterNameValue}`;
     const role = new aws.iam.Role(`${name}-s3`, {
+        namePrefix: namePrefix("aws:iam/role:Role", `${name}-s3`),
         assumeRolePolicy: clusterArn.apply((arn) => JSON.stringify(podIdentityTrustPolicy(arn, i.namespace, i.serviceAccountName))),
         tags: i.tags,
     }, { parent });
     const policy = new aws.iam.RolePolicy(`${name}-s3`, {
+        namePrefix: namePrefix("aws:iam/rolePolicy:RolePolicy", `${name}-s3`),
         role: role.name,
         policy: facts.partition.apply((partition) => JSON.stringify(s3AccessPolicy(partition, i.grants))),
     }, { parent });

@@ -4,6 +4,7 @@ import { Values, deepMerge } from "../kuberay/values";
 import { NodePlacement } from "../pools/placement";
 import { ResolvedRayClusterArgs, ResolvedRayClusterSpec } from "./args";
 import { ResolvedHead, ResolvedPod, ResolvedWorkerGroup } from "./groupArgs";
+import { AUTOSCALER_RESOURCES } from "./injected";
 import { WORKLOAD_LABEL } from "./networkPolicy";
 
 /** A Kubernetes object as plain data, ready to send or validate against its CRD schema. */
@@ -65,7 +66,8 @@ function resources(cpu: string, memory: string, extraLimits: Record<string, stri
     return { requests: { cpu, memory, ...extraLimits }, limits: { cpu, memory, ...extraLimits } };
 }
 
-function podPlacement(placement: NodePlacement | undefined) {
+/** Node selector and tolerations of a pod bound to a placement. */
+export function podPlacement(placement: NodePlacement | undefined) {
     if (!placement) return {};
     return {
         ...(Object.keys(placement.nodeSelector).length > 0 ? { nodeSelector: { ...placement.nodeSelector } } : {}),
@@ -150,7 +152,11 @@ export function buildRayClusterSpec(s: ResolvedRayClusterSpec, placements: RayCl
     const spec: Values = {
         rayVersion: s.rayVersion,
         enableInTreeAutoscaling: true,
-        autoscalerOptions: { version: "v2", upscalingMode: "Default", idleTimeoutSeconds: s.idleTimeoutSeconds },
+        // The sidecar's resources are set on purpose (see AUTOSCALER_RESOURCES): it runs on the system nodes.
+        autoscalerOptions: {
+            version: "v2", upscalingMode: "Default", idleTimeoutSeconds: s.idleTimeoutSeconds,
+            resources: { requests: { ...AUTOSCALER_RESOURCES.requests }, limits: { ...AUTOSCALER_RESOURCES.limits } },
+        },
         ...(s.tokenAuth ? { authOptions: { mode: "token" } } : {}),
         ...(s.headServiceType === "LoadBalancer" ? { headServiceAnnotations: { ...INTERNAL_LB_ANNOTATIONS } } : {}),
         headGroupSpec: headGroupSpec(s, s.head, placements),
