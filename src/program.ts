@@ -28,5 +28,6 @@ export function platformFromConfig(opts?: pulumi.ComponentResourceOptions) {
         rayServices: platform.rayServices,
         costEstimate: platform.costEstimate,
         deployTimeline: platform.deployTimeline,
+        schedulingModel: platform.schedulingModel,
     };
 }

@@ -6,6 +6,8 @@ describe("network isolation", () => {
     let ev: Evaluation;
     before(async () => {
         ev = await evaluate((opts) => new RayPlatform("ml", {
+            // Three Ray heads and a submitter: a third system node (the scheduling model asks for it).
+            eks: { systemNodes: { minSize: 3, desiredSize: 3 } },
             rayClusters: [{ name: "ray", networkPolicy: { allowedNamespaces: ["notebooks"], allowedCidrs: ["10.8.0.0/16"] } }],
             rayJobs: [{ name: "eval", namespace: "ray", createNamespace: false, clusterSelector: "ray", entrypoint: "python eval.py" }, { name: "smoke", entrypoint: "python s.py" }],
             rayServices: [{ name: "llm", serveConfigV2: "applications: []", rayCluster: { networkPolicy: { egressCidrs: [], apiServerCidrs: ["10.0.0.0/16"] } } }],

@@ -30,13 +30,18 @@ describe("kuberay-platform plan (offline)", () => {
         assert.match(out, /Resource tree \(\d+ resources\)\nRayPlatform kuberay\n├─ EksCluster kuberay/);
         assert.match(out, /kind: RayCluster/);
         assert.match(out, /kind: NodePool/);
-        assert.match(out, /TOTAL\s+idle \$0\.2376/);
+        assert.match(out, /TOTAL\s+idle \$0\.3128/);
+        // The per-node table: both system nodes, each pod with its containers, requested and free.
+        assert.match(out, /Scheduling model \(steady state/);
+        assert.match(out, /system-1 \(t3a\.large, system\): requested \d+m CPU/);
+        assert.match(out, /ray\/ray-head: ray-head 1000m CPU, 2Gi \+ autoscaler 100m CPU, 512Mi/);
         assert.match(out, /Ray head ready after 14m59s/);
     });
 
     it("--json has the same parts, machine-readable", async () => {
         const plan = JSON.parse((await run(["plan", "--json"])).out);
-        assert.deepStrictEqual(Object.keys(plan), ["notice", "tree", "manifests", "cost", "timeline"]);
+        assert.deepStrictEqual(Object.keys(plan), ["notice", "tree", "manifests", "cost", "scheduling", "timeline"]);
+        assert.deepStrictEqual(plan.scheduling.nodes.map((n: any) => n.name), ["system-1", "system-2"]);
         assert.ok(plan.manifests.some((m: any) => m.kind === "HelmRelease" && m.chart === "kuberay-operator" && m.version === "1.7.0"));
         assert.ok(plan.manifests.some((m: any) => m.kind === "CustomResourceDefinition" && m.metadata.name === "rayclusters.ray.io"));
         assert.strictEqual(plan.timeline.ratio, 1);
@@ -59,7 +64,7 @@ describe("kuberay-platform plan (offline)", () => {
         const good = path.join(os.tmpdir(), "plan-good.yaml");
         fs.writeFileSync(good, "eks:\n  network:\n    natGateways: none\nrayClusters: []\n");
         const plan = JSON.parse((await run(["plan", "--config", good, "--json"])).out);
-        assert.ok(plan.cost.idlePerHour <= 0.22);
+        assert.strictEqual(plan.cost.idlePerHour, 0.2728);
         assert.ok(!plan.manifests.some((m: any) => m.kind === "RayCluster"));
         const bad = path.join(os.tmpdir(), "plan-bad.yaml");
         fs.writeFileSync(bad, "eks:\n  network:\n    availabilityZoneCount: 9\n");

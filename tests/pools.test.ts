@@ -25,7 +25,7 @@ describe("instance catalog", () => {
         it(`picks an NVIDIA AMI for every ${f} type, on Karpenter and on managed node groups`, async () => {
             const types = Object.keys(instanceCatalog).filter((t) => familyOf(t) === f);
             const ev = await evaluate((opts) => new RayPlatform("ml", {
-                nodePools: [{ name: "k", instanceTypes: types }, { name: "m", provisioner: "managed", instanceTypes: types, minNodes: 0, maxNodes: 1 }],
+                nodePools: [{ name: "k", instanceTypes: types }, { name: "m", provisioner: "managed", instanceTypes: types, minNodes: 1 }],
                 rayClusters: [],
             }, opts));
             assert.strictEqual(ev.get("aws:eks/nodeGroup:NodeGroup", "ml-pools-m").inputs.amiType, "AL2023_x86_64_NVIDIA");
@@ -45,8 +45,9 @@ describe("instance catalog", () => {
 describe("fit model", () => {
     it("reserves what EKS and Karpenter reserve", () => {
         assert.deepStrictEqual([1, 2, 4, 8, 96].map(kubeReservedCpuMilli), [60, 70, 80, 90, 310]);
-        // g5.xlarge: 4000m - 80m kube-reserved - 150m DaemonSets; 16Gi x 0.925 - (255 + 11 x 58)Mi - 100Mi eviction - 128Mi DaemonSets.
-        assert.deepStrictEqual(allocatable(instanceCatalog["g5.xlarge"]), { cpuMilli: 3770, memoryMi: 14034, gpus: 1 });
+        // g5.xlarge: 4000m - 80m kube-reserved - 150m DaemonSets (aws-node with its network policy agent
+        // 50m, kube-proxy 100m); 16Gi x 0.925 - (255 + 11 x 58)Mi - 100Mi eviction (the DaemonSets request no memory).
+        assert.deepStrictEqual(allocatable(instanceCatalog["g5.xlarge"]), { cpuMilli: 3770, memoryMi: 14162, gpus: 1 });
         assert.deepStrictEqual([parseCpuMilli("3770m"), parseCpuMilli("2"), parseCpuMilli("1.5"), parseCpuMilli("x")], [3770, 2000, 1500, undefined]);
         assert.deepStrictEqual([parseMemoryMi("2Gi"), parseMemoryMi("512Mi"), parseMemoryMi("1G")?.toFixed(1)], [2048, 512, "953.7"]);
         assert.strictEqual(cheapestFit({ cpuMilli: 1000, memoryMi: 4096, gpus: 1 }, true), "g4dn.xlarge");
@@ -60,14 +61,14 @@ describe("fit model", () => {
     });
 
     it("accepts a worker that exactly fills the node", async () => {
-        const ev = await evaluate((opts) => new RayPlatform("ml", platform("3770m", "14034Mi", 1), opts));
+        const ev = await evaluate((opts) => new RayPlatform("ml", platform("3770m", "14162Mi", 1), opts));
         const worker = ev.get("kubernetes:ray.io/v1:RayCluster", "ml-ray-raycluster").inputs.spec.workerGroupSpecs[0];
-        assert.deepStrictEqual(worker.template.spec.containers[0].resources.limits, { cpu: "3770m", memory: "14034Mi", "nvidia.com/gpu": "1" });
+        assert.deepStrictEqual(worker.template.spec.containers[0].resources.limits, { cpu: "3770m", memory: "14162Mi", "nvidia.com/gpu": "1" });
     });
 
     for (const [title, cpu, memory, gpus, needle] of [
-        ["one millicore too many", "3771m", "14034Mi", 1, "fits no instance type of pool \"a10\""],
-        ["one MiB too many", "3770m", "14035Mi", 1, "fits no instance type of pool \"a10\""],
+        ["one millicore too many", "3771m", "14162Mi", 1, "fits no instance type of pool \"a10\""],
+        ["one MiB too many", "3770m", "14163Mi", 1, "fits no instance type of pool \"a10\""],
         ["more GPUs than the node has", "2", "8Gi", 2, "asks for 2 GPUs per worker but pool \"a10\" has at most 1 per node"],
     ] as const) {
         it(`rejects ${title}, naming group, pool, numbers and the smallest fitting instance`, async () => {
@@ -113,7 +114,7 @@ describe("pools on the platform", () => {
         const ev = await evaluate((opts) => {
             platform = new RayPlatform("ml", {
                 nodePools: [
-                    { name: "reserved", provisioner: "managed", instanceTypes: ["g6e.xlarge"], minNodes: 1, maxNodes: 2, labels: { tier: "reserved" } },
+                    { name: "reserved", provisioner: "managed", instanceTypes: ["g6e.xlarge"], minNodes: 2, labels: { tier: "reserved" } },
                     { name: "spot", instanceTypes: ["g6.xlarge", "g6.2xlarge"], capacityTypes: ["spot", "on-demand"] },
                 ],
                 rayClusters: [{ name: "ray", workerGroups: [
@@ -123,7 +124,7 @@ describe("pools on the platform", () => {
             }, opts);
         });
         const ng = ev.get("aws:eks/nodeGroup:NodeGroup", "ml-pools-reserved").inputs;
-        assert.deepStrictEqual(ng.scalingConfig, { minSize: 1, desiredSize: 1, maxSize: 2 });
+        assert.deepStrictEqual(ng.scalingConfig, { minSize: 2, desiredSize: 2, maxSize: 2 });
         assert.deepStrictEqual([ng.amiType, ng.capacityType, ng.instanceTypes], ["AL2023_x86_64_NVIDIA", "ON_DEMAND", ["g6e.xlarge"]]);
         assert.deepStrictEqual(ng.taints, [{ key: "nvidia.com/gpu", value: "true", effect: "NO_SCHEDULE" }]);
         assert.deepStrictEqual(ng.labels, { tier: "reserved", "kuberay-platform/pool": "reserved" });

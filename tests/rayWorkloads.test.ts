@@ -17,9 +17,11 @@ function clusterSpec(r: { type: string; inputs: any }): any {
 
 const configurations: [string, RayPlatformArgs][] = [
     ["default platform", {}],
-    ["CPU only", { nodePools: [], rayClusters: [{ name: "cpu", workerGroups: [{ name: "w", cpu: "2", memory: "4Gi", maxReplicas: 4 }] }],
-        rayJobs: [{ name: "etl", entrypoint: "python etl.py", rayCluster: { workerGroups: [{ name: "w" }] }, runtimeEnv: { pip: ["pandas==2.2.3"] } }] }],
+    ["CPU only", { nodePools: [{ name: "cpu", instanceTypes: ["m7i.xlarge", "m7i.2xlarge"] }],
+        rayClusters: [{ name: "cpu", workerGroups: [{ name: "w", pool: "cpu", cpu: "2", memory: "4Gi", maxReplicas: 4 }] }],
+        rayJobs: [{ name: "etl", entrypoint: "python etl.py", rayCluster: {}, runtimeEnv: { pip: ["pandas==2.2.3"] } }] }],
     ["one GPU pool, job and service", {
+        eks: { systemNodes: { minSize: 3, desiredSize: 3 } },
         rayJobs: [{ name: "smoke", entrypoint: "python -c 'import torch; assert torch.cuda.is_available()'", waitForCompletion: true,
             rayCluster: { workerGroups: [{ name: "gpu", pool: "gpu", gpus: 1, cpu: "3", memory: "12Gi", maxReplicas: 1 }] } }],
         rayServices: [{ name: "llm", serveConfigV2: serveConfig, rayCluster: { workerGroups: [{ name: "gpu", pool: "gpu", gpus: 1, cpu: "3", memory: "12Gi", minReplicas: 1, maxReplicas: 2 }] } }],
@@ -200,7 +202,7 @@ describe("Ray workloads: behaviour", () => {
         assert.deepStrictEqual(spec.headServiceAnnotations, {
             "service.beta.kubernetes.io/aws-load-balancer-internal": "true", "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal",
         });
-        assert.deepStrictEqual(spec.autoscalerOptions, { version: "v2", upscalingMode: "Aggressive", idleTimeoutSeconds: 60 });
+        assert.deepStrictEqual(spec.autoscalerOptions, { version: "v2", upscalingMode: "Aggressive", idleTimeoutSeconds: 60, resources: { requests: { cpu: "100m", memory: "512Mi" }, limits: { cpu: "500m", memory: "512Mi" } } });
         assert.strictEqual(spec.headGroupSpec.template.spec.priorityClassName, "high");
         assert.strictEqual(spec.headGroupSpec.template.spec.restartPolicy, "Never");
         assert.deepStrictEqual(spec.headGroupSpec.template.metadata.labels, { "kuberay-platform/workload": "ray", team: "ml" });

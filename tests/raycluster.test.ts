@@ -59,7 +59,10 @@ describe("RayCluster builder", () => {
         assert.deepStrictEqual(spec.authOptions, { mode: "token" });
         assert.strictEqual(spec.rayVersion, "2.58.0");
         assert.strictEqual(spec.enableInTreeAutoscaling, true);
-        assert.deepStrictEqual(spec.autoscalerOptions, { version: "v2", upscalingMode: "Default", idleTimeoutSeconds: 60 });
+        // The autoscaler sidecar's resources are ours (KubeRay's default would reserve 500m on a system node).
+        assert.deepStrictEqual(spec.autoscalerOptions, {
+            version: "v2", upscalingMode: "Default", idleTimeoutSeconds: 60, resources: { requests: { cpu: "100m", memory: "512Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
+        });
         assert.strictEqual(spec.headGroupSpec.serviceType, "ClusterIP");
         assert.deepStrictEqual(spec.headGroupSpec.rayStartParams, { "num-cpus": "0", "num-gpus": "0" });
         assert.strictEqual(spec.headGroupSpec.template.spec.restartPolicy, "Never");

@@ -22,16 +22,20 @@ export const exampleConfig: Record<string, Record<string, string>> = {
 };
 
 export const everything: RayPlatformArgs = {
-    eks: { network: { natGateways: "perAz", availabilityZoneCount: 3 }, clusterAdminArns: ["arn:aws:iam::123456789012:role/admins"] },
+    eks: {
+        network: { natGateways: "perAz", availabilityZoneCount: 3 }, clusterAdminArns: ["arn:aws:iam::123456789012:role/admins"],
+        // Three Ray heads (cluster, job, service) and two submitters need three system nodes.
+        systemNodes: { minSize: 3, desiredSize: 3, maxSize: 4 },
+    },
     nodePools: [
-        { name: "spot", instanceTypes: ["g6.xlarge"], capacityTypes: ["spot", "on-demand"] },
-        { name: "reserved", provisioner: "managed", instanceTypes: ["g6e.xlarge"], minNodes: 1 },
+        { name: "spot", instanceTypes: ["g6.xlarge"], capacityTypes: ["spot", "on-demand"], capacityReservationIds: ["cr-0fedcba9876543210"] },
+        { name: "reserved", provisioner: "managed", instanceTypes: ["g6e.xlarge"], minNodes: 1, capacityReservationIds: ["cr-0123456789abcdef0"] },
         { name: "br", ami: "bottlerocket", provisioner: "managed", instanceTypes: ["g5.xlarge"], minNodes: 1 },
     ],
     rayClusters: [{
         name: "ray", headServiceType: "LoadBalancer", s3Access: [{ bucket: "data", prefix: "x/" }],
         networkPolicy: { allowedNamespaces: ["notebooks"], allowedCidrs: ["10.8.0.0/16"] },
-        workerGroups: [{ name: "gpu", pool: "spot", gpus: 1, cpu: "3", memory: "12Gi" }, { name: "r", pool: "reserved", gpus: 1, cpu: "3", memory: "24Gi" }],
+        workerGroups: [{ name: "gpu", pool: "spot", gpus: 1, cpu: "3", memory: "12Gi" }, { name: "r", pool: "reserved", gpus: 1, cpu: "3", memory: "24Gi", maxReplicas: 1 }],
     }],
     rayJobs: [{ name: "job", entrypoint: "python x.py" }, { name: "eval", namespace: "ray", createNamespace: false, clusterSelector: "ray", entrypoint: "python e.py" }],
     rayServices: [{ name: "svc", serveConfigV2: "applications: []" }],

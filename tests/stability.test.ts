@@ -15,9 +15,10 @@ const pools: RayPlatformArgs["nodePools"] = [
 const clusters: RayPlatformArgs["rayClusters"] = [
     { name: "a", workerGroups: [{ name: "g", pool: "spot", gpus: 1, cpu: "3", memory: "12Gi" }] },
     { name: "b", workerGroups: [{ name: "c", pool: "cpu", cpu: "2", memory: "4Gi" }] },
-    { name: "c", workerGroups: [{ name: "r", pool: "reserved", gpus: 1, cpu: "3", memory: "24Gi" }] },
+    { name: "c", workerGroups: [{ name: "r", pool: "reserved", gpus: 1, cpu: "3", memory: "24Gi", maxReplicas: 1 }] },
 ];
-const base: RayPlatformArgs = { nodePools: pools, rayClusters: clusters };
+// Three Ray heads: three system nodes.
+const base: RayPlatformArgs = { eks: { systemNodes: { minSize: 3, desiredSize: 3 } }, nodePools: pools, rayClusters: clusters };
 
 describe("stable identities", () => {
     let before_: Evaluation;
@@ -25,6 +26,7 @@ describe("stable identities", () => {
 
     it("names every resource after the user's names, never list positions: reordering changes nothing", async () => {
         const reordered = await evaluate((opts) => new RayPlatform("ml", {
+            ...base,
             nodePools: [...pools!].reverse(),
             rayClusters: [clusters![2], clusters![0], clusters![1]],
         }, opts));
@@ -33,6 +35,7 @@ describe("stable identities", () => {
 
     it("changing a pool or a Ray cluster leaves the EKS cluster, the VPC and the system nodes untouched", async () => {
         const changed = await evaluate((opts) => new RayPlatform("ml", {
+            ...base,
             nodePools: [{ ...pools![0], instanceTypes: ["g6.xlarge", "g6.2xlarge"], maxGpus: 16 }, pools![1], { ...pools![2], instanceTypes: ["m6i.2xlarge"] }],
             rayClusters: [{ ...clusters![0], idleTimeoutSeconds: 300 }, clusters![1], { name: "d" }],
         }, opts));

@@ -61,11 +61,12 @@ const cases: [string, RayPlatformArgs, string[]][] = [
     ["families without sizes", { nodePools: [{ name: "gpu", instanceFamilies: ["g6"] }] }, ["nodePools[0].instanceFamilies"]],
     ["families on a managed pool", { nodePools: [{ name: "gpu", provisioner: "managed", instanceFamilies: ["g6"], instanceSizes: ["xlarge"] }] }, ["nodePools[0].instanceFamilies"]],
     ["minNodes on a Karpenter pool", { nodePools: [{ name: "gpu", minNodes: 1 }] }, ["nodePools[0].minNodes"]],
-    ["managed min > max", { nodePools: [{ name: "gpu", provisioner: "managed", minNodes: 3, maxNodes: 1 }] }, ["nodePools[0].minNodes"]],
+    ["managed pool that would need to scale", { nodePools: [{ name: "gpu", provisioner: "managed", minNodes: 1, maxNodes: 3 }] }, ["nodePools[0].maxNodes"]],
+    ["managed pool of zero nodes", { nodePools: [{ name: "gpu", provisioner: "managed", minNodes: 0 }] }, ["nodePools[0].minNodes"]],
     ["unpinned AMI alias", { nodePools: [{ name: "gpu", amiAlias: "al2023@latest" }] }, ["nodePools[0].amiAlias"]],
     ["alias of another AMI family", { nodePools: [{ name: "gpu", ami: "bottlerocket", amiAlias: "al2023@v20260724" }] }, ["nodePools[0].amiAlias"]],
     ["bad consolidateAfter", { nodePools: [{ name: "gpu", consolidateAfter: "five minutes" }] }, ["nodePools[0].consolidateAfter"]],
-    ["disk throughput out of range", { nodePools: [{ name: "gpu", diskThroughput: 2000 }] }, ["nodePools[0].diskThroughput"]],
+    ["disk throughput out of range", { nodePools: [{ name: "gpu", diskThroughput: 2001 }] }, ["nodePools[0].diskThroughput"]],
     ["too many Karpenter replicas for the system nodes", { eks: { systemNodes: { minSize: 1, desiredSize: 1 } }, karpenter: { replicas: 2 } }, ["karpenter.replicas"]],
     ["GPU worker without a pool", { rayClusters: [{ name: "ray", workerGroups: [{ name: "w", gpus: 1 }] }] }, ["rayClusters[0].workerGroups[0].pool"]],
     ["worker on an unknown pool", { rayClusters: [{ name: "ray", workerGroups: [{ name: "w", pool: "h100" }] }] }, ["rayClusters[0].workerGroups[0].pool"]],
@@ -137,6 +138,7 @@ describe("validation: bad inputs are rejected before anything is registered", ()
             "rayClusters[0].name",
             "rayClusters[0].namespace",
             "rayClusters[0].workerGroups[0].minReplicas",
+            "rayClusters[0].workerGroups[0].pool",
         ]);
         assert.match(error.message, /eks\.kubernetesVersion = "1\.20": is not a supported value\. Allowed: "1\.32", "1\.33", "1\.34", "1\.35", "1\.36"\. Fix: /);
     });

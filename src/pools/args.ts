@@ -303,13 +303,9 @@ function validateProvisionerFields(a: NodePoolArgs, provisioner: string, path: s
             `${a.minNodes ?? 1} (or leave it unset)`, "remove maxNodes, or use a Karpenter pool (provisioner: \"karpenter\") for a pool that scales");
     }
     checkCapacityReservations(a, provisioner, path, p);
-    const okSize = checkInt(p, join(path, "diskSizeGiB"), a.diskSizeGiB ?? 100, 20, 16384);
-    const okThroughput = checkInt(p, join(path, "diskThroughput"), a.diskThroughput ?? 250, 125, GP3.maxThroughput);
-    const iops = gp3Iops(a.diskThroughput ?? 250);
-    if (okSize && okThroughput && iops > GP3.maxIopsPerGiB * (a.diskSizeGiB ?? 100)) {
-        p.add(join(path, "diskThroughput"), a.diskThroughput, `needs ${iops} IOPS, more than gp3 allows on ${a.diskSizeGiB ?? 100} GiB (${GP3.maxIopsPerGiB} IOPS per GiB)`,
-            `at most ${(GP3.maxIopsPerGiB * (a.diskSizeGiB ?? 100)) / 4} MiB/s on this volume`, "raise diskSizeGiB or lower diskThroughput");
-    }
+    // With at least 20 GiB, gp3's 500 IOPS per GiB always allows the IOPS 2000 MiB/s needs (8000).
+    checkInt(p, join(path, "diskSizeGiB"), a.diskSizeGiB ?? 100, 20, 16384);
+    checkInt(p, join(path, "diskThroughput"), a.diskThroughput ?? 250, 125, GP3.maxThroughput);
 }
 
 /** Pools whose nodes get the NVIDIA device plugin: explicit choice, else AL2023 GPU pools we create. */

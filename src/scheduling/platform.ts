@@ -6,7 +6,7 @@ import { ResolvedRayJob, effectiveSubmitterTemplate } from "../ray/job";
 import { daemonSetsFor } from "./nodes";
 import { ModelPod, headPod, submitterPod, systemPod, workerPod } from "./pods";
 import { FitProblem, PoolPod, scheduleKarpenterPool, scheduleManagedPool, workerFitProblem } from "./pools";
-import { Resources, describe } from "./resources";
+import { describe } from "./resources";
 import { ModelNode, free, newNode, place, requested, smallestShape } from "./scheduler";
 
 /** What the model needs to know about a platform (a validated RayPlatform's args). */
@@ -25,15 +25,29 @@ export interface SchedulingInputs {
     rayServices: { path: string; name: string; namespace: string; spec: ResolvedRayClusterSpec }[];
 }
 
+/** CPU (millicores), memory (MiB), GPUs and pod slots of a node. */
+export interface NodeResources {
+    cpuMilli: number;
+    memoryMi: number;
+    gpus: number;
+    pods: number;
+}
+
+/** A pod on a node, with its containers' requests. */
+export interface PodReport {
+    name: string;
+    detail: string;
+}
+
 /** One node of the steady-state picture, for `plan` and the `schedulingModel` output. */
 export interface NodeReport {
     name: string;
     group: string;
     instanceType: string;
-    pods: { name: string; detail: string }[];
-    allocatable: Resources & { pods: number };
-    requested: Resources & { pods: number };
-    free: Resources & { pods: number };
+    pods: PodReport[];
+    allocatable: NodeResources;
+    requested: NodeResources;
+    free: NodeResources;
 }
 
 export interface SchedulingModel {
@@ -160,7 +174,8 @@ export function modelScheduling(i: SchedulingInputs): { model: SchedulingModel; 
 
     for (const pool of i.pools) {
         const devicePlugin = i.devicePluginPools.includes(pool.name);
-        const bound = w.workers.filter((x) => x.pool === pool.name);
+        // GPUs asked of a CPU pool are reported by the pool checks; the model places the rest.
+        const bound = w.workers.filter((x) => x.pool === pool.name && (pool.gpu || x.pod.request.gpus === 0));
         let failed = false;
         for (const x of bound) {
             const problem = workerFitProblem(pool, x.pod, x.groupName, devicePlugin, x.value);
