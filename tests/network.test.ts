@@ -60,16 +60,16 @@ describe("VPC modes", () => {
 
     it("bring-your-own VPC: no network resources, the given subnets everywhere", async () => {
         const ev = await evaluate((opts) => new RayPlatform("byo", {
-            eks: { existingVpc: { vpcId: "vpc-123", subnetIds: ["subnet-a", "subnet-b"] }, publicAccessCidrs: ["203.0.113.0/24"] },
+            eks: { existingVpc: { vpcId: "vpc-0123456789abcdef0", subnetIds: ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"] }, publicAccessCidrs: ["203.0.113.0/24"] },
         }, opts));
         const created = ev.resources.filter((r) => r.type.startsWith("aws:ec2/")).map((r) => r.type).sort();
         assert.deepStrictEqual(created, ["aws:ec2/launchTemplate:LaunchTemplate", "aws:ec2/tag:Tag"], "only node templates and the SG discovery tag");
         const nodeClass = ev.get("kubernetes:karpenter.k8s.aws/v1:EC2NodeClass", "byo-pools-gpu-class").inputs;
-        assert.deepStrictEqual(nodeClass.spec.subnetSelectorTerms, [{ id: "subnet-a" }, { id: "subnet-b" }], "no discovery tags on subnets we did not create");
+        assert.deepStrictEqual(nodeClass.spec.subnetSelectorTerms, [{ id: "subnet-0aaaaaaaaaaaaaaaa" }, { id: "subnet-0bbbbbbbbbbbbbbbb" }], "no discovery tags on subnets we did not create");
         const cluster = ev.get("aws:eks/cluster:Cluster", "byo-eks").inputs;
-        assert.deepStrictEqual(cluster.vpcConfig.subnetIds, ["subnet-a", "subnet-b"]);
+        assert.deepStrictEqual(cluster.vpcConfig.subnetIds, ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"]);
         assert.deepStrictEqual(cluster.vpcConfig.publicAccessCidrs, ["203.0.113.0/24"]);
-        assert.deepStrictEqual(ev.get("aws:eks/nodeGroup:NodeGroup", "byo-system").inputs.subnetIds, ["subnet-a", "subnet-b"]);
+        assert.deepStrictEqual(ev.get("aws:eks/nodeGroup:NodeGroup", "byo-system").inputs.subnetIds, ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"]);
     });
 
     it("uses the zones the user names without looking them up", async () => {

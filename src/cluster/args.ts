@@ -150,6 +150,15 @@ export function validateEksArgs(args: EksClusterArgs | undefined, path: string, 
                 "use the role ARN, not an assumed-role session ARN (arn:aws:sts::...:assumed-role/...)");
         }
     });
+    if (new Set(clusterAdminArns).size !== clusterAdminArns.length) {
+        p.add(join(path, "clusterAdminArns"), clusterAdminArns, "lists a principal twice (EKS refuses a second access entry for it)", "each ARN once", "remove the duplicate");
+    }
+    for (const [key, value] of Object.entries(a.tags ?? {})) {
+        if (/^aws:/i.test(key) || key.length > 128 || typeof value !== "string" || value.length > 256) {
+            p.add(`${join(path, "tags")}.${key}`, value, "is not a tag AWS accepts", "keys of 1-128 characters not starting with \"aws:\" (reserved), string values of at most 256",
+                "rename the key or shorten the value");
+        }
+    }
     const systemNodes = validateSystemNodes(a.systemNodes, join(path, "systemNodes"), p);
     const kubeconfigCredentials = a.kubeconfigCredentials ?? {};
     const credPath = join(path, "kubeconfigCredentials");

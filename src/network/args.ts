@@ -63,6 +63,12 @@ export function validateNetworkArgs(args: NetworkArgs | undefined, path: string,
             p.add(join(path, "availabilityZones"), zones, `lists ${zones.length} zones but availabilityZoneCount is ${azCount}`,
                 "as many zones as availabilityZoneCount", "drop availabilityZoneCount or make the two agree");
         }
+        zones.forEach((z, i) => {
+            if (typeof z !== "string" || !/^[a-z]{2}(-[a-z0-9]+)+[a-z]$/.test(z)) {
+                p.add(`${join(path, "availabilityZones")}[${i}]`, z, "is not an availability zone name", 'a zone name such as "us-west-2a" (not a zone ID like "usw2-az1")',
+                    "use the zone names of the region (aws ec2 describe-availability-zones)");
+            }
+        });
         if (new Set(zones).size !== zones.length) {
             p.add(join(path, "availabilityZones"), zones, "lists a zone twice", "distinct zone names",
                 "remove the duplicate zone");
@@ -73,9 +79,26 @@ export function validateNetworkArgs(args: NetworkArgs | undefined, path: string,
     return { vpcCidr, availabilityZoneCount: azCount, availabilityZones: zones, natGateways: natGateways as ResolvedNetworkArgs["natGateways"] };
 }
 
+const AWS_ID = (prefix: string) => new RegExp(`^${prefix}-([0-9a-f]{8}|[0-9a-f]{17})$`);
+
 export function validateExistingVpcArgs(args: ExistingVpcArgs, path: string, p: Problems): void {
     if (args.vpcId === undefined || args.vpcId === "") {
         p.add(join(path, "vpcId"), args.vpcId, "is required", "a VPC id such as vpc-0123456789abcdef0", "set existingVpc.vpcId");
+    } else if (typeof args.vpcId === "string" && !AWS_ID("vpc").test(args.vpcId)) {
+        p.add(join(path, "vpcId"), args.vpcId, "is not a VPC id", "vpc- and 8 or 17 hex digits, e.g. vpc-0123456789abcdef0", "use the VPC's id, not its name or ARN");
+    }
+    if (Array.isArray(args.subnetIds)) {
+        // Only known values can be checked at preview; Outputs pass through.
+        const known = args.subnetIds.map((s) => (typeof s === "string" ? s : undefined));
+        known.forEach((s, i) => {
+            if (s !== undefined && !AWS_ID("subnet").test(s)) {
+                p.add(`${join(path, "subnetIds")}[${i}]`, s, "is not a subnet id", "subnet- and 8 or 17 hex digits", "use the subnet's id, not its name or ARN");
+            }
+        });
+        const listed = known.filter((s): s is string => s !== undefined);
+        if (new Set(listed).size !== listed.length) {
+            p.add(join(path, "subnetIds"), listed, "lists a subnet twice", "distinct subnets in two or more AZs", "remove the duplicate");
+        }
     }
     if (!Array.isArray(args.subnetIds) || args.subnetIds.length < 2) {
         p.add(join(path, "subnetIds"), args.subnetIds, "needs at least two subnets (EKS requires two availability zones)",

@@ -89,6 +89,9 @@ export function platformJobsAndServices(args: RayPlatformArgs, pools: { name: st
     };
 }
 
+/** Namespaces every cluster has: never created (or deleted) by a stack. */
+const SYSTEM_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease"];
+
 /** Every namespace a Ray workload creates belongs to exactly one of them, never to the operator. */
 function checkNamespaces(p: Problems, operatorNamespace: string, workloads: { path: string; namespace: string; createNamespace: boolean }[]): void {
     const created = new Map<string, string>();
@@ -97,6 +100,11 @@ function checkNamespaces(p: Problems, operatorNamespace: string, workloads: { pa
             p.add(join(w.path, "namespace"), w.namespace, "is the KubeRay operator's namespace", "a namespace of its own", "give the workload its own namespace");
         }
         if (!w.createNamespace) continue;
+        if (SYSTEM_NAMESPACES.includes(w.namespace)) {
+            p.add(join(w.path, "namespace"), w.namespace, "always exists: creating it fails, and deleting the stack would delete it",
+                "a namespace of the workload's own, or this one with createNamespace: false", `use another namespace, or set createNamespace: false on ${w.path}`);
+            continue;
+        }
         const first = created.get(w.namespace);
         if (first !== undefined) {
             p.add(join(w.path, "namespace"), w.namespace, `is also created by ${first}`, "one workload creating each namespace", `set createNamespace: false on ${w.path}`);
