@@ -143,8 +143,28 @@ function resolvePod(a: RayPodArgs, path: string, image: string, p: Problems): Re
     return r;
 }
 
+/**
+ * Head settings KubeRay's validation.go (v1.7.0) refuses with the spec this package generates
+ * (autoscaler v2 set through autoscalerOptions.version, no GCS fault tolerance).
+ */
+const REFUSED_HEAD_ENV: Record<string, string> = {
+    RAY_enable_autoscaler_v2: "KubeRay refuses it next to autoscalerOptions.version, which this package sets (validation.go:222)",
+    RAY_REDIS_ADDRESS: "KubeRay refuses it without GCS fault tolerance (validation.go:158)",
+    REDIS_USERNAME: "KubeRay always refuses it; use gcsFaultToleranceOptions through specOverrides (validation.go:192)",
+};
+
 export function validateHead(a: RayHeadArgs | undefined, path: string, image: string, p: Problems): ResolvedHead {
     const head = { ...resolvePod(a ?? {}, path, image, p), rayCpus: a?.rayCpus ?? 0 };
+    head.env.forEach((e, i) => {
+        const name = typeof e?.name === "string" ? e.name : undefined;
+        if (name !== undefined && name in REFUSED_HEAD_ENV) {
+            p.add(`${join(path, "env")}[${i}].name`, name, REFUSED_HEAD_ENV[name], "any other environment variable", `remove ${name}`);
+        }
+    });
+    if ("redis-username" in head.rayStartParams) {
+        p.add(`${join(path, "rayStartParams")}["redis-username"]`, head.rayStartParams["redis-username"], "is always refused by KubeRay (validation.go:192)",
+            "gcsFaultToleranceOptions.redisUsername through specOverrides", "remove redis-username");
+    }
     checkInt(p, join(path, "rayCpus"), head.rayCpus, 0, 1024);
     return head;
 }
