@@ -12,6 +12,7 @@ import { RayServiceArgs, ResolvedRayService, validateRayService } from "../ray/s
 import { SchedulingModel } from "../scheduling/platform";
 import { Problems, join } from "../validation/problems";
 import { checkUniqueNames } from "../validation/rules";
+import { checkShape, platformShape } from "../validation/shape";
 import { rayCpuImage, versions } from "../versions";
 
 /** Everything `RayPlatform` needs; every field is optional: `{}` is a complete, deployable platform. */
@@ -59,6 +60,8 @@ export interface ResolvedPlatformArgs {
     rayServices: ResolvedRayService[];
     /** Every pod placed as the scheduler and Karpenter would, at steady state. */
     scheduling: SchedulingModel;
+    /** The args as validated: well-formed, quantities given as numbers written as strings. */
+    args: RayPlatformArgs;
 }
 
 /** The pools a platform gets: the user's, or one default GPU pool on EKS. */
@@ -115,7 +118,10 @@ function checkNamespaces(p: Problems, operatorNamespace: string, workloads: { pa
 }
 
 /** Validates the whole platform at once, so one run reports every problem in every part. */
-export function validatePlatformArgs(args: RayPlatformArgs, p: Problems): ResolvedPlatformArgs {
+export function validatePlatformArgs(input: RayPlatformArgs, p: Problems): ResolvedPlatformArgs {
+    // Kinds and keys first (stack config and other languages are not type-checked); the rest of
+    // the validation sees only well-formed values, so it never throws and still reports everything.
+    const args = (checkShape(input ?? {}, platformShape, "", p) ?? {}) as RayPlatformArgs;
     let eks: ResolvedEksArgs | undefined;
     if (args.existingCluster) {
         validateExistingClusterArgs(args.existingCluster, "existingCluster", p);
@@ -169,5 +175,5 @@ export function validatePlatformArgs(args: RayPlatformArgs, p: Problems): Resolv
     ]);
     const resolved = { eks, existingCluster: args.existingCluster, kuberay, pools, rayClusters, rayJobs, rayServices };
     const scheduling = checkScheduling(schedulingInputs(args, resolved, system, karpenter?.replicas), p);
-    return { ...resolved, scheduling };
+    return { ...resolved, scheduling, args };
 }

@@ -96,44 +96,46 @@ export class RayPlatform extends pulumi.ComponentResource {
         };
         super("kuberay-platform:index:RayPlatform", name, checkedBeforeRegistering(`RayPlatform "${name}"`, check), opts);
         const resolved = validateOrThrow(`RayPlatform "${name}"`, check);
+        // Children are built from the validated args (the same values, quantities normalized).
+        const valid = resolved.args;
         // Records what every child registers, for the deploy timeline.
         const recorder = new GraphRecorder();
         const child = { parent: this, transformations: [recorder.transformation] };
 
         let cluster: ClusterSource;
-        if (args.existingCluster) {
-            cluster = new ExistingCluster(name, args.existingCluster, child);
-            this.kubeconfig = pulumi.secret(pulumi.output(args.existingCluster.kubeconfig ?? ""));
+        if (valid.existingCluster) {
+            cluster = new ExistingCluster(name, valid.existingCluster, child);
+            this.kubeconfig = pulumi.secret(pulumi.output(valid.existingCluster.kubeconfig ?? ""));
         } else {
-            const eks = new EksCluster(name, args.eks ?? {}, child);
+            const eks = new EksCluster(name, valid.eks ?? {}, child);
             cluster = eks;
             this.kubeconfig = eks.kubeconfig;
         }
         this.clusterName = cluster.clusterName;
 
-        const pools = platformPools(args);
+        const pools = platformPools(valid);
         let nodePools: NodePools | undefined;
-        if (pools.length > 0 || args.nvidiaDevicePlugin?.enabled) {
+        if (pools.length > 0 || valid.nvidiaDevicePlugin?.enabled) {
             nodePools = new NodePools(`${name}-pools`, {
-                cluster, pools, karpenter: args.karpenter, nvidiaDevicePlugin: args.nvidiaDevicePlugin, tags: args.eks?.tags,
+                cluster, pools, karpenter: valid.karpenter, nvidiaDevicePlugin: valid.nvidiaDevicePlugin, tags: valid.eks?.tags,
             }, child);
         }
-        const operator = new KubeRayOperator(`${name}-kuberay`, { ...args.kuberay, cluster }, child);
+        const operator = new KubeRayOperator(`${name}-kuberay`, { ...valid.kuberay, cluster }, child);
         this.operatorNamespace = operator.namespace;
 
         // Named after the workload, never its list position: reordering renames nothing.
         const target: RayTargetArgs = {
             cluster, operatorReady: operator.ready, pools: nodePools?.pools,
-            operatorNamespace: args.kuberay?.namespace ?? "kuberay-system",
+            operatorNamespace: valid.kuberay?.namespace ?? "kuberay-system",
         };
-        const clusters = platformRayClusters(args, nodePools?.pools ?? []);
-        const submitters = (cluster: string) => (args.rayJobs ?? [])
+        const clusters = platformRayClusters(valid, nodePools?.pools ?? []);
+        const submitters = (cluster: string) => (valid.rayJobs ?? [])
             .filter((j) => j.clusterSelector === cluster && (j.submissionMode ?? "K8sJobMode") === "K8sJobMode").map((j) => j.name);
         const rayClusters = clusters.map((rc) => new RayCluster(`${name}-${rc.name}`, {
             ...rc, ...target, submitterJobs: submitters(rc.name),
         }, child));
         const byName = new Map(clusters.map((rc, i) => [rc.name, rayClusters[i]]));
-        const workloads = platformJobsAndServices(args, nodePools?.pools ?? []);
+        const workloads = platformJobsAndServices(valid, nodePools?.pools ?? []);
         const rayJobs = workloads.rayJobs.map((j) => {
             // A job on one of our clusters waits for it, and on destroy goes before it.
             const onCluster = j.clusterSelector === undefined ? undefined : byName.get(j.clusterSelector);

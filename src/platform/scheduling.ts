@@ -40,7 +40,7 @@ export function systemPlacementOf(args: RayPlatformArgs): NodePlacement {
 }
 
 /** The scheduling model's view of a validated platform. */
-export function schedulingInputs(args: RayPlatformArgs, a: Omit<ResolvedPlatformArgs, "scheduling">, system: [string, InstanceShape][],
+export function schedulingInputs(args: RayPlatformArgs, a: Omit<ResolvedPlatformArgs, "scheduling" | "args">, system: [string, InstanceShape][],
     karpenterReplicas: number | undefined): SchedulingInputs {
     const systemPlacement = systemPlacementOf(args);
     const karpenter = karpenterReplicas === undefined ? undefined : {
