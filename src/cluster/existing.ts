@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { NodePlacement, Taint, existingPlacement } from "../pools/placement";
 import { Problems, checkedBeforeRegistering, join } from "../validation/problems";
-import { checkLabels } from "../validation/rules";
+import { checkLabels, checkTaint } from "../validation/rules";
 import { ClusterSource } from "./source";
 
 /** A cluster that already exists: kind, GKE, AKS, on-prem, or a shared EKS test cluster. */
@@ -50,12 +50,7 @@ export function validateExistingClusterArgs(args: ExistingClusterArgs, path: str
         p.add(join(path, "context"), args.context, "only applies with kubeconfig", "context with kubeconfig", "set the context on your provider instead");
     }
     checkLabels(p, join(path, "systemNodeSelector"), args.systemNodeSelector ?? {});
-    (args.systemNodeTaints ?? []).forEach((t, i) => {
-        if (!["NoSchedule", "PreferNoSchedule", "NoExecute"].includes(t.effect)) {
-            p.add(`${join(path, "systemNodeTaints")}[${i}].effect`, t.effect, "is not a taint effect",
-                '"NoSchedule", "PreferNoSchedule", "NoExecute"', "use one of the Kubernetes taint effects");
-        }
-    });
+    (args.systemNodeTaints ?? []).forEach((t, i) => checkTaint(p, `${join(path, "systemNodeTaints")}[${i}]`, t));
 }
 
 /** Adapts an existing cluster to the ClusterSource seam. Creates no cloud resources. */

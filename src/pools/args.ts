@@ -1,13 +1,12 @@
 import { InstanceShape, expandFamilies, instanceCatalog, nearMatches } from "../catalog/instances";
 import { Problems, join } from "../validation/problems";
-import { checkDns1123Label, checkInt, checkLabels, checkUniqueNames } from "../validation/rules";
+import { checkDns1123Label, checkInt, checkLabels, checkTaint, checkUniqueNames } from "../validation/rules";
 import { versions } from "../versions";
 import { NodePlacement, Taint, existingPlacement, poolPlacement } from "./placement";
 
 export const provisioners = ["karpenter", "managed", "existing"] as const;
 export const capacityTypeValues = ["spot", "on-demand"] as const;
 export const amiFamilies = ["al2023", "bottlerocket"] as const;
-const TAINT_EFFECTS = ["NoSchedule", "PreferNoSchedule", "NoExecute"];
 
 /** The shape of an instance type the catalog does not know. */
 export interface InstanceShapeArgs {
@@ -235,9 +234,7 @@ export function validatePool(a: NodePoolArgs, path: string, existingCluster: boo
     }
     const extraTaints = a.taints ?? [];
     extraTaints.forEach((t, i) => {
-        if (!TAINT_EFFECTS.includes(t.effect)) {
-            p.add(`${join(path, "taints")}[${i}].effect`, t.effect, "is not a taint effect", TAINT_EFFECTS.map((e) => `"${e}"`).join(", "), "use a Kubernetes taint effect");
-        }
+        checkTaint(p, `${join(path, "taints")}[${i}]`, t);
     });
     const labels = a.labels ?? {};
     checkLabels(p, join(path, "labels"), labels);

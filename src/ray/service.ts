@@ -9,7 +9,12 @@ import { KubernetesObject, buildRayClusterSpec, waitForAnnotations, customResour
 
 /** KubeRay appends 6 characters to a RayService name to name its clusters. */
 export const MAX_RAY_SERVICE_NAME = 47;
-export const upgradeTypes = ["None", "NewCluster", "NewClusterWithIncrementalUpgrade"] as const;
+/**
+ * KubeRay 1.7 also has NewClusterWithIncrementalUpgrade, but its validation (validation.go:718-744)
+ * needs `clusterUpgradeOptions` with a Gateway API class, which this package does not take: it
+ * would always fail, so it is not offered.
+ */
+export const upgradeTypes = ["None", "NewCluster"] as const;
 
 /** A Ray Serve application with its own Ray cluster. */
 export interface RayServiceArgs {
@@ -28,7 +33,7 @@ export interface RayServiceArgs {
      * still apply in place, cluster changes wait until you switch strategy. `"NewCluster"`: zero
      * downtime by starting a complete second cluster and switching over — for a while it needs
      * **twice the GPUs** (kuberay#1476, #2397), which a GPU limit or quota often cannot give.
-     * `"NewClusterWithIncrementalUpgrade"` needs Gateway API.
+     * (`"NewClusterWithIncrementalUpgrade"` needs Gateway API options this package does not take.)
      * @default "None" (GPU-safe)
      */
     upgradeStrategy?: string;

@@ -102,6 +102,19 @@ export function checkQuantity(p: Problems, path: string, value: unknown): value 
 const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
 
+/** A taint as the API server validates it: a label-syntax key, a label-syntax value, a known effect. */
+export function checkTaint(p: Problems, path: string, t: { key?: unknown; value?: unknown; effect?: unknown }): void {
+    if (typeof t.key !== "string" || !LABEL_KEY.test(t.key)) {
+        p.add(`${path}.key`, t.key, "is not a valid taint key", "[prefix/]name, as a label key", "fix the key");
+    }
+    if (t.value !== undefined && (typeof t.value !== "string" || !LABEL_VALUE.test(t.value))) {
+        p.add(`${path}.value`, t.value, "is not a valid taint value", "up to 63 letters, digits, '-', '_', '.'", "fix the value");
+    }
+    if (!["NoSchedule", "PreferNoSchedule", "NoExecute"].includes(String(t.effect))) {
+        p.add(`${path}.effect`, t.effect, "is not a taint effect", '"NoSchedule", "PreferNoSchedule", "NoExecute"', "use one of the Kubernetes taint effects");
+    }
+}
+
 /** Kubernetes label syntax for every key and value of a map. */
 export function checkLabels(p: Problems, path: string, labels: Record<string, string>): void {
     for (const [key, value] of Object.entries(labels)) {
