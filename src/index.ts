@@ -46,3 +46,5 @@ export * from "./scheduling/platform";
 export * from "./platform/scheduling";
 export * from "./naming/awsNames";
 export * from "./ray/injected";
+export * from "./ray/access";
+export * from "./ray/gcsStore";

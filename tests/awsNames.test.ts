@@ -29,7 +29,10 @@ const longNames: RayPlatformArgs = {
         workerGroups: [{ name: "gpu", pool: `spot-${"s".repeat(58)}`, gpus: 1, cpu: "3", memory: "12Gi" }],
     }],
     rayJobs: [{ name: `j${"j".repeat(46)}`, entrypoint: "x", rayCluster: { s3Access: [{ bucket: "data" }], workerGroups: [] } }],
-    rayServices: [{ name: `s${"s".repeat(46)}`, serveConfigV2: "applications: []", rayCluster: { s3Access: [{ bucket: "data" }], workerGroups: [] } }],
+    rayServices: [{
+        name: `s${"s".repeat(46)}`, serveConfigV2: "applications: []", rayCluster: { s3Access: [{ bucket: "data" }], workerGroups: [] },
+        gcsFaultTolerance: { enabled: true },
+    }],
 };
 
 describe("AWS physical names", () => {

@@ -18,6 +18,8 @@ export interface Registered {
     parent?: pulumi.Resource;
     dependsOn: pulumi.Resource[];
     provider?: pulumi.ProviderResource;
+    /** The resource options it was registered with (replaceOnChanges, deleteBeforeReplace...). */
+    opts: pulumi.CustomResourceOptions;
     resource: pulumi.Resource;
     custom: boolean;
     /** Resources this one depends on through the Outputs in its inputs (implicit dependencies). */
@@ -79,7 +81,7 @@ async function session(options: { preview?: boolean; stack?: string; project?: s
         const record: Registered = {
             type: a.type, name: a.name, urn: "", inputs: {}, parent: a.opts.parent,
             dependsOn: Array.isArray(dependsOn) ? (dependsOn as pulumi.Resource[]) : dependsOn ? [dependsOn as pulumi.Resource] : [],
-            provider: (a.opts as pulumi.CustomResourceOptions).provider, resource: a.resource, custom: false, implicitDeps: new Set(),
+            provider: (a.opts as pulumi.CustomResourceOptions).provider, opts: a.opts as pulumi.CustomResourceOptions, resource: a.resource, custom: false, implicitDeps: new Set(),
         };
         records.push(record);
         pendingOutputs.set(record, outputsIn(a.props, []));

@@ -8,7 +8,10 @@ describe("network isolation", () => {
         ev = await evaluate((opts) => new RayPlatform("ml", {
             // Three Ray heads and a submitter: a third system node (the scheduling model asks for it).
             eks: { systemNodes: { minSize: 3, desiredSize: 3 } },
-            rayClusters: [{ name: "ray", networkPolicy: { allowedNamespaces: ["notebooks"], allowedCidrs: ["10.8.0.0/16"] } }],
+            rayClusters: [{
+                name: "ray", s3Access: [{ bucket: "models" }],
+                networkPolicy: { dashboard: { namespaces: ["notebooks"], cidrs: ["10.8.0.0/16"] }, client: { namespaces: ["notebooks"] }, metrics: { namespaces: ["monitoring"] } },
+            }],
             rayJobs: [{ name: "eval", namespace: "ray", createNamespace: false, clusterSelector: "ray", entrypoint: "python eval.py" }, { name: "smoke", entrypoint: "python s.py" }],
             rayServices: [{ name: "llm", serveConfigV2: "applications: []", rayCluster: { networkPolicy: { egressCidrs: [], apiServerCidrs: ["10.0.0.0/16"] } } }],
         }, opts));
@@ -22,7 +25,7 @@ describe("network isolation", () => {
     };
     const api = (cidr: string) => ({ to: [{ ipBlock: { cidr } }], ports: [{ protocol: "TCP", port: 443 }, { protocol: "TCP", port: 6443 }] });
 
-    it("Ray cluster: Ray traffic inside, the operator, its jobs' submitters, and only the listed sources on client ports", () => {
+    it("Ray cluster: Ray traffic inside, the operator, its jobs' submitters, and each port class only from its own sources", () => {
         assert.deepStrictEqual(np("ml-ray-netpol"), {
             apiVersion: "networking.k8s.io/v1",
             kind: "NetworkPolicy",
@@ -36,10 +39,18 @@ describe("network isolation", () => {
                     { from: [{ podSelector: { matchLabels: { "batch.kubernetes.io/job-name": "eval" } } }], ports: [{ protocol: "TCP", port: 8265 }] },
                     {
                         from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "notebooks" } } }, { ipBlock: { cidr: "10.8.0.0/16" } }],
-                        ports: [{ protocol: "TCP", port: 8265 }, { protocol: "TCP", port: 10001 }],
+                        ports: [{ protocol: "TCP", port: 8265 }],
+                    },
+                    { from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "notebooks" } } }], ports: [{ protocol: "TCP", port: 10001 }] },
+                    {
+                        from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } }],
+                        ports: [{ protocol: "TCP", port: 8080 }, { protocol: "TCP", port: 44217 }, { protocol: "TCP", port: 44227 }],
                     },
                 ],
-                egress: [{ to: [self("ray")] }, dns, api("0.0.0.0/0"), { to: [{ ipBlock: { cidr: "0.0.0.0/0" } }] }],
+                // s3Access: the Pod Identity agent is always reachable, whatever egressCidrs says.
+                egress: [{ to: [self("ray")] }, dns, api("0.0.0.0/0"),
+                    { to: [{ ipBlock: { cidr: "169.254.170.23/32" } }], ports: [{ protocol: "TCP", port: 80 }] },
+                    { to: [{ ipBlock: { cidr: "0.0.0.0/0" } }] }],
             },
         });
     });
@@ -54,8 +65,11 @@ describe("network isolation", () => {
             "a job on an existing cluster is covered by that cluster's policy");
     });
 
-    it("RayService: locked-down egress when asked (DNS, own pods and the API server only)", () => {
-        assert.deepStrictEqual(np("ml-svc-llm-netpol").spec.egress, [{ to: [self("llm")] }, dns, api("10.0.0.0/16")]);
+    it("RayService: locked-down egress when asked (DNS, own pods, the API server and its kubernetes Service IP only); Serve closed by default", () => {
+        const narrowed = { to: ["10.0.0.0/16", "10.100.0.1/32", "172.20.0.1/32"].map((cidr) => ({ ipBlock: { cidr } })), ports: [{ protocol: "TCP", port: 443 }, { protocol: "TCP", port: 6443 }] };
+        assert.deepStrictEqual(np("ml-svc-llm-netpol").spec.egress, [{ to: [self("llm")] }, dns, narrowed]);
+        // Who reaches 8000 (Serve), 8265 (Jobs API), 10001 (client), 8080 (metrics): only itself and the operator.
+        assert.deepStrictEqual(np("ml-svc-llm-netpol").spec.ingress, [{ from: [self("llm")] }, { from: [operator] }]);
     });
 
     it("every Ray pod carries the label its policy selects, and the policy exists before the pods", () => {

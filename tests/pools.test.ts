@@ -145,7 +145,8 @@ describe("pools on the platform", () => {
             }
             const gpus = Number(pod.containers[0].resources.limits["nvidia.com/gpu"]);
             assert.ok(gpus >= 1 && gpus <= Math.max(...Object.values(pool.shapes).map((s) => s.gpus)));
-            assert.deepStrictEqual(pod.volumes, [{ name: "dshm", emptyDir: { medium: "Memory" } }]);
+            // KubeRay mounts /dev/shm itself, sized to the memory limit (common/pod.go addEmptyDir).
+            assert.strictEqual(pod.volumes, undefined);
             assert.strictEqual(pod.containers[0].image, "rayproject/ray:2.58.0-py312-gpu");
         }
         const burst = spec.workerGroupSpecs.find((g: any) => g.groupName === "burst");

@@ -1,10 +1,10 @@
 import * as assert from "assert";
-import { RayPlatform, RayPlatformArgs, loadCrds } from "../src";
+import { RayPlatform, loadCrds } from "../src";
 import { schemaErrors } from "./crdSchema";
 import { Evaluation, evaluate } from "./harness";
+import { configurationScenario, configurations } from "./scenarios";
 
 const crds = loadCrds();
-const kubeconfig = "apiVersion: v1\nkind: Config\n";
 const serveConfig = "applications:\n  - name: llm\n    import_path: serve_app:app\n    route_prefix: /\n";
 const RAY_TYPES = ["kubernetes:ray.io/v1:RayCluster", "kubernetes:ray.io/v1:RayJob", "kubernetes:ray.io/v1:RayService"];
 
@@ -15,49 +15,17 @@ function clusterSpec(r: { type: string; inputs: any }): any {
     return r.inputs.spec.rayClusterConfig;
 }
 
-const configurations: [string, RayPlatformArgs][] = [
-    ["default platform", {}],
-    ["CPU only", { nodePools: [{ name: "cpu", instanceTypes: ["m7i.xlarge", "m7i.2xlarge"] }],
-        rayClusters: [{ name: "cpu", workerGroups: [{ name: "w", pool: "cpu", cpu: "2", memory: "4Gi", maxReplicas: 4 }] }],
-        rayJobs: [{ name: "etl", entrypoint: "python etl.py", rayCluster: {}, runtimeEnv: { pip: ["pandas==2.2.3"] } }] }],
-    ["one GPU pool, job and service", {
-        eks: { systemNodes: { minSize: 3, desiredSize: 3 } },
-        rayJobs: [{ name: "smoke", entrypoint: "python -c 'import torch; assert torch.cuda.is_available()'", waitForCompletion: true,
-            rayCluster: { workerGroups: [{ name: "gpu", pool: "gpu", gpus: 1, cpu: "3", memory: "12Gi", maxReplicas: 1 }] } }],
-        rayServices: [{ name: "llm", serveConfigV2: serveConfig, rayCluster: { workerGroups: [{ name: "gpu", pool: "gpu", gpus: 1, cpu: "3", memory: "12Gi", minReplicas: 1, maxReplicas: 2 }] } }],
-    }],
-    ["several pools with Spot and on-demand, S3, job on an existing cluster", {
-        nodePools: [
-            { name: "spot", instanceTypes: ["g6.xlarge", "g6.2xlarge"], capacityTypes: ["spot", "on-demand"] },
-            { name: "ondemand", instanceTypes: ["g6e.2xlarge"], taints: [{ key: "team", value: "ml", effect: "NoSchedule" }] },
-            { name: "reserved", provisioner: "managed", instanceTypes: ["g5.12xlarge"], minNodes: 1 },
-            { name: "cpu", instanceTypes: ["m6i.2xlarge"] },
-        ],
-        rayClusters: [{
-            name: "train", s3Access: [{ bucket: "ml-data", prefix: "datasets/" }, { bucket: "ml-ckpt", readWrite: true }],
-            workerGroups: [
-                { name: "spot", pool: "spot", gpus: 1, cpu: "3", memory: "12Gi", maxReplicas: 8, rayResources: { spot: "1" }, rayLabels: { tier: "spot" } },
-                { name: "big", pool: "ondemand", gpus: 1, cpu: "6", memory: "48Gi", idleTimeoutSeconds: 600 },
-                { name: "quad", pool: "reserved", gpus: 4, cpu: "40", memory: "160Gi", minReplicas: 1, maxReplicas: 1 },
-                { name: "cpu", pool: "cpu", cpu: "6", memory: "24Gi", env: [{ name: "OMP_NUM_THREADS", value: "6" }] },
-            ],
-        }],
-        rayJobs: [{ name: "eval", namespace: "train", createNamespace: false, clusterSelector: "train", entrypoint: "python eval.py" }],
-    }],
-    ["existing cluster", {
-        existingCluster: { kubeconfig },
-        nodePools: [{ name: "a100", instanceTypes: ["p4d.24xlarge"], labels: { accelerator: "a100" } }],
-        rayClusters: [{ name: "ray", workerGroups: [{ name: "gpu", pool: "a100", gpus: 2, cpu: "20", memory: "200Gi" }] }],
-        rayServices: [{ name: "serve", serveConfigV2: serveConfig, upgradeStrategy: "NewCluster", rayCluster: { workerGroups: [{ name: "gpu", pool: "a100", gpus: 1 }] } }],
-    }],
-];
 
 describe("Ray workloads from a table of configurations", () => {
-    for (const [title, args] of configurations) {
+    for (const [title] of configurations) {
         describe(title, () => {
             let ev: Evaluation;
             let platform: RayPlatform;
-            before(async () => { ev = await evaluate((opts) => { platform = new RayPlatform("p", args, opts); }); });
+            before(async () => {
+                // Shared with the posture, name, CEL, Helm and core-schema checks (tests/scenarios.ts).
+                ev = await configurationScenario(title).evaluation();
+                platform = ev.resources.find((r) => r.type === "kuberay-platform:index:RayPlatform")!.resource as RayPlatform;
+            });
 
             it("every RayCluster, RayJob and RayService validates against the KubeRay v1.7.0 schemas", () => {
                 const objects = ev.resources.filter((r) => RAY_TYPES.includes(r.type));
@@ -80,7 +48,8 @@ describe("Ray workloads from a table of configurations", () => {
                                 `${g.groupName} tolerates ${t.key}`);
                         }
                         assert.ok(gpus <= Math.max(...Object.values(pool.shapes).map((s) => s.gpus)));
-                        assert.ok(pod.volumes.some((v: any) => v.name === "dshm" && v.emptyDir.medium === "Memory"));
+                        // No /dev/shm of ours: KubeRay mounts one sized to the memory limit, unless one is mounted.
+                        assert.ok(!(pod.containers[0].volumeMounts ?? []).some((m: any) => m.mountPath === "/dev/shm"));
                     }
                 }
             });
@@ -103,12 +72,15 @@ describe("Ray workloads: behaviour", () => {
     it("the default platform runs a CPU head and a GPU group that scales from zero on the default pool, and waits for the head", async () => {
         const ev = await evaluate((opts) => new RayPlatform("ml", {}, opts));
         const ray = ev.get("kubernetes:ray.io/v1:RayCluster", "ml-ray-raycluster").inputs;
-        assert.deepStrictEqual(ray.metadata.annotations, { "pulumi.com/waitFor": "condition=HeadPodReady", "pulumi.com/timeoutSeconds": "900" });
+        assert.deepStrictEqual(ray.metadata.annotations, {
+            "pulumi.com/patchForce": "true", "pulumi.com/waitFor": "condition=HeadPodReady", "pulumi.com/timeoutSeconds": "900",
+        });
         const head = ray.spec.headGroupSpec.template.spec;
         assert.strictEqual(head.containers[0].image, "rayproject/ray:2.58.0-py312");
         assert.strictEqual(head.containers[0].resources.limits["nvidia.com/gpu"], undefined);
         const [gpu] = ray.spec.workerGroupSpecs;
-        assert.deepStrictEqual([gpu.groupName, gpu.minReplicas, gpu.replicas, gpu.maxReplicas], ["gpu", 0, 0, 2]);
+        // No replicas: the autoscaler owns it; KubeRay starts the group at minReplicas.
+        assert.deepStrictEqual([gpu.groupName, gpu.minReplicas, "replicas" in gpu, gpu.maxReplicas], ["gpu", 0, false, 2]);
         assert.deepStrictEqual(gpu.template.spec.nodeSelector, { "kuberay-platform/pool": "gpu" });
         assert.strictEqual(gpu.template.spec.containers[0].image, "rayproject/ray:2.58.0-py312-gpu");
         assert.deepStrictEqual(gpu.template.spec.containers[0].resources.limits, { cpu: "3", memory: "12Gi", "nvidia.com/gpu": "1" });
@@ -124,13 +96,20 @@ describe("Ray workloads: behaviour", () => {
             }, opts);
         });
         const job = ev.get("kubernetes:ray.io/v1:RayJob", "ci-job-smoke-rayjob").inputs;
-        assert.deepStrictEqual(job.metadata.annotations, { "pulumi.com/waitFor": "jsonpath={.status.jobStatus}=SUCCEEDED", "pulumi.com/timeoutSeconds": "3600" });
+        // Any end of the job; the component then fails the update unless it SUCCEEDED (tests/rayLive.test.ts).
+        assert.deepStrictEqual(job.metadata.annotations, {
+            "pulumi.com/waitFor": "jsonpath={.status[?(@=='Complete'||@=='Failed'||@=='ValidationFailed')]}", "pulumi.com/timeoutSeconds": "3600",
+        });
         assert.deepStrictEqual([job.spec.shutdownAfterJobFinishes, job.spec.ttlSecondsAfterFinished, job.spec.activeDeadlineSeconds, job.spec.submissionMode],
             [true, 300, 1800, "K8sJobMode"]);
         assert.strictEqual(job.spec.runtimeEnvYAML, "env_vars:\n  A: '1'\n");
         assert.deepStrictEqual(await ev.value(platform.rayJobs), [{
             name: "smoke", namespace: "smoke",
             statusCommand: "kubectl -n smoke get rayjob smoke -o jsonpath='{.status.jobStatus}'", logsCommand: "kubectl -n smoke logs job/smoke",
+            dashboardPortForward: "kubectl -n smoke port-forward svc/smoke-head-svc 8265:8265",
+            authTokenCommand: "kubectl -n smoke get secret -l ray.io/cluster=$(kubectl -n smoke get rayjob smoke -o jsonpath='{.status.rayClusterName}') -o jsonpath='{.items[0].data.auth_token}' | base64 -d",
+            // The mocks plan a waited-for job as one that succeeds (src/plan/mocks.ts).
+            jobStatus: "SUCCEEDED",
         }]);
     });
 
@@ -156,6 +135,8 @@ describe("Ray workloads: behaviour", () => {
         assert.strictEqual(svc.spec.rayClusterConfig.workerGroupSpecs[0].template.spec.containers[0].resources.limits["nvidia.com/gpu"], "1");
         assert.deepStrictEqual(await ev.value(platform.rayServices), [{
             name: "llm", namespace: "llm", serveService: "llm-serve-svc", servePortForward: "kubectl -n llm port-forward svc/llm-serve-svc 8000:8000",
+            dashboardPortForward: "kubectl -n llm port-forward svc/llm-head-svc 8265:8265",
+            authTokenCommand: "kubectl -n llm get secret -l ray.io/cluster=$(kubectl -n llm get rayservice llm -o jsonpath='{.status.activeServiceStatus.rayClusterName}') -o jsonpath='{.items[0].data.auth_token}' | base64 -d",
         }]);
     });
 
@@ -168,7 +149,8 @@ describe("Ray workloads: behaviour", () => {
             StringEquals: {
                 "aws:RequestTag/eks-cluster-arn": "arn:aws:eks:us-west-2:123456789012:cluster/ml-dev",
                 "aws:RequestTag/kubernetes-namespace": "ray",
-                "aws:RequestTag/kubernetes-service-account": "ray-ray",
+                // The head's service account and the workers' (which has no autoscaler RBAC).
+                "aws:RequestTag/kubernetes-service-account": ["ray-ray", "ray-ray-worker"],
             },
         });
         assert.deepStrictEqual(JSON.parse(ev.get("aws:iam/rolePolicy:RolePolicy", "ml-ray-s3").inputs.policy), {
@@ -183,7 +165,8 @@ describe("Ray workloads: behaviour", () => {
         const assoc = ev.get("aws:eks/podIdentityAssociation:PodIdentityAssociation", "ml-ray-s3").inputs;
         assert.deepStrictEqual([assoc.namespace, assoc.serviceAccount, assoc.roleArn], ["ray", "ray-ray", "arn:aws:iam::123456789012:role/ml-ray-s3"]);
         const spec = ev.get("kubernetes:ray.io/v1:RayCluster", "ml-ray-raycluster").inputs.spec;
-        for (const t of [spec.headGroupSpec.template, ...spec.workerGroupSpecs.map((g: any) => g.template)]) assert.strictEqual(t.spec.serviceAccountName, "ray-ray");
+        assert.strictEqual(spec.headGroupSpec.template.spec.serviceAccountName, "ray-ray");
+        for (const g of spec.workerGroupSpecs) assert.strictEqual(g.template.spec.serviceAccountName, "ray-ray-worker");
         assert.strictEqual(ev.get("kubernetes:core/v1:ServiceAccount", "ml-ray-sa").inputs.metadata.namespace, "ray");
         const secrets = ev.ofType("kubernetes:core/v1:Secret");
         assert.deepStrictEqual(secrets, [], "no static keys");
@@ -192,13 +175,15 @@ describe("Ray workloads: behaviour", () => {
     it("an internal LoadBalancer only when asked; escape hatches merge over the generated spec", async () => {
         const ev = await evaluate((opts) => new RayPlatform("ml", {
             rayClusters: [{
-                name: "ray", headServiceType: "LoadBalancer",
+                name: "ray", headServiceType: "LoadBalancer", networkPolicy: { dashboard: { cidrs: ["10.8.0.0/16"] }, serve: { cidrs: ["10.9.0.0/16"] } },
                 head: { podTemplate: { metadata: { labels: { team: "ml" } }, spec: { priorityClassName: "high" } } },
                 specOverrides: { autoscalerOptions: { upscalingMode: "Aggressive" } },
             }],
         }, opts));
         const spec = ev.get("kubernetes:ray.io/v1:RayCluster", "ml-ray-raycluster").inputs.spec;
         assert.strictEqual(spec.headGroupSpec.serviceType, "LoadBalancer");
+        // NetworkPolicies see node IPs behind a load balancer: its own source ranges restrict it.
+        assert.deepStrictEqual(spec.headGroupSpec.headService, { spec: { loadBalancerSourceRanges: ["10.8.0.0/16", "10.9.0.0/16"] } });
         assert.deepStrictEqual(spec.headServiceAnnotations, {
             "service.beta.kubernetes.io/aws-load-balancer-internal": "true", "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal",
         });

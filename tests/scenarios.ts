@@ -34,12 +34,53 @@ export const everything: RayPlatformArgs = {
     ],
     rayClusters: [{
         name: "ray", headServiceType: "LoadBalancer", s3Access: [{ bucket: "data", prefix: "x/" }],
-        networkPolicy: { allowedNamespaces: ["notebooks"], allowedCidrs: ["10.8.0.0/16"] },
+        networkPolicy: { dashboard: { namespaces: ["notebooks"], cidrs: ["10.8.0.0/16"] }, metrics: { namespaces: ["monitoring"] } },
         workerGroups: [{ name: "gpu", pool: "spot", gpus: 1, cpu: "3", memory: "12Gi" }, { name: "r", pool: "reserved", gpus: 1, cpu: "3", memory: "24Gi", maxReplicas: 1 }],
     }],
     rayJobs: [{ name: "job", entrypoint: "python x.py" }, { name: "eval", namespace: "ray", createNamespace: false, clusterSelector: "ray", entrypoint: "python e.py" }],
-    rayServices: [{ name: "svc", serveConfigV2: "applications: []" }],
+    rayServices: [{ name: "svc", serveConfigV2: "applications: []", gcsFaultTolerance: { enabled: true } }],
 };
+
+const kubeconfig = KUBECONFIG;
+const serveConfig = "applications:\n  - name: llm\n    import_path: serve_app:app\n    route_prefix: /\n";
+
+/** The Ray workloads configuration table (tests/rayWorkloads.test.ts). */
+export const configurations: [string, RayPlatformArgs][] = [
+    ["default platform", {}],
+    ["CPU only", { nodePools: [{ name: "cpu", instanceTypes: ["m7i.xlarge", "m7i.2xlarge"] }],
+        rayClusters: [{ name: "cpu", workerGroups: [{ name: "w", pool: "cpu", cpu: "2", memory: "4Gi", maxReplicas: 4 }] }],
+        rayJobs: [{ name: "etl", entrypoint: "python etl.py", rayCluster: {}, runtimeEnv: { pip: ["pandas==2.2.3"] } }] }],
+    ["one GPU pool, job and service", {
+        eks: { systemNodes: { minSize: 3, desiredSize: 3 } },
+        rayJobs: [{ name: "smoke", entrypoint: "python -c 'import torch; assert torch.cuda.is_available()'", waitForCompletion: true,
+            rayCluster: { workerGroups: [{ name: "gpu", pool: "gpu", gpus: 1, cpu: "3", memory: "12Gi", maxReplicas: 1 }] } }],
+        rayServices: [{ name: "llm", serveConfigV2: serveConfig, rayCluster: { workerGroups: [{ name: "gpu", pool: "gpu", gpus: 1, cpu: "3", memory: "12Gi", minReplicas: 1, maxReplicas: 2 }] } }],
+    }],
+    ["several pools with Spot and on-demand, S3, job on an existing cluster", {
+        nodePools: [
+            { name: "spot", instanceTypes: ["g6.xlarge", "g6.2xlarge"], capacityTypes: ["spot", "on-demand"] },
+            { name: "ondemand", instanceTypes: ["g6e.2xlarge"], taints: [{ key: "team", value: "ml", effect: "NoSchedule" }] },
+            { name: "reserved", provisioner: "managed", instanceTypes: ["g5.12xlarge"], minNodes: 1 },
+            { name: "cpu", instanceTypes: ["m6i.2xlarge"] },
+        ],
+        rayClusters: [{
+            name: "train", s3Access: [{ bucket: "ml-data", prefix: "datasets/" }, { bucket: "ml-ckpt", readWrite: true }],
+            workerGroups: [
+                { name: "spot", pool: "spot", gpus: 1, cpu: "3", memory: "12Gi", maxReplicas: 8, rayResources: { spot: "1" }, rayLabels: { tier: "spot" } },
+                { name: "big", pool: "ondemand", gpus: 1, cpu: "6", memory: "48Gi", idleTimeoutSeconds: 600 },
+                { name: "quad", pool: "reserved", gpus: 4, cpu: "40", memory: "160Gi", minReplicas: 1, maxReplicas: 1 },
+                { name: "cpu", pool: "cpu", cpu: "6", memory: "24Gi", env: [{ name: "OMP_NUM_THREADS", value: "6" }] },
+            ],
+        }],
+        rayJobs: [{ name: "eval", namespace: "train", createNamespace: false, clusterSelector: "train", entrypoint: "python eval.py" }],
+    }],
+    ["existing cluster", {
+        existingCluster: { kubeconfig },
+        nodePools: [{ name: "a100", instanceTypes: ["p4d.24xlarge"], labels: { accelerator: "a100" } }],
+        rayClusters: [{ name: "ray", workerGroups: [{ name: "gpu", pool: "a100", gpus: 2, cpu: "20", memory: "200Gi" }] }],
+        rayServices: [{ name: "serve", serveConfigV2: serveConfig, upgradeStrategy: "NewCluster", rayCluster: { workerGroups: [{ name: "gpu", pool: "a100", gpus: 1 }] } }],
+    }],
+];
 
 export interface Scenario {
     title: string;
@@ -60,6 +101,16 @@ function once(key: string, run: () => Promise<Evaluation>): () => Promise<Evalua
     };
 }
 
+/** One row of the configuration table as a shared scenario. */
+export function configurationScenario(title: string): Scenario {
+    const args = configurations.find(([t]) => t === title)![1];
+    return {
+        title: `configuration: ${title}`,
+        eks: args.existingCluster === undefined,
+        evaluation: once(`configuration:${title}`, () => evaluate((opts) => new RayPlatform("p", args, opts))),
+    };
+}
+
 export function scenarios(): Scenario[] {
     const examples = Object.keys(exampleConfig).map((ex): Scenario => ({
         title: `example ${ex}`,
@@ -73,5 +124,6 @@ export function scenarios(): Scenario[] {
         { title: "default platform", eks: true, evaluation: once("default", () => evaluate((opts) => new RayPlatform("ml", {}, opts))) },
         { title: "every option", eks: true, evaluation: once("everything", () => evaluate((opts) => new RayPlatform("all", everything, opts))) },
         ...examples,
+        ...configurations.filter(([title]) => title !== "default platform").map(([title]) => configurationScenario(title)),
     ];
 }

@@ -1,5 +1,7 @@
 import * as assert from "assert";
-import { Problems, RayPlatformArgs, SchedulingModel, ValidationError, RayPlatform, validatePlatformArgs } from "../src";
+import { Problems, RayPlatformArgs, SchedulingModel, ValidationError, RayPlatform, instanceCatalog, validatePlatformArgs } from "../src";
+import { ModelPod } from "../src/scheduling/pods";
+import { canHost, newNode, place } from "../src/scheduling/scheduler";
 import { expectRejected } from "./harness";
 import { scenarios } from "./scenarios";
 
@@ -160,6 +162,17 @@ describe("scheduling model", () => {
         assert.deepStrictEqual(problems.list, []);
         const resolved = validatePlatformArgs({ nodePools: [{ name: "cpu", instanceTypes: ["m7i.xlarge"] }], rayClusters: [{ name: "ray" }] }, new Problems());
         assert.deepStrictEqual(resolved.rayClusters[0].workerGroups.map((g) => [g.name, g.pool, g.gpus]), [["cpu", "cpu", 0]]);
+    });
+
+    it("keeps required anti-affinity: a second Karpenter replica never lands next to the first", () => {
+        const shape = instanceCatalog["m7i.2xlarge"];
+        const node = newNode("n", "system", "m7i.2xlarge", shape, []);
+        const replica = (n: number): ModelPod => ({ name: `kube-system/karpenter-${n}`, path: "karpenter", request: { cpuMilli: 250, memoryMi: 512, gpus: 0 }, detail: "", target: { kind: "system" }, onePerNode: "karpenter" });
+        assert.strictEqual(place([node], replica(1)), node);
+        assert.strictEqual(canHost(node, replica(2)), false);
+        assert.strictEqual(place([node], replica(2)), undefined);
+        const other = newNode("m", "system", "m7i.2xlarge", shape, []);
+        assert.strictEqual(place([node, other], replica(2)), other);
     });
 
     for (const [title, type, needle] of [

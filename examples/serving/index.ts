@@ -31,6 +31,9 @@ const platform = new RayPlatform("serve", {
         // "None" never needs a second GPU cluster; switch to "NewCluster" for zero-downtime
         // upgrades only if the pool can hold twice the GPUs during the switch.
         upgradeStrategy: "None",
+        // The head's state in ElastiCache Valkey (TLS, Multi-AZ, created by the stack): a head
+        // restart does not take Serve down (about $0.05/h; see costEstimate).
+        gcsFaultTolerance: { enabled: true },
         rayCluster: {
             s3Access: [{ bucket, prefix }],
             workerGroups: [{ name: "gpu", pool: "gpu", gpus: 1, cpu: "3", memory: "24Gi", minReplicas: 1, maxReplicas: 4 }],
@@ -40,3 +43,4 @@ const platform = new RayPlatform("serve", {
 
 export const kubeconfig = platform.kubeconfig;
 export const rayServices = platform.rayServices;
+export const costEstimate = platform.costEstimate;

@@ -173,6 +173,7 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterSourc
             accountId,
             oidcIssuerUrl: cluster.identities.apply((ids) => ids?.[0]?.oidcs?.[0]?.issuer ?? ""),
             vpcId: net.vpcId,
+            vpcCidr: a.network?.vpcCidr,
             nodeSubnetIds: net.subnetIds,
             clusterSecurityGroupId: cluster.vpcConfig.clusterSecurityGroupId,
             nodeRoleArn: this.nodeRole.arn,

@@ -14,6 +14,8 @@ export interface AwsClusterFacts {
     /** OIDC issuer URL (for IRSA users; this package itself uses EKS Pod Identity). */
     oidcIssuerUrl: pulumi.Output<string>;
     vpcId: pulumi.Output<string>;
+    /** The VPC's CIDR when this package created the VPC (known at preview). */
+    vpcCidr?: string;
     /** Subnets where nodes run. */
     nodeSubnetIds: pulumi.Output<string>[];
     /** The EKS-managed cluster security group every managed node joins. */

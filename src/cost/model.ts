@@ -100,6 +100,10 @@ export function estimateCost(a: ResolvedPlatformArgs): CostEstimate {
         publicNodesIdle += idleNodes;
         publicNodesMax += max.nodes;
     }
+    for (const s of a.rayServices.filter((x) => x.gcs.enabled && x.gcs.redisAddress === undefined && a.eks)) {
+        const node = prices.elasticacheValkeyPerHour[s.gcs.nodeType] ?? 0;
+        add(`GCS store of ${s.name} (ElastiCache Valkey, 2 x ${s.gcs.nodeType}, Multi-AZ)`, 2 * node, 2 * node, "approximate price; GCS fault tolerance keeps Serve up through head restarts");
+    }
     if (noNat) {
         add("Node public IPv4 (no NAT: nodes in public subnets)", publicNodesIdle * prices.publicIpv4PerHour, publicNodesMax * prices.publicIpv4PerHour);
     }

@@ -22,6 +22,14 @@ export const prices = {
     gp3ThroughputPerMiBpsHour: 0.04 / 730,
     /** gp3 IOPS above the free 3000, $0.005 per IOPS-month. */
     gp3IopsPerHour: 0.005 / 730,
+    /**
+     * ElastiCache Valkey on-demand nodes, $/h (Valkey is priced about 20% below Redis OSS:
+     * cache.t4g.micro $0.016 and cache.t4g.small $0.032 for Redis OSS). Approximate: check the
+     * ElastiCache pricing page for your region.
+     */
+    elasticacheValkeyPerHour: {
+        "cache.t4g.micro": 0.0128, "cache.t4g.small": 0.0256, "cache.t4g.medium": 0.0520, "cache.m7g.large": 0.1261, "cache.r7g.large": 0.1747,
+    } as Record<string, number>,
     /** Customer managed KMS key, $1 per month. */
     kmsKeyPerHour: 1 / 730,
 };

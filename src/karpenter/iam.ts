@@ -11,7 +11,7 @@ export interface KarpenterScope {
 }
 
 /** Pod Identity trust, scoped to one service account in one namespace of one cluster (session tags). */
-export function podIdentityTrustPolicy(clusterArn: string, namespace: string, serviceAccount: string): PolicyDocument {
+export function podIdentityTrustPolicy(clusterArn: string, namespace: string, serviceAccount: string | string[]): PolicyDocument {
     return {
         Version: "2012-10-17",
         Statement: [{

@@ -11,7 +11,7 @@ import { createHash } from "crypto";
  * `ConflictsWith` partner is set (`tfbridge/schema.go` applyDefaults), so the two never clash.
  * Limits: terraform-provider-aws validators (iam `roleNameMaxLen` 64, role policy 128, events rule
  * 64, launch template 125, EKS node group 63, SQS queue 80, EKS cluster 100, log group 512,
- * event target id 64).
+ * event target id 64, security group 255, ElastiCache replication group id 40, subnet group 255).
  */
 export interface NameRule {
     /** The input that holds the name. */
@@ -39,6 +39,9 @@ export const awsNameRules: Readonly<Record<string, NameRule>> = {
     "aws:eks/cluster:Cluster": { field: "name", max: 100, autonamed: true },
     "aws:cloudwatch/logGroup:LogGroup": { field: "name", max: 512, autonamed: true },
     "aws:cloudwatch/eventTarget:EventTarget": { field: "targetId", max: 64, autonamed: true },
+    "aws:ec2/securityGroup:SecurityGroup": { field: "name", prefixField: "namePrefix", max: 255, autonamed: true },
+    "aws:elasticache/replicationGroup:ReplicationGroup": { field: "replicationGroupId", max: 40, autonamed: true },
+    "aws:elasticache/subnetGroup:SubnetGroup": { field: "name", max: 255, autonamed: true },
 };
 
 /** AWS types this package creates that have no name of their own (identified by id or by their parents). */
@@ -48,6 +51,7 @@ export const unnamedAwsTypes: readonly string[] = [
     "aws:kms/key:Key", "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "aws:eks/addon:Addon", "aws:eks/accessEntry:AccessEntry",
     "aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "aws:eks/podIdentityAssociation:PodIdentityAssociation",
     "aws:sqs/queuePolicy:QueuePolicy", "aws:ec2/tag:Tag", "aws:iam/serviceLinkedRole:ServiceLinkedRole",
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
 ];
 
 /** Shortens a name to `max` characters deterministically: the head, and a hash of the whole that keeps names distinct. */

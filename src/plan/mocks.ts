@@ -20,6 +20,11 @@ export function mockComputed(type: string, name: string, inputs: Record<string, 
         };
         case "aws:ec2/launchTemplate:LaunchTemplate": return { latestVersion: 1 };
         case "aws:sqs/queue:Queue": return { arn: arn("sqs", inputs.name ?? name), name: inputs.name ?? name, url: `https://sqs/${name}` };
+        case "aws:elasticache/replicationGroup:ReplicationGroup": return { primaryEndpointAddress: `master.${inputs.replicationGroupId}.abc123.use1.cache.amazonaws.com`, arn: arn("elasticache", `replicationgroup:${inputs.replicationGroupId}`) };
+        case "aws:ec2/securityGroup:SecurityGroup": return { id: `sg-${name}` };
+        case "random:index/randomPassword:RandomPassword": return { result: "mock-password-not-secret" };
+        // A waited-for job is planned as one that succeeds.
+        case "kubernetes:ray.io/v1:RayJob": return { status: { jobStatus: "SUCCEEDED", jobDeploymentStatus: "Complete" } };
         default: return {};
     }
 }

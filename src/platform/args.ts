@@ -8,7 +8,7 @@ import { RayClusterArgs, ResolvedRayClusterArgs, ResolvedRayClusterSpec, default
 import { RayJobArgs, ResolvedRayJob, validateRayJob } from "../ray/job";
 import { checkRayClusterPools } from "../ray/poolFit";
 import { checkScheduling, schedulingInputs, systemShapes } from "./scheduling";
-import { RayServiceArgs, ResolvedRayService, validateRayService } from "../ray/service";
+import { RayServiceArgs, ResolvedRayService, checkGcsTarget, validateRayService } from "../ray/service";
 import { SchedulingModel } from "../scheduling/platform";
 import { Problems, join } from "../validation/problems";
 import { checkUniqueNames } from "../validation/rules";
@@ -167,7 +167,10 @@ export function validatePlatformArgs(input: RayPlatformArgs, p: Problems): Resol
     const servicesIn = workloads.rayServices;
     checkUniqueNames(p, "rayServices", servicesIn.map((s) => s.name), "Ray service");
     const rayServices = servicesIn.map((s, i) => validateRayService(s, `rayServices[${i}]`, p));
-    rayServices.forEach((s, i) => checkSpec(s.cluster, `rayServices[${i}].rayCluster`));
+    rayServices.forEach((s, i) => {
+        checkSpec(s.cluster, `rayServices[${i}].rayCluster`);
+        checkGcsTarget(s, `rayServices[${i}]`, eks !== undefined, p);
+    });
     checkNamespaces(p, kuberay.namespace, [
         ...rayClusters.map((c, i) => ({ path: `rayClusters[${i}]`, namespace: c.namespace, createNamespace: c.createNamespace })),
         ...rayJobs.map((j, i) => ({ path: `rayJobs[${i}]`, namespace: j.namespace, createNamespace: j.createNamespace })),

@@ -30,6 +30,10 @@ export interface RayJobOutput {
     namespace: string;
     statusCommand: string;
     logsCommand: string;
+    dashboardPortForward: string;
+    authTokenCommand: string;
+    /** "SUCCEEDED" when `pulumi up` waited for the job (it fails otherwise), else "". */
+    jobStatus: string;
 }
 
 export interface RayServiceOutput {
@@ -37,6 +41,8 @@ export interface RayServiceOutput {
     namespace: string;
     serveService: string;
     servePortForward: string;
+    dashboardPortForward: string;
+    authTokenCommand: string;
 }
 
 /** The child components of a RayPlatform, for TypeScript users who compose further. */
@@ -150,10 +156,14 @@ export class RayPlatform extends pulumi.ComponentResource {
             .apply(([n, ns, svc, pf, token, submit, groups]): RayClusterOutput => ({
                 name: n, namespace: ns, headService: svc, dashboardPortForward: pf, authTokenCommand: token, jobSubmitCommand: submit, workerGroups: groups,
             }))));
-        this.rayJobs = pulumi.all(rayJobs.map((j) => pulumi.all([j.name, j.namespace, j.statusCommand, j.logsCommand])
-            .apply(([n, ns, status, logs]): RayJobOutput => ({ name: n, namespace: ns, statusCommand: status, logsCommand: logs }))));
-        this.rayServices = pulumi.all(rayServices.map((s) => pulumi.all([s.name, s.namespace, s.serveService, s.servePortForward])
-            .apply(([n, ns, svc, pf]): RayServiceOutput => ({ name: n, namespace: ns, serveService: svc, servePortForward: pf }))));
+        this.rayJobs = pulumi.all(rayJobs.map((j) => pulumi.all([j.name, j.namespace, j.statusCommand, j.logsCommand, j.dashboardPortForward, j.authTokenCommand, j.jobStatus])
+            .apply(([n, ns, status, logs, pf, token, result]): RayJobOutput => ({
+                name: n, namespace: ns, statusCommand: status, logsCommand: logs, dashboardPortForward: pf, authTokenCommand: token, jobStatus: result,
+            }))));
+        this.rayServices = pulumi.all(rayServices.map((s) => pulumi.all([s.name, s.namespace, s.serveService, s.servePortForward, s.dashboardPortForward, s.authTokenCommand])
+            .apply(([n, ns, svc, pf, dashboard, token]): RayServiceOutput => ({
+                name: n, namespace: ns, serveService: svc, servePortForward: pf, dashboardPortForward: dashboard, authTokenCommand: token,
+            }))));
         this.costEstimate = pulumi.output(estimateCost(resolved));
         this.deployTimeline = pulumi.output(recorder.graph().then(computeTimeline));
         this.schedulingModel = pulumi.output(resolved.scheduling);

@@ -69,6 +69,15 @@ export interface RayClusterArgs extends RayClusterSpecArgs {
     waitForReady?: boolean;
     /** How long to wait for readiness, in seconds. @default 900 */
     readyTimeoutSeconds?: number;
+    /**
+     * What a change to the Ray cluster's spec does to its running pods (KubeRay `upgradeStrategy`).
+     * `"Recreate"`: every pod is recreated from the new spec (KubeRay compares a hash of the spec
+     * without `replicas`), so a new image or Ray version really rolls out — running work is
+     * interrupted. `"None"`: running pods keep the old spec; only new pods get the new one (a new
+     * Ray version then cannot join the old head).
+     * @default "Recreate"
+     */
+    upgradeStrategy?: string;
 }
 
 export interface ResolvedRayClusterSpec {
@@ -85,7 +94,10 @@ export interface ResolvedRayClusterSpec {
     specOverrides: Record<string, unknown>;
 }
 
+export const clusterUpgradeStrategies = ["Recreate", "None"] as const;
+
 export interface ResolvedRayClusterArgs extends ResolvedRayClusterSpec {
+    upgradeStrategy: (typeof clusterUpgradeStrategies)[number];
     name: string;
     namespace: string;
     createNamespace: boolean;
@@ -153,14 +165,29 @@ export function validateRayClusterSpec(args: RayClusterSpecArgs, path: string, p
                 key === "authOptions" ? "tokenAuth: true|false" : "headServiceType (LoadBalancers are always internal)", `use the typed field instead of specOverrides.${key}`);
         }
     }
+    const headService = (overrides.headGroupSpec as Record<string, unknown> | undefined)?.headService;
+    if (headService !== undefined) {
+        p.add(`${join(path, "specOverrides")}.headGroupSpec.headService`, headService, "would bypass the load balancer's source ranges",
+            "headServiceType and networkPolicy", "remove headGroupSpec.headService from specOverrides");
+    }
     const headOverride = (overrides.headGroupSpec as Record<string, unknown> | undefined)?.serviceType;
     if (headOverride !== undefined) {
         p.add(`${join(path, "specOverrides")}.headGroupSpec.serviceType`, headOverride, "would bypass the internal-only load balancer",
             '"ClusterIP" or "LoadBalancer" through headServiceType', "set headServiceType instead");
     }
+    const networkPolicy = validateNetworkPolicy(args.networkPolicy, join(path, "networkPolicy"), p);
+    const lbSources = ["dashboard", "client", "serve"].flatMap((c) => networkPolicy.access[c as "dashboard"].cidrs);
+    if (headServiceType === "LoadBalancer" && lbSources.length === 0) {
+        p.add(join(path, "headServiceType"), headServiceType, "would be reachable from the whole VPC: behind a load balancer traffic arrives from node IPs, which NetworkPolicies let in",
+            "a LoadBalancer with networkPolicy.dashboard/client/serve cidrs (they become its loadBalancerSourceRanges), or ClusterIP",
+            "list the networks that need it in networkPolicy.<class>.cidrs, or use kubectl port-forward");
+    }
+    if (s3Access.length > 0 && networkPolicy.enabled && networkPolicy.egressCidrs.length === 0) {
+        p.add(join(path, "networkPolicy.egressCidrs"), [], "blocks S3: s3Access needs egress to S3's addresses (a VPC gateway endpoint still uses them)",
+            'the S3 ranges of your region (AWS ip-ranges.json, service "S3"), or ["0.0.0.0/0"]', "list S3's ranges in egressCidrs, or remove s3Access");
+    }
     return {
-        rayVersion, image, gpuImage, head, workerGroups, idleTimeoutSeconds, tokenAuth, headServiceType, s3Access,
-        networkPolicy: validateNetworkPolicy(args.networkPolicy, join(path, "networkPolicy"), p),
+        rayVersion, image, gpuImage, head, workerGroups, idleTimeoutSeconds, tokenAuth, headServiceType, s3Access, networkPolicy,
         specOverrides: args.specOverrides ?? {},
     };
 }
@@ -171,8 +198,10 @@ export function validateRayClusterArgs(args: RayClusterArgs, path: string, p: Pr
     checkDns1123Label(p, join(path, "namespace"), namespace);
     const readyTimeoutSeconds = args.readyTimeoutSeconds ?? 900;
     checkInt(p, join(path, "readyTimeoutSeconds"), readyTimeoutSeconds, 60, 7200);
+    const upgradeStrategy = (args.upgradeStrategy ?? "Recreate") as ResolvedRayClusterArgs["upgradeStrategy"];
+    checkOneOf(p, join(path, "upgradeStrategy"), upgradeStrategy, clusterUpgradeStrategies);
     return {
-        ...validateRayClusterSpec(args, path, p),
+        ...validateRayClusterSpec(args, path, p), upgradeStrategy,
         name: args.name, namespace, createNamespace: args.createNamespace ?? true,
         waitForReady: args.waitForReady ?? true, readyTimeoutSeconds,
     };

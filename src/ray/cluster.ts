@@ -7,7 +7,8 @@ import { RayClusterArgs, ResolvedRayClusterSpec, validateRayClusterArgs } from "
 import { checkRayClusterPools } from "./poolFit";
 import { createRayS3Access } from "./s3";
 import { buildRayNetworkPolicy } from "./networkPolicy";
-import { RayClusterPlacements, buildRayCluster, headServiceName, rayAccessCommands, customResource } from "./spec";
+import { headServiceName, rayClusterAccess } from "./access";
+import { RayClusterPlacements, buildRayCluster, customResource } from "./spec";
 
 /** Where a Ray workload is installed. */
 export interface RayTargetArgs {
@@ -50,10 +51,11 @@ export function checkRayTarget(spec: ResolvedRayClusterSpec, path: string, targe
 }
 
 /** Placements of head and workers from the pools, and the S3 service account when there is one. */
-export function placementsFor(spec: ResolvedRayClusterSpec, target: RayTargetArgs, workload: string, serviceAccountName?: string): RayClusterPlacements {
+export function placementsFor(spec: ResolvedRayClusterSpec, target: RayTargetArgs, workload: string,
+    serviceAccounts: { head?: string; worker?: string } = {}): RayClusterPlacements {
     const pools = Object.fromEntries((target.pools ?? []).map((x) => [x.name, x.placement]));
     const workers = Object.fromEntries(spec.workerGroups.map((g) => [g.name, g.pool === undefined ? undefined : pools[g.pool]]));
-    return { head: target.cluster.systemPlacement, workers, serviceAccountName, workload };
+    return { head: target.cluster.systemPlacement, workers, serviceAccountName: serviceAccounts.head, workerServiceAccountName: serviceAccounts.worker, workload };
 }
 
 export function workerGroupOutputs(spec: ResolvedRayClusterSpec): WorkerGroupOutput[] {
@@ -68,8 +70,8 @@ export interface RayWorkloadSetup {
     createNamespace: boolean;
     /** The workload's own Ray cluster spec (absent for a RayJob on an existing cluster). */
     spec?: ResolvedRayClusterSpec;
-    /** Whether the Serve port is a client port (RayService). */
-    serve: boolean;
+    /** More egress the workload needs (its GCS store). */
+    extraEgress?: { cidrs: string[]; port: number };
     /** RayJobs whose submitters reach this workload's dashboard. */
     submitterJobs: string[];
 }
@@ -91,18 +93,19 @@ export function prepareRayWorkload(parent: pulumi.Resource, name: string, target
     if (w.spec?.networkPolicy.enabled) {
         const np = buildRayNetworkPolicy({
             workload: w.workload, namespace: w.namespace, operatorNamespace: target.operatorNamespace ?? "kuberay-system",
-            submitterJobs: w.submitterJobs, serve: w.serve, policy: w.spec.networkPolicy,
+            submitterJobs: w.submitterJobs, policy: w.spec.networkPolicy, podIdentity: w.spec.s3Access.length > 0, extraEgress: w.extraEgress,
         });
         dependsOn.push(new k8s.networking.v1.NetworkPolicy(`${name}-netpol`, {
             metadata: np.metadata, spec: np.spec,
         }, { ...k8sOpts, dependsOn: namespaceDeps }));
     }
-    if (!w.spec || w.spec.s3Access.length === 0) return { dependsOn, serviceAccountName: undefined };
-    const serviceAccountName = `${w.workload}-ray`;
+    if (!w.spec || w.spec.s3Access.length === 0) return { dependsOn, serviceAccounts: {} };
+    const serviceAccounts = { head: `${w.workload}-ray`, worker: `${w.workload}-ray-worker` };
     const s3 = createRayS3Access(parent, name, {
-        cluster: target.cluster, namespace: w.namespace, serviceAccountName, grants: w.spec.s3Access, dependsOn: namespaceDeps,
+        cluster: target.cluster, namespace: w.namespace, serviceAccountNames: [serviceAccounts.head, serviceAccounts.worker],
+        grants: w.spec.s3Access, dependsOn: namespaceDeps,
     });
-    return { dependsOn: [...dependsOn, ...s3.ready], serviceAccountName };
+    return { dependsOn: [...dependsOn, ...s3.ready], serviceAccounts };
 }
 
 /** A RayCluster custom resource (and its namespace, and its S3 identity) on a cluster running KubeRay. */
@@ -130,17 +133,17 @@ export class RayCluster extends pulumi.ComponentResource {
         super("kuberay-platform:index:RayCluster", name, checkedBeforeRegistering(`RayCluster "${name}"`, check), opts);
         const a = validateOrThrow(`RayCluster "${name}"`, check);
 
-        const { dependsOn, serviceAccountName } = prepareRayWorkload(this, name, args, {
-            workload: a.name, namespace: a.namespace, createNamespace: a.createNamespace, spec: a, serve: false, submitterJobs: args.submitterJobs ?? [],
+        const { dependsOn, serviceAccounts } = prepareRayWorkload(this, name, args, {
+            workload: a.name, namespace: a.namespace, createNamespace: a.createNamespace, spec: a, submitterJobs: args.submitterJobs ?? [],
         });
-        const manifest = buildRayCluster(a, placementsFor(a, args, a.name, serviceAccountName));
+        const manifest = buildRayCluster(a, placementsFor(a, args, a.name, serviceAccounts));
         this.resource = customResource(`${name}-raycluster`, manifest, { parent: this, provider: args.cluster.provider, dependsOn });
 
         this.name = pulumi.output(a.name);
         this.namespace = pulumi.output(a.namespace);
         this.headService = pulumi.output(headServiceName(a.name));
-        this.dashboardPortForward = pulumi.output(`kubectl -n ${a.namespace} port-forward svc/${headServiceName(a.name)} 8265:8265`);
-        const access = rayAccessCommands(a.name, a.namespace, a.tokenAuth);
+        const access = rayClusterAccess(a.name, a.namespace, a.tokenAuth);
+        this.dashboardPortForward = pulumi.output(access.dashboardPortForward);
         this.authTokenCommand = pulumi.output(access.authTokenCommand);
         this.jobSubmitCommand = pulumi.output(access.jobSubmitCommand);
         this.workerGroups = pulumi.output(workerGroupOutputs(a));

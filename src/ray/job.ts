@@ -8,8 +8,34 @@ import { RayTargetArgs, checkRayTarget, placementsFor, prepareRayWorkload } from
 import { NodePlacement } from "../pools/placement";
 import { rayCpuImage, versions } from "../versions";
 import { checkPinnedImage } from "./groupArgs";
+import { generatedClusterAccess, rayClusterAccess, rayJobLogsCommand } from "./access";
 import { SUBMITTER_CONTAINER, SUBMITTER_RESOURCES } from "./injected";
 import { KubernetesObject, buildRayClusterSpec, customResource, podPlacement, waitForAnnotations } from "./spec";
+
+/**
+ * The wait of `waitForCompletion`: any end of the job, success or not. pulumi-kubernetes' waiter
+ * can only wait for a state (await/internal/awaiter.go ignores errors until the timeout), so it
+ * waits for a terminal jobDeploymentStatus (rayjob_types.go: Complete, Failed; ValidationFailed
+ * never moves on) with an RFC 9535 filter over the status' fields, and the component then fails
+ * the update unless jobStatus is SUCCEEDED (checkJobResult).
+ */
+export const JOB_END = "jsonpath={.status[?(@=='Complete'||@=='Failed'||@=='ValidationFailed')]}";
+
+/** The job's end as KubeRay reports it (RayJob status). */
+export interface RayJobStatus {
+    jobStatus?: string;
+    jobDeploymentStatus?: string;
+    reason?: string;
+    message?: string;
+}
+
+/** The job's status once it ended; throws (failing `pulumi up`) with KubeRay's reason and message unless it SUCCEEDED. */
+export function checkJobResult(name: string, namespace: string, status: RayJobStatus | undefined): string {
+    if (status?.jobStatus === "SUCCEEDED") return status.jobStatus;
+    const what = [status?.jobDeploymentStatus, status?.jobStatus].filter((x) => x).join("/") || "no status";
+    throw new Error(`RayJob ${namespace}/${name} did not succeed (${what}): ${[status?.reason, status?.message].filter((x) => x).join(": ") || "no message"}. `
+        + `Logs: kubectl -n ${namespace} logs job/${name}; change the job to run it again.`);
+}
 
 /** RayJob names leave room for the 6 characters KubeRay appends to name the job's cluster. */
 export const MAX_RAY_JOB_NAME = 47;
@@ -41,7 +67,12 @@ export interface RayJobArgs {
     activeDeadlineSeconds?: number;
     /** Retries of a failed job (new cluster each time). @default 0 */
     backoffLimit?: number;
-    /** `pulumi up` waits until the job SUCCEEDED (fails the update on FAILED or timeout). @default false */
+    /**
+     * `pulumi up` waits until the job ends (KubeRay `jobDeploymentStatus` Complete, Failed or
+     * ValidationFailed) and fails, with the job's reason and message, unless it SUCCEEDED. A failed
+     * job keeps failing `pulumi up` until it is changed (a change re-runs it) or this is turned off.
+     * @default false
+     */
     waitForCompletion?: boolean;
     /** How long to wait for completion, in seconds. @default 3600 */
     completionTimeoutSeconds?: number;
@@ -158,7 +189,7 @@ export function buildRayJob(j: ResolvedRayJob, clusterSpec: Record<string, unkno
         kind: "RayJob",
         metadata: {
             name: j.name, namespace: j.namespace, labels: { "app.kubernetes.io/managed-by": "kuberay-platform" },
-            ...(j.waitForCompletion ? { annotations: waitForAnnotations("jsonpath={.status.jobStatus}=SUCCEEDED", j.completionTimeoutSeconds) } : {}),
+            ...(j.waitForCompletion ? { annotations: waitForAnnotations(JOB_END, j.completionTimeoutSeconds) } : {}),
         },
         spec: {
             entrypoint: j.entrypoint,
@@ -184,6 +215,12 @@ export class RayJob extends pulumi.ComponentResource {
     readonly statusCommand: pulumi.Output<string>;
     /** Prints the submitter's logs (the job's driver output in K8sJobMode). */
     readonly logsCommand: pulumi.Output<string>;
+    /** Forwards the job's dashboard/Jobs API to localhost:8265 (its own `<job>-head-svc`, or the selected cluster's). */
+    readonly dashboardPortForward: pulumi.Output<string>;
+    /** Prints the job's Ray token (its generated cluster's Secret, found by label). */
+    readonly authTokenCommand: pulumi.Output<string>;
+    /** "SUCCEEDED" once the job succeeded (waitForCompletion; the update fails otherwise), else "". */
+    readonly jobStatus: pulumi.Output<string>;
     readonly resource: k8s.apiextensions.CustomResource;
 
     constructor(name: string, args: RayJobComponentArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -194,17 +231,29 @@ export class RayJob extends pulumi.ComponentResource {
         };
         super("kuberay-platform:index:RayJob", name, checkedBeforeRegistering(`RayJob "${name}"`, check), opts);
         const j = validateOrThrow(`RayJob "${name}"`, check);
-        const { dependsOn, serviceAccountName } = prepareRayWorkload(this, name, args, {
-            workload: j.name, namespace: j.namespace, createNamespace: j.createNamespace, spec: j.cluster, serve: false,
+        const { dependsOn, serviceAccounts } = prepareRayWorkload(this, name, args, {
+            workload: j.name, namespace: j.namespace, createNamespace: j.createNamespace, spec: j.cluster,
             submitterJobs: j.submissionMode === "K8sJobMode" ? [j.name] : [],
         });
-        const spec = j.cluster ? buildRayClusterSpec(j.cluster, placementsFor(j.cluster, args, j.name, serviceAccountName)) : undefined;
+        const spec = j.cluster ? buildRayClusterSpec(j.cluster, placementsFor(j.cluster, args, j.name, serviceAccounts)) : undefined;
         const manifest = buildRayJob(j, spec, args.cluster.systemPlacement);
-        this.resource = customResource(`${name}-rayjob`, manifest, { parent: this, provider: args.cluster.provider, dependsOn });
+        // KubeRay never re-runs a finished RayJob whose spec changed (rayjob_controller.go:420-447),
+        // so a changed job is a new run: replaced, the old one deleted first (its name is fixed).
+        this.resource = customResource(`${name}-rayjob`, manifest, {
+            parent: this, provider: args.cluster.provider, dependsOn, replaceOnChanges: ["spec"], deleteBeforeReplace: true,
+        }, j.waitForCompletion);
+        this.jobStatus = j.waitForCompletion
+            ? (this.resource as unknown as { status: pulumi.Output<RayJobStatus | undefined> }).status.apply((s) => checkJobResult(j.name, j.namespace, s))
+            : pulumi.output("");
         this.name = pulumi.output(j.name);
         this.namespace = pulumi.output(j.namespace);
         this.statusCommand = pulumi.output(`kubectl -n ${j.namespace} get rayjob ${j.name} -o jsonpath='{.status.jobStatus}'`);
-        this.logsCommand = pulumi.output(`kubectl -n ${j.namespace} logs job/${j.name}`);
-        this.registerOutputs({ name: this.name, namespace: this.namespace });
+        this.logsCommand = pulumi.output(rayJobLogsCommand(j.name, j.namespace, j.submissionMode, j.cluster !== undefined, j.clusterSelector));
+        const access = j.cluster
+            ? generatedClusterAccess("rayjob", j.name, j.namespace, j.cluster.tokenAuth)
+            : rayClusterAccess(j.clusterSelector ?? "", j.namespace, true);
+        this.dashboardPortForward = pulumi.output(access.dashboardPortForward);
+        this.authTokenCommand = pulumi.output(access.authTokenCommand);
+        this.registerOutputs({ name: this.name, namespace: this.namespace, jobStatus: this.jobStatus });
     }
 }

@@ -2,43 +2,89 @@ import { Problems, join } from "../validation/problems";
 import { checkCidr, checkDns1123Label } from "../validation/rules";
 import * as k8s from "@pulumi/kubernetes";
 
-/** Who may reach a Ray workload. */
+/** Sources that may reach one class of Ray ports. */
+export interface RayPortAccessArgs {
+    /** Namespaces whose pods may connect. @default [] */
+    namespaces?: string[];
+    /** CIDRs that may connect (e.g. a VPN range through an internal LoadBalancer). @default [] */
+    cidrs?: string[];
+}
+
+/**
+ * Who may reach a Ray workload, port class by port class. Every class is closed by default:
+ * only the workload itself, the KubeRay operator and (dashboard) its jobs' submitters get in;
+ * `kubectl port-forward` works regardless (it does not cross the pod network).
+ */
 export interface RayNetworkPolicyArgs {
     /** Create the NetworkPolicy. Turning it off lets every pod in the cluster reach Ray. @default true */
     enabled?: boolean;
-    /** Namespaces whose pods may reach the dashboard/Jobs API (8265), client (10001) and serve (8000) ports. @default [] */
-    allowedNamespaces?: string[];
-    /** CIDRs that may reach those ports (e.g. a VPN range through an internal LoadBalancer). @default [] */
-    allowedCidrs?: string[];
+    /** Dashboard and Jobs API (8265): whoever reaches it can run code, behind the Ray token. @default closed */
+    dashboard?: RayPortAccessArgs;
+    /** Ray client (10001): runs code too, behind the Ray token. @default closed */
+    client?: RayPortAccessArgs;
+    /** Ray Serve HTTP (8000). @default closed */
+    serve?: RayPortAccessArgs;
+    /**
+     * Metrics, for a Prometheus: 8080 on every Ray pod (Ray's metrics export port), 44217
+     * (autoscaler) and 44227 (dashboard) on the head.
+     * @default closed
+     */
+    metrics?: RayPortAccessArgs;
     /** Where Ray pods may open connections besides their own cluster and DNS (S3, pip, model hubs). [] for none. @default ["0.0.0.0/0"] */
     egressCidrs?: string[];
     /** Where the Kubernetes API server is (the autoscaler talks to it on 443/6443). @default ["0.0.0.0/0"] */
     apiServerCidrs?: string[];
 }
 
+/** The port classes of a Ray workload, and the ports each opens. */
+export const PORT_CLASSES = {
+    dashboard: { head: [8265], workers: [] },
+    client: { head: [10001], workers: [] },
+    serve: { head: [8000], workers: [8000] },
+    metrics: { head: [8080, 44217, 44227], workers: [8080] },
+} as const;
+export type PortClass = keyof typeof PORT_CLASSES;
+
+export interface ResolvedPortAccess {
+    namespaces: string[];
+    cidrs: string[];
+}
+
 export interface ResolvedNetworkPolicy {
     enabled: boolean;
-    allowedNamespaces: string[];
-    allowedCidrs: string[];
+    access: Record<PortClass, ResolvedPortAccess>;
     egressCidrs: string[];
     apiServerCidrs: string[];
 }
 
+/** The API server destinations a policy allows: everywhere, or the given ranges plus EKS's kubernetes Service IPs. */
+function apiServer(cidrs: string[]): string[] {
+    return cidrs.includes("0.0.0.0/0") ? cidrs : [...cidrs, ...EKS_KUBERNETES_SERVICE_IPS.filter((c) => !cidrs.includes(c))];
+}
+
+/** Classes whose ports run code: never open to every address. */
+const CODE_EXECUTION: PortClass[] = ["dashboard", "client"];
+
 export function validateNetworkPolicy(a: RayNetworkPolicyArgs | undefined, path: string, p: Problems): ResolvedNetworkPolicy {
+    const access = {} as Record<PortClass, ResolvedPortAccess>;
+    for (const cls of Object.keys(PORT_CLASSES) as PortClass[]) {
+        const at = join(path, cls);
+        const r = { namespaces: a?.[cls]?.namespaces ?? [], cidrs: a?.[cls]?.cidrs ?? [] };
+        r.namespaces.forEach((ns, i) => checkDns1123Label(p, `${join(at, "namespaces")}[${i}]`, ns));
+        r.cidrs.forEach((c, i) => checkCidr(p, `${join(at, "cidrs")}[${i}]`, c));
+        if (CODE_EXECUTION.includes(cls) && r.cidrs.includes("0.0.0.0/0")) {
+            p.add(join(at, "cidrs"), r.cidrs, `opens the Ray ${cls === "dashboard" ? "dashboard and Jobs API" : "client port"} (remote code execution) to every address`,
+                "specific ranges such as your VPN or office CIDR", "list only the networks that must submit work");
+        }
+        access[cls] = r;
+    }
     const r: ResolvedNetworkPolicy = {
-        enabled: a?.enabled ?? true,
-        allowedNamespaces: a?.allowedNamespaces ?? [],
-        allowedCidrs: a?.allowedCidrs ?? [],
+        enabled: a?.enabled ?? true, access,
         egressCidrs: a?.egressCidrs ?? ["0.0.0.0/0"],
         apiServerCidrs: a?.apiServerCidrs ?? ["0.0.0.0/0"],
     };
-    r.allowedNamespaces.forEach((ns, i) => checkDns1123Label(p, `${join(path, "allowedNamespaces")}[${i}]`, ns));
-    for (const key of ["allowedCidrs", "egressCidrs", "apiServerCidrs"] as const) {
+    for (const key of ["egressCidrs", "apiServerCidrs"] as const) {
         r[key].forEach((c, i) => checkCidr(p, `${join(path, key)}[${i}]`, c));
-    }
-    if (r.allowedCidrs.includes("0.0.0.0/0")) {
-        p.add(`${join(path, "allowedCidrs")}`, r.allowedCidrs, "opens the Ray dashboard and Jobs API (remote code execution) to every address",
-            "specific ranges such as your VPN or office CIDR", "list only the networks that must submit jobs");
     }
     return r;
 }
@@ -54,10 +100,21 @@ export interface NetworkPolicyInputs {
     operatorNamespace: string;
     /** RayJobs whose submitter Job (named after the RayJob) must reach this workload's dashboard. */
     submitterJobs: string[];
-    /** Serve port (8000) is a client port too for RayServices. */
-    serve: boolean;
     policy: ResolvedNetworkPolicy;
+    /** The pods get AWS credentials from the EKS Pod Identity agent (s3Access). */
+    podIdentity?: boolean;
+    /** More egress the workload needs whatever egressCidrs says (its GCS store). */
+    extraEgress?: { cidrs: string[]; port: number };
 }
+
+/** Where the EKS Pod Identity agent serves credentials (EKS docs, "EKS Pod Identity agent"): 169.254.170.23:80. */
+export const POD_IDENTITY_AGENT = { cidr: "169.254.170.23/32", port: 80 };
+/**
+ * The `kubernetes` Service IPs of EKS's two default service CIDRs (10.100.0.0/16 or
+ * 172.20.0.0/16): the VPC CNI's policy agent matches the Service IP before DNAT
+ * (aws-network-policy-agent#326), so a narrowed apiServerCidrs must include it.
+ */
+export const EKS_KUBERNETES_SERVICE_IPS = ["10.100.0.1/32", "172.20.0.1/32"];
 
 const tcp = (port: number) => ({ protocol: "TCP", port });
 
@@ -72,16 +129,22 @@ export interface RayNetworkPolicyObject {
 /**
  * One NetworkPolicy per Ray workload (created by us, not KubeRay's alpha gate): Ray traffic flows
  * inside the workload; the operator manages it; DNS and the API server are reachable; the
- * dashboard, client and serve ports accept only the namespaces and CIDRs listed (none by default;
- * `kubectl port-forward` still works, it does not cross the pod network).
+ * dashboard, client, serve and metrics ports each accept only the namespaces and CIDRs listed for
+ * that class (none by default; `kubectl port-forward` still works, it does not cross the pod network).
  */
 export function buildRayNetworkPolicy(i: NetworkPolicyInputs): RayNetworkPolicyObject {
     const self = { podSelector: { matchLabels: { [WORKLOAD_LABEL]: i.workload } } };
-    const clientPorts = [tcp(8265), tcp(10001), ...(i.serve ? [tcp(8000)] : [])];
-    const sources = [
-        ...i.policy.allowedNamespaces.map((ns) => ({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ns } } })),
-        ...i.policy.allowedCidrs.map((cidr) => ({ ipBlock: { cidr } })),
-    ];
+    // One rule per open port class: its sources reach exactly its ports (head and worker ports
+    // together: a NetworkPolicy port on a pod that does not listen on it opens nothing).
+    const classRules = (Object.keys(PORT_CLASSES) as PortClass[]).flatMap((cls) => {
+        const a = i.policy.access[cls];
+        const from = [
+            ...a.namespaces.map((ns) => ({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ns } } })),
+            ...a.cidrs.map((cidr) => ({ ipBlock: { cidr } })),
+        ];
+        const ports = [...new Set<number>([...PORT_CLASSES[cls].head, ...PORT_CLASSES[cls].workers])].map(tcp);
+        return from.length > 0 ? [{ from, ports }] : [];
+    });
     const ingress: k8s.types.input.networking.v1.NetworkPolicyIngressRule[] = [
         { from: [self] },
         { from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": i.operatorNamespace } } }] },
@@ -89,7 +152,7 @@ export function buildRayNetworkPolicy(i: NetworkPolicyInputs): RayNetworkPolicyO
             from: i.submitterJobs.map((job) => ({ podSelector: { matchLabels: { "batch.kubernetes.io/job-name": job } } })),
             ports: [tcp(8265)],
         }] : []),
-        ...(sources.length > 0 ? [{ from: sources, ports: clientPorts }] : []),
+        ...classRules,
     ];
     const egress: k8s.types.input.networking.v1.NetworkPolicyEgressRule[] = [
         { to: [self] },
@@ -97,7 +160,11 @@ export function buildRayNetworkPolicy(i: NetworkPolicyInputs): RayNetworkPolicyO
             to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
             ports: [{ protocol: "UDP", port: 53 }, tcp(53)],
         },
-        ...(i.policy.apiServerCidrs.length > 0 ? [{ to: i.policy.apiServerCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(443), tcp(6443)] }] : []),
+        // The autoscaler needs the API server; with narrowed CIDRs the kubernetes Service IP is added.
+        { to: apiServer(i.policy.apiServerCidrs).map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(443), tcp(6443)] },
+        // s3Access: credentials come from the Pod Identity agent on the node, whatever egressCidrs says.
+        ...(i.podIdentity ? [{ to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT.cidr } }], ports: [tcp(POD_IDENTITY_AGENT.port)] }] : []),
+        ...(i.extraEgress ? [{ to: i.extraEgress.cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(i.extraEgress.port)] }] : []),
         ...(i.policy.egressCidrs.length > 0 ? [{ to: i.policy.egressCidrs.map((cidr) => ({ ipBlock: { cidr } })) }] : []),
     ];
     return {

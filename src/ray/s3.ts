@@ -29,7 +29,8 @@ export function s3AccessPolicy(partition: string, grants: S3AccessArgs[]): Polic
 export interface RayS3AccessInputs {
     cluster: ClusterSource;
     namespace: string;
-    serviceAccountName: string;
+    /** The service accounts that get the role (the head's and the workers'). */
+    serviceAccountNames: string[];
     grants: S3AccessArgs[];
     /** Resources the service account must wait for (its namespace). */
     dependsOn: pulumi.Resource[];
@@ -37,19 +38,20 @@ export interface RayS3AccessInputs {
 }
 
 /**
- * The Ray pods' AWS identity: a service account, a role trusted only by Pod Identity for that
- * service account in that namespace of this cluster, and the S3 policy. No keys anywhere.
+ * The Ray pods' AWS identity: service accounts (the head's, which KubeRay gives the autoscaler's
+ * RBAC, and the workers', which has none), one role trusted only by Pod Identity for those service
+ * accounts in that namespace of this cluster, and the S3 policy. No keys anywhere.
  */
 export function createRayS3Access(parent: pulumi.Resource, name: string, i: RayS3AccessInputs) {
     const facts = i.cluster.aws;
     if (!facts) throw new Error("S3 access needs an EKS cluster");
-    const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-sa`, {
-        metadata: { name: i.serviceAccountName, namespace: i.namespace },
-    }, { parent, provider: i.cluster.provider, dependsOn: i.dependsOn });
+    const serviceAccounts = i.serviceAccountNames.map((sa, n) => new k8s.core.v1.ServiceAccount(n === 0 ? `${name}-sa` : `${name}-sa-${n}`, {
+        metadata: { name: sa, namespace: i.namespace },
+    }, { parent, provider: i.cluster.provider, dependsOn: i.dependsOn }));
     const clusterArn = pulumi.interpolate`arn:${facts.partition}:eks:${facts.region}:${facts.accountId}:cluster/${facts.clusterNameValue}`;
     const role = new aws.iam.Role(`${name}-s3`, {
         namePrefix: namePrefix("aws:iam/role:Role", `${name}-s3`),
-        assumeRolePolicy: clusterArn.apply((arn) => JSON.stringify(podIdentityTrustPolicy(arn, i.namespace, i.serviceAccountName))),
+        assumeRolePolicy: clusterArn.apply((arn) => JSON.stringify(podIdentityTrustPolicy(arn, i.namespace, i.serviceAccountNames))),
         tags: i.tags,
     }, { parent });
     const policy = new aws.iam.RolePolicy(`${name}-s3`, {
@@ -57,8 +59,8 @@ export function createRayS3Access(parent: pulumi.Resource, name: string, i: RayS
         role: role.name,
         policy: facts.partition.apply((partition) => JSON.stringify(s3AccessPolicy(partition, i.grants))),
     }, { parent });
-    const association = new aws.eks.PodIdentityAssociation(`${name}-s3`, {
-        clusterName: facts.clusterName, namespace: i.namespace, serviceAccount: i.serviceAccountName, roleArn: role.arn, tags: i.tags,
-    }, { parent });
-    return { serviceAccount, role, ready: [serviceAccount, policy, association] as pulumi.Resource[] };
+    const associations = i.serviceAccountNames.map((sa, n) => new aws.eks.PodIdentityAssociation(n === 0 ? `${name}-s3` : `${name}-s3-${n}`, {
+        clusterName: facts.clusterName, namespace: i.namespace, serviceAccount: sa, roleArn: role.arn, tags: i.tags,
+    }, { parent }));
+    return { serviceAccounts, role, ready: [...serviceAccounts, policy, ...associations] as pulumi.Resource[] };
 }

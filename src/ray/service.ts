@@ -5,6 +5,8 @@ import { Problems, checkedBeforeRegistering, join, validateOrThrow } from "../va
 import { checkDns1035, checkDns1123Label, checkInt, checkOneOf } from "../validation/rules";
 import { RayClusterSpecArgs, ResolvedRayClusterSpec, validateRayClusterSpec } from "./args";
 import { RayTargetArgs, checkRayTarget, placementsFor, prepareRayWorkload } from "./cluster";
+import { generatedClusterAccess } from "./access";
+import { GcsFaultToleranceArgs, ResolvedGcsFaultTolerance, createGcsStore, gcsEgress, validateGcsFaultTolerance, withGcsFaultTolerance } from "./gcsStore";
 import { KubernetesObject, buildRayClusterSpec, waitForAnnotations, customResource } from "./spec";
 
 /** KubeRay appends 6 characters to a RayService name to name its clusters. */
@@ -43,6 +45,12 @@ export interface RayServiceArgs {
     waitForReady?: boolean;
     /** How long to wait, in seconds (model downloads can be slow). @default 1800 */
     readyTimeoutSeconds?: number;
+    /**
+     * GCS fault tolerance: the Ray head's state in Redis, so a head restart is not a Serve outage.
+     * On EKS the stack creates ElastiCache Valkey (TLS, Multi-AZ); elsewhere give redisAddress.
+     * @default off
+     */
+    gcsFaultTolerance?: GcsFaultToleranceArgs;
 }
 
 export interface ResolvedRayService {
@@ -55,6 +63,7 @@ export interface ResolvedRayService {
     excludeHeadPodFromServeSvc: boolean;
     waitForReady: boolean;
     readyTimeoutSeconds: number;
+    gcs: ResolvedGcsFaultTolerance;
 }
 
 export function validateRayService(a: RayServiceArgs, path: string, p: Problems): ResolvedRayService {
@@ -79,7 +88,16 @@ export function validateRayService(a: RayServiceArgs, path: string, p: Problems)
         name: a.name, namespace, createNamespace: a.createNamespace ?? true, serveConfigV2: a.serveConfigV2,
         cluster: validateRayClusterSpec(a.rayCluster ?? {}, join(path, "rayCluster"), p), upgradeStrategy,
         excludeHeadPodFromServeSvc: a.excludeHeadPodFromServeSvc ?? true, waitForReady: a.waitForReady ?? true, readyTimeoutSeconds,
+        gcs: validateGcsFaultTolerance(a.gcsFaultTolerance, join(path, "gcsFaultTolerance"), p),
     };
+}
+
+/** GCS fault tolerance needs EKS (the store is created there) or a Redis of your own. */
+export function checkGcsTarget(s: ResolvedRayService, path: string, eks: boolean, p: Problems): void {
+    if (s.gcs.enabled && !eks && s.gcs.redisAddress === undefined) {
+        p.add(join(path, "gcsFaultTolerance.redisAddress"), undefined, "is required outside EKS (the store is created only on EKS)",
+            '"rediss://host:6379" of a single-shard Redis or Valkey you run', "set redisAddress (and passwordSecretName), or turn gcsFaultTolerance off");
+    }
 }
 
 export function buildRayService(s: ResolvedRayService, clusterSpec: Record<string, unknown>): KubernetesObject {
@@ -109,25 +127,40 @@ export class RayService extends pulumi.ComponentResource {
     readonly serveService: pulumi.Output<string>;
     /** Forwards the Serve endpoint to localhost:8000. */
     readonly servePortForward: pulumi.Output<string>;
+    /** Forwards the service's dashboard to localhost:8265 (`<service>-head-svc` follows the active cluster). */
+    readonly dashboardPortForward: pulumi.Output<string>;
+    /** Prints the active cluster's Ray token (its Secret, found by label). */
+    readonly authTokenCommand: pulumi.Output<string>;
     readonly resource: k8s.apiextensions.CustomResource;
 
     constructor(name: string, args: RayServiceComponentArgs, opts?: pulumi.ComponentResourceOptions) {
         const check = (p: Problems) => {
             const s = validateRayService(args, "", p);
             checkRayTarget(s.cluster, "rayCluster", args, p);
+            checkGcsTarget(s, "", args.cluster.aws !== undefined, p);
             return s;
         };
         super("kuberay-platform:index:RayService", name, checkedBeforeRegistering(`RayService "${name}"`, check), opts);
         const s = validateOrThrow(`RayService "${name}"`, check);
-        const { dependsOn, serviceAccountName } = prepareRayWorkload(this, name, args, {
-            workload: s.name, namespace: s.namespace, createNamespace: s.createNamespace, spec: s.cluster, serve: true, submitterJobs: [],
+        const egress = s.gcs.enabled ? gcsEgress(s.gcs, args.cluster.aws?.vpcCidr) : undefined;
+        const { dependsOn, serviceAccounts } = prepareRayWorkload(this, name, args, {
+            workload: s.name, namespace: s.namespace, createNamespace: s.createNamespace, spec: s.cluster, submitterJobs: [], extraEgress: egress,
         });
-        const manifest = buildRayService(s, buildRayClusterSpec(s.cluster, placementsFor(s.cluster, args, s.name, serviceAccountName)));
+        let clusterSpec = buildRayClusterSpec(s.cluster, placementsFor(s.cluster, args, s.name, serviceAccounts));
+        if (s.gcs.enabled) {
+            const store = createGcsStore(this, name, { cluster: args.cluster, namespace: s.namespace, service: s.name, gcs: s.gcs, vpcCidr: args.cluster.aws?.vpcCidr, dependsOn });
+            clusterSpec = withGcsFaultTolerance(clusterSpec, store);
+            dependsOn.push(...store.ready);
+        }
+        const manifest = buildRayService(s, clusterSpec);
         this.resource = customResource(`${name}-rayservice`, manifest, { parent: this, provider: args.cluster.provider, dependsOn });
         this.name = pulumi.output(s.name);
         this.namespace = pulumi.output(s.namespace);
         this.serveService = pulumi.output(`${s.name}-serve-svc`);
         this.servePortForward = pulumi.output(`kubectl -n ${s.namespace} port-forward svc/${s.name}-serve-svc 8000:8000`);
+        const access = generatedClusterAccess("rayservice", s.name, s.namespace, s.cluster.tokenAuth);
+        this.dashboardPortForward = pulumi.output(access.dashboardPortForward);
+        this.authTokenCommand = pulumi.output(access.authTokenCommand);
         this.registerOutputs({ name: this.name, namespace: this.namespace, serveService: this.serveService });
     }
 }

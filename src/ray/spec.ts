@@ -15,9 +15,15 @@ export interface KubernetesObject {
     spec: Record<string, unknown>;
 }
 
-/** Creates a KubernetesObject as a custom resource (shared by NodePools, RayClusters, RayJobs, RayServices). */
-export function customResource(name: string, o: KubernetesObject, opts: pulumi.CustomResourceOptions): k8s.apiextensions.CustomResource {
-    return new k8s.apiextensions.CustomResource(name, { apiVersion: o.apiVersion, kind: o.kind, metadata: o.metadata, spec: o.spec }, opts);
+/**
+ * Creates a KubernetesObject as a custom resource (shared by NodePools, RayClusters, RayJobs,
+ * RayServices). With `withStatus`, the resource also has a `status` output: the live status the
+ * provider returns once its await annotations are satisfied (never sent: undefined inputs are not).
+ */
+export function customResource(name: string, o: KubernetesObject, opts: pulumi.CustomResourceOptions, withStatus = false): k8s.apiextensions.CustomResource {
+    return new k8s.apiextensions.CustomResource(name, {
+        apiVersion: o.apiVersion, kind: o.kind, metadata: o.metadata, spec: o.spec, ...(withStatus ? { status: undefined } : {}),
+    }, opts);
 }
 
 /** Ray ports on the head (KubeRay's defaults, named so Services and NetworkPolicies can refer to them). */
@@ -34,26 +40,7 @@ export const INTERNAL_LB_ANNOTATIONS = {
     "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal",
 };
 
-/** The head Service KubeRay creates for a cluster. */
-export function headServiceName(clusterName: string): string {
-    return `${clusterName}-head-svc`;
-}
 
-/**
- * Commands to reach a Ray cluster from a laptop. With token auth the operator stores the token in a
- * Secret named after the RayCluster, key `auth_token` (Ray docs, "Configure Ray clusters to use token
- * authentication"); the Ray CLI sends it when RAY_AUTH_MODE=token and RAY_AUTH_TOKEN are set.
- */
-export function rayAccessCommands(clusterName: string, namespace: string, tokenAuth: boolean) {
-    const authTokenCommand = tokenAuth
-        ? `kubectl -n ${namespace} get secret ${clusterName} -o jsonpath='{.data.auth_token}' | base64 -d`
-        : "";
-    const submit = "ray job submit --address http://localhost:8265 -- python -c 'import ray; ray.init(); print(ray.cluster_resources())'";
-    const jobSubmitCommand = tokenAuth
-        ? `RAY_AUTH_MODE=token RAY_AUTH_TOKEN="$(${authTokenCommand})" ${submit}`
-        : submit;
-    return { authTokenCommand, jobSubmitCommand };
-}
 
 /** `pulumi up` waits for a condition on a custom resource (pulumi-kubernetes >= 4.18 await annotations). */
 export function waitForAnnotations(condition: string, timeoutSeconds: number): Record<string, string> {
@@ -79,12 +66,13 @@ const preStopRayStop = { preStop: { exec: { command: ["/bin/sh", "-c", "ray stop
 
 /** A Ray pod template: one Ray container first (KubeRay reads index 0), placement, extras, escape hatch. */
 function podTemplate(pod: ResolvedPod, container: Record<string, unknown>, placement: NodePlacement | undefined,
-    ctx: RayClusterPlacements, gpus: number) {
+    ctx: RayClusterPlacements, gpus: number, serviceAccountName: string | undefined) {
     const annotations = placement?.podAnnotations ?? {};
-    const serviceAccountName = ctx.serviceAccountName;
-    const mounts = [...(gpus > 0 ? [{ name: "dshm", mountPath: "/dev/shm" }] : []), ...pod.volumeMounts];
-    // NCCL and the object store need more shared memory than the container runtime's 64Mi.
-    const volumes = [...(gpus > 0 ? [{ name: "dshm", emptyDir: { medium: "Memory" } }] : []), ...pod.volumes];
+    // No /dev/shm of ours: KubeRay mounts a memory-backed one on every Ray container, sized to the
+    // container's memory limit, and skips it if one is already mounted (common/pod.go:855-861,
+    // addEmptyDir), so ours would replace a sized volume with an unbounded one.
+    const mounts = pod.volumeMounts;
+    const volumes = pod.volumes;
     const generated: Values = {
         metadata: {
             // NetworkPolicies select Ray pods by this label.
@@ -110,26 +98,40 @@ function podTemplate(pod: ResolvedPod, container: Record<string, unknown>, place
     return deepMerge(generated, pod.podTemplate);
 }
 
+/**
+ * Who may reach an internal load balancer in front of the head: the CIDRs of the port classes it
+ * serves. Behind a LoadBalancer, kube-proxy SNATs traffic to node IPs, which the VPC CNI's policy
+ * agent lets in, so the NetworkPolicy cannot narrow it; the load balancer's source ranges do.
+ */
+export function loadBalancerSourceRanges(s: ResolvedRayClusterSpec): string[] {
+    const a = s.networkPolicy.access;
+    return [...new Set([...a.dashboard.cidrs, ...a.client.cidrs, ...a.serve.cidrs])];
+}
+
 function headGroupSpec(s: ResolvedRayClusterSpec, head: ResolvedHead, ctx: RayClusterPlacements) {
     return {
         serviceType: s.headServiceType,
+        // A partial headService is completed by KubeRay (selector, ports, name, type: common/service.go BuildServiceForHeadPod).
+        ...(s.headServiceType === "LoadBalancer" ? { headService: { spec: { loadBalancerSourceRanges: loadBalancerSourceRanges(s) } } } : {}),
         // Work stays off the head: it runs the GCS, dashboard and autoscaler.
         rayStartParams: { ...head.rayStartParams, "num-cpus": String(head.rayCpus), "num-gpus": "0" },
-        template: podTemplate(head, { name: "ray-head", ports: RAY_HEAD_PORTS.map((port) => ({ ...port })) }, ctx.head, ctx, 0),
+        template: podTemplate(head, { name: "ray-head", ports: RAY_HEAD_PORTS.map((port) => ({ ...port })) }, ctx.head, ctx, 0, ctx.serviceAccountName),
     };
 }
 
 function workerGroupSpec(g: ResolvedWorkerGroup, ctx: RayClusterPlacements) {
     return {
         groupName: g.name,
-        replicas: g.minReplicas,
+        // No `replicas`: the Ray autoscaler owns it (it JSON-patches /spec/workerGroupSpecs/<i>/replicas).
+        // The CRD defaults it to 0 and KubeRay clamps it to [minReplicas, maxReplicas]
+        // (utils/util.go GetWorkerGroupDesiredReplicas), so the group starts at minReplicas.
         minReplicas: g.minReplicas,
         maxReplicas: g.maxReplicas,
         ...(g.idleTimeoutSeconds !== undefined ? { idleTimeoutSeconds: g.idleTimeoutSeconds } : {}),
         ...(Object.keys(g.rayResources).length > 0 ? { resources: { ...g.rayResources } } : {}),
         ...(Object.keys(g.rayLabels).length > 0 ? { labels: { ...g.rayLabels } } : {}),
         rayStartParams: { ...g.rayStartParams },
-        template: podTemplate(g, { name: "ray-worker" }, ctx.workers[g.name], ctx, g.gpus),
+        template: podTemplate(g, { name: "ray-worker" }, ctx.workers[g.name], ctx, g.gpus, ctx.workerServiceAccountName),
     };
 }
 
@@ -140,6 +142,11 @@ export interface RayClusterPlacements {
     workers: Record<string, NodePlacement | undefined>;
     /** Service account of every Ray pod (the one bound to the S3 role), if any. */
     serviceAccountName?: string;
+    /**
+     * Service account of the workers: KubeRay binds the autoscaler's Role (patch pods and the
+     * RayCluster) to the head's service account (common/rbac.go), so workers get their own.
+     */
+    workerServiceAccountName?: string;
     /** Workload name every Ray pod is labelled with (see WORKLOAD_LABEL). */
     workload: string;
 }
@@ -165,7 +172,23 @@ export function buildRayClusterSpec(s: ResolvedRayClusterSpec, placements: RayCl
     return deepMerge(spec, s.specOverrides);
 }
 
+/**
+ * Annotations of a RayCluster we apply. `workerGroupSpecs` is an atomic list (no list-map keys in
+ * the v1.7.0 CRD), and the autoscaler's patches of `replicas` make it the list's co-owner, so a
+ * later server-side apply of a changed spec would conflict; it is forced. What it resets is only
+ * `replicas` (and pending `workersToDelete`): with autoscaling on KubeRay deletes no pod when
+ * `replicas` drops (raycluster_controller.go:1219-1236), and the autoscaler re-asserts its count on
+ * its next pass — the same field Ray's GitOps guide tells Argo CD to ignore.
+ */
+export function rayClusterAnnotations(a: ResolvedRayClusterArgs): Record<string, string> {
+    return {
+        "pulumi.com/patchForce": "true",
+        ...(a.waitForReady ? waitForAnnotations("condition=HeadPodReady", a.readyTimeoutSeconds) : {}),
+    };
+}
+
 export function buildRayCluster(a: ResolvedRayClusterArgs, placements: RayClusterPlacements): KubernetesObject {
+    const spec = buildRayClusterSpec(a, placements);
     return {
         apiVersion: "ray.io/v1",
         kind: "RayCluster",
@@ -173,8 +196,10 @@ export function buildRayCluster(a: ResolvedRayClusterArgs, placements: RayCluste
             name: a.name,
             namespace: a.namespace,
             labels: { "app.kubernetes.io/managed-by": "kuberay-platform" },
-            ...(a.waitForReady ? { annotations: waitForAnnotations("condition=HeadPodReady", a.readyTimeoutSeconds) } : {}),
+            annotations: rayClusterAnnotations(a),
         },
-        spec: buildRayClusterSpec(a, placements),
+        // Recreate: a changed spec (image, rayVersion, resources...) restarts every pod on it,
+        // instead of leaving the old head running beside workers that cannot join it.
+        spec: a.upgradeStrategy === "None" ? spec : { ...spec, upgradeStrategy: { type: a.upgradeStrategy } },
     };
 }

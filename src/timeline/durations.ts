@@ -24,6 +24,9 @@ export const createDurations: Record<string, Duration> = {
     "kubernetes:ray.io/v1:RayService": {
         seconds: 240, source: "Karpenter GPU node 89 s (13 s NodeClaim + 40 s Ready + 36 s GPU registered, data-on-eks) + 112 s GPU image pull (karpenter-blueprints) + Serve start (estimate 40 s)",
     },
+    "aws:elasticache/replicationGroup:ReplicationGroup": {
+        seconds: 600, source: "estimate: AWS says a replication group takes several minutes; two Multi-AZ nodes with TLS commonly 8-12 min",
+    },
     "kubernetes:ray.io/v1:RayJob": { seconds: 0, source: "creation returns at once; with waitForCompletion add your job's run time" },
 };
 

@@ -24,6 +24,7 @@ export type Shape =
 const taint: Shape = { object: { key: "string", value: "string", effect: "string" } };
 const strings: Shape = { list: "string" };
 const labels: Shape = { map: "string" };
+const access: Shape = { object: { namespaces: strings, cidrs: strings } };
 
 const pod: Record<string, Shape> = {
     cpu: "quantity", memory: "quantity", image: "string", rayStartParams: { map: "string" },
@@ -43,7 +44,11 @@ const clusterSpec: Record<string, Shape> = {
     },
     idleTimeoutSeconds: "integer", tokenAuth: "boolean", headServiceType: "string",
     s3Access: { list: { object: { bucket: "string", prefix: "string", readWrite: "boolean" } } },
-    networkPolicy: { object: { enabled: "boolean", allowedNamespaces: strings, allowedCidrs: strings, egressCidrs: strings, apiServerCidrs: strings } },
+    networkPolicy: {
+        object: {
+            enabled: "boolean", dashboard: access, client: access, serve: access, metrics: access, egressCidrs: strings, apiServerCidrs: strings,
+        },
+    },
     specOverrides: "any",
 };
 
@@ -94,6 +99,7 @@ export const platformShape: Shape = {
             list: {
                 object: {
                     ...clusterSpec, name: "string", namespace: "string", createNamespace: "boolean", waitForReady: "boolean", readyTimeoutSeconds: "integer",
+                    upgradeStrategy: "string",
                 }
             },
         },
@@ -113,6 +119,12 @@ export const platformShape: Shape = {
                 object: {
                     name: "string", namespace: "string", createNamespace: "boolean", serveConfigV2: "string", rayCluster: { object: clusterSpec },
                     upgradeStrategy: "string", excludeHeadPodFromServeSvc: "boolean", waitForReady: "boolean", readyTimeoutSeconds: "integer",
+                    gcsFaultTolerance: {
+                        object: {
+                            enabled: "boolean", nodeType: "string", engineVersion: "string", redisAddress: "string",
+                            passwordSecretName: "string", passwordSecretKey: "string",
+                        },
+                    },
                 }
             },
         },
