@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { RayPlatform } from "../src";
+import { Problems, RayPlatform, buildRayNetworkPolicy, validateNetworkPolicy } from "../src";
 import { Evaluation, evaluate } from "./harness";
 
 describe("network isolation", () => {
@@ -95,5 +95,16 @@ describe("network isolation", () => {
         for (const other of ["ml-coredns", "ml-kube-proxy", "ml-eks-pod-identity-agent"]) {
             assert.strictEqual(ev.get("aws:eks/addon:Addon", other).inputs.configurationValues, undefined);
         }
+    });
+
+    it("opens Serve (8000) alone to its own sources, on the head and every worker", () => {
+        const policy = buildRayNetworkPolicy({
+            workload: "llm", namespace: "llm", operatorNamespace: "kuberay-system", submitterJobs: [],
+            policy: validateNetworkPolicy({ serve: { namespaces: ["gateway"] } }, "", new Problems()),
+        });
+        assert.deepStrictEqual(policy.spec.ingress, [
+            { from: [self("llm")] }, { from: [operator] },
+            { from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "gateway" } } }], ports: [{ protocol: "TCP", port: 8000 }] },
+        ]);
     });
 });

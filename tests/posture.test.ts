@@ -29,6 +29,7 @@ describe("security posture", () => {
             r("kubernetes:helm.sh/v3:Release", "rel", { version: "latest", values: {} }),
             r("kubernetes:karpenter.k8s.aws/v1:EC2NodeClass", "nc", { spec: { amiSelectorTerms: [{ alias: "al2023@latest" }], metadataOptions: {}, blockDeviceMappings: [] } }),
             r("aws:eks/addon:Addon", "cni", { addonName: "vpc-cni" }),
+            r("aws:elasticache/replicationGroup:ReplicationGroup", "gcs", { transitEncryptionEnabled: false }),
         ];
         const ev: any = { resources: bad, ofType: (t: string) => bad.filter((x) => x.type === t) };
         for (const rule of postureRules) assert.ok(rule.check(ev).length >= 1, `rule "${rule.name}" found nothing`);

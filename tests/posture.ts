@@ -91,6 +91,15 @@ export const postureRules: PostureRule[] = [
         },
     },
     {
+        name: "caches encrypted in transit and at rest, behind an AUTH token",
+        awsOnly: true,
+        check: (ev) => ev.ofType("aws:elasticache/replicationGroup:ReplicationGroup").flatMap((r) => [
+            ...(r.inputs.transitEncryptionEnabled !== true ? [v(r, "no TLS in transit", "set transitEncryptionEnabled: true")] : []),
+            ...(r.inputs.atRestEncryptionEnabled !== true ? [v(r, "not encrypted at rest", "set atRestEncryptionEnabled: true")] : []),
+            ...(!r.inputs.authToken ? [v(r, "no AUTH token", "set authToken")] : []),
+        ]),
+    },
+    {
         name: "no LoadBalancer unless asked, and then internal",
         check: (ev) => [
             ...ev.ofType("kubernetes:core/v1:Service").filter((r) => r.inputs.spec?.type === "LoadBalancer")
