@@ -62,13 +62,21 @@ describe("deployable on a real account", () => {
         assert.deepStrictEqual(req.values, ["reserved", "spot", "on-demand"]);
         const lt = ev.get("aws:ec2/launchTemplate:LaunchTemplate", "all-pools-reserved").inputs;
         assert.deepStrictEqual(lt.capacityReservationSpecification, { capacityReservationTarget: { capacityReservationId: "cr-0123456789abcdef0" } });
-        assert.strictEqual(ev.get("aws:eks/nodeGroup:NodeGroup", "all-pools-reserved").inputs.capacityType, "ON_DEMAND");
+        const ng = ev.get("aws:eks/nodeGroup:NodeGroup", "all-pools-reserved").inputs;
+        assert.strictEqual(ng.capacityType, "ON_DEMAND");
+        // Only the node subnet in the reservation's zone (a targeted reservation holds one type in one AZ).
+        assert.strictEqual(ng.subnetIds.length, 1);
+        const subnet = ev.ofType("aws:ec2/subnet:Subnet").find((s) => `${s.name}-id` === ng.subnetIds[0]);
+        assert.strictEqual(subnet?.inputs.availabilityZone, "us-west-2a");
         assert.ok(!ev.get("aws:ec2/launchTemplate:LaunchTemplate", "all-pools-br").inputs.capacityReservationSpecification);
         assert.deepStrictEqual(paths({ nodePools: [
             { name: "a", capacityReservationIds: ["arn:aws:ec2:us-east-1:1:capacity-reservation/cr-1"] },
-            { name: "b", provisioner: "managed", instanceTypes: ["g6.xlarge"], capacityReservationIds: ["cr-1", "cr-2"] },
-            { name: "c", provisioner: "managed", instanceTypes: ["g6.xlarge"], capacityTypes: ["spot"], capacityReservationIds: ["cr-1"] },
-        ], rayClusters: [] }), ["nodePools[0].capacityReservationIds[0]", "nodePools[1].capacityReservationIds", "nodePools[2].capacityTypes"]);
+            { name: "b", provisioner: "managed", instanceTypes: ["g6.xlarge"], capacityReservationIds: ["cr-1", "cr-2"], availabilityZone: "us-west-2a" },
+            { name: "c", provisioner: "managed", instanceTypes: ["g6.xlarge"], capacityTypes: ["spot"], capacityReservationIds: ["cr-1"], availabilityZone: "us-west-2a" },
+            { name: "d", provisioner: "managed", instanceTypes: ["g6.xlarge", "g6.2xlarge"], capacityReservationIds: ["cr-1"] },
+            { name: "e", provisioner: "managed", instanceTypes: ["g6.xlarge"], diskThroughput: 1500 },
+        ], rayClusters: [] }), ["nodePools[0].capacityReservationIds[0]", "nodePools[1].capacityReservationIds", "nodePools[2].capacityTypes", "nodePools[3].availabilityZone",
+            "nodePools[4].diskThroughput"]);
     });
 
     it("keeps managed pools fixed-size: min = desired = max", async () => {

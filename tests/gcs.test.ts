@@ -67,10 +67,16 @@ describe("GCS fault tolerance for RayServices", () => {
         assert.deepStrictEqual(bad.list.map((x) => x.path).sort(), ["rayServices[0].gcsFaultTolerance.nodeType", "rayServices[0].gcsFaultTolerance.redisAddress", "rayServices[0].serveConfigV2"]);
     });
 
-    it("names replication groups within ElastiCache's 40 characters, starting with a letter", () => {
-        assert.strictEqual(replicationGroupId("ml-dev", "llm"), "ml-dev-llm");
-        const long = replicationGroupId(`c${"x".repeat(99)}`, "s".repeat(47));
-        assert.ok(long.length <= 40 && /^[a-z]/.test(long) && !long.endsWith("-"), long);
-        assert.match(replicationGroupId("9lives", "Svc"), /^r/);
+    it("names replication groups within ElastiCache's 40 characters, starting with a letter, distinct where names collide", () => {
+        const valid = (id: string) => id.length <= 40 && /^[a-z]([a-z0-9]|-(?!-))*[a-z0-9]$/.test(id);
+        const id = replicationGroupId("ml-dev", "llm", "llm");
+        assert.match(id, /^ml-dev-llm-[0-9a-f]{8}$/);
+        for (const x of [id, replicationGroupId(`c${"x".repeat(99)}`, "ns", "s".repeat(47)), replicationGroupId("9lives", "ns", "Svc"), replicationGroupId("a--b", "n", "c-")]) {
+            assert.ok(valid(x), x);
+        }
+        // Same readable part, different cluster, namespace or split: different ids.
+        const ids = [replicationGroupId("ml", "a", "a-b"), replicationGroupId("ml-a", "a", "b"), replicationGroupId("ml", "other", "a-b"),
+            replicationGroupId("1ml", "n", "s"), replicationGroupId("2ml", "n", "s")];
+        assert.strictEqual(new Set(ids).size, ids.length);
     });
 });

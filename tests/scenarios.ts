@@ -29,7 +29,10 @@ export const everything: RayPlatformArgs = {
     },
     nodePools: [
         { name: "spot", instanceTypes: ["g6.xlarge"], capacityTypes: ["spot", "on-demand"], capacityReservationIds: ["cr-0fedcba9876543210"] },
-        { name: "reserved", provisioner: "managed", instanceTypes: ["g6e.xlarge"], minNodes: 1, capacityReservationIds: ["cr-0123456789abcdef0"] },
+        {
+            name: "reserved", provisioner: "managed", instanceTypes: ["g6e.xlarge"], minNodes: 1,
+            capacityReservationIds: ["cr-0123456789abcdef0"], availabilityZone: "us-west-2a",
+        },
         { name: "br", ami: "bottlerocket", provisioner: "managed", instanceTypes: ["g5.xlarge"], minNodes: 1 },
     ],
     rayClusters: [{

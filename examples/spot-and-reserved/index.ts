@@ -3,17 +3,20 @@ import { RayPlatform } from "kuberay-platform";
 
 // Two GPU pools, a few lines each:
 // - "reserved": an EKS managed node group that always runs one g6e.xlarge (L40S). Give it your
-//   On-Demand Capacity Reservation (`pulumi config set reservationId cr-...`) and its launch
-//   template targets it; without one it is plain on-demand. It is fixed-size: it never scales.
+//   On-Demand Capacity Reservation (`pulumi config set reservationId cr-...` and its zone,
+//   `reservationZone`) and its launch template targets it, in that zone; without one it is plain
+//   on-demand. It is fixed-size: it never scales.
 // - "spot": a Karpenter pool of L4 nodes at zero; Spot first, on-demand when Spot is short.
 const config = new pulumi.Config();
 const reservationId = config.get("reservationId");
+// A targeted reservation holds one instance type in one AZ: the node group runs only there.
+const reservationZone = config.get("reservationZone");
 
 const platform = new RayPlatform("ml", {
     nodePools: [
         {
             name: "reserved", provisioner: "managed", instanceTypes: ["g6e.xlarge"], minNodes: 1,
-            ...(reservationId ? { capacityReservationIds: [reservationId] } : {}),
+            ...(reservationId ? { capacityReservationIds: [reservationId], availabilityZone: reservationZone } : {}),
         },
         { name: "spot", instanceTypes: ["g6.xlarge", "g6.2xlarge"], capacityTypes: ["spot", "on-demand"], maxGpus: 8 },
     ],

@@ -175,6 +175,7 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterSourc
             vpcId: net.vpcId,
             vpcCidr: a.network?.vpcCidr,
             nodeSubnetIds: net.subnetIds,
+            nodeSubnetZones: net.network?.nodeSubnetZones,
             clusterSecurityGroupId: cluster.vpcConfig.clusterSecurityGroupId,
             nodeRoleArn: this.nodeRole.arn,
             nodeRoleName: this.nodeRole.name,

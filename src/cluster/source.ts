@@ -18,6 +18,8 @@ export interface AwsClusterFacts {
     vpcCidr?: string;
     /** Subnets where nodes run. */
     nodeSubnetIds: pulumi.Output<string>[];
+    /** The availability zone of each node subnet, when this package created the VPC. */
+    nodeSubnetZones?: pulumi.Input<string>[];
     /** The EKS-managed cluster security group every managed node joins. */
     clusterSecurityGroupId: pulumi.Output<string>;
     /** IAM role of the system nodes. */

@@ -68,7 +68,11 @@ export function fitName(name: string, max: number): string {
 export function namePrefix(type: string, logicalName: string): string {
     const rule = awsNameRules[type];
     if (!rule?.prefixField) throw new Error(`no name prefix rule for ${type}`);
-    return `${fitName(logicalName, rule.max - PREFIX_SUFFIX_LENGTH - 1)}-`;
+    // Letters, digits and '-' are valid in every name here; a leading letter too (and security
+    // group names may not start with "sg-").
+    let safe = logicalName.replace(/[^A-Za-z0-9-]/g, "-");
+    if (!/^[A-Za-z]/.test(safe) || /^sg-/i.test(safe)) safe = `r${safe}`;
+    return `${fitName(safe, rule.max - PREFIX_SUFFIX_LENGTH - 1)}-`;
 }
 
 /**

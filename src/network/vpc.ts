@@ -23,6 +23,8 @@ export class VpcNetwork extends pulumi.ComponentResource {
     readonly vpcId: pulumi.Output<string>;
     /** Subnets for nodes and control plane ENIs (private, or public when natGateways is "none"). */
     readonly nodeSubnetIds: pulumi.Output<string>[];
+    /** The availability zone of each node subnet (same order). */
+    readonly nodeSubnetZones: pulumi.Input<string>[];
     readonly publicSubnetIds: pulumi.Output<string>[];
     readonly privateSubnetIds: pulumi.Output<string>[];
     /** NAT gateways, so dependents can wait for egress to exist. */
@@ -94,6 +96,7 @@ export class VpcNetwork extends pulumi.ComponentResource {
         });
         this.privateSubnetIds = privateSubnets.map((s) => s.id);
         this.nodeSubnetIds = withPrivate ? this.privateSubnetIds : this.publicSubnetIds;
+        this.nodeSubnetZones = this.nodeSubnetIds.map((_, i) => zones[i]);
 
         this.registerOutputs({
             vpcId: this.vpcId,

@@ -139,6 +139,16 @@ export function validatePlatformArgs(input: RayPlatformArgs, p: Problems): Resol
     const system = eks ? systemShapes(eks.systemNodes.instanceTypes, "eks.systemNodes", p) : [];
     validateDevicePluginArgs(args.nvidiaDevicePlugin, "nvidiaDevicePlugin", pools, p);
     const poolsByName = Object.fromEntries(pools.map((x) => [x.name, x]));
+    pools.forEach((x, i) => {
+        if (x.availabilityZone === undefined || !eks) return;
+        const zones = eks.network?.availabilityZones;
+        if (eks.existingVpc) {
+            p.add(`nodePools[${i}].availabilityZone`, x.availabilityZone, "needs a VPC this package creates (the zones of your subnets are unknown at preview)",
+                "a Karpenter pool, which finds the reservation's zone itself", "use a Karpenter pool for the reservation");
+        } else if (zones && !zones.includes(x.availabilityZone)) {
+            p.add(`nodePools[${i}].availabilityZone`, x.availabilityZone, "is not one of the VPC's zones", zones.join(", "), "pick one of eks.network.availabilityZones");
+        }
+    });
     const checkSpec = (spec: ResolvedRayClusterSpec, path: string) => {
         // Fit is the scheduling model's job (below), with every other pod in view.
         checkRayClusterPools(spec, path, poolsByName, p, { fit: false, requirePool: eks !== undefined });

@@ -146,7 +146,8 @@ export class RayPlatform extends pulumi.ComponentResource {
             // A job on one of our clusters waits for it, and on destroy goes before it.
             const onCluster = j.clusterSelector === undefined ? undefined : byName.get(j.clusterSelector);
             const operatorReady = onCluster ? [...target.operatorReady, onCluster.resource] : target.operatorReady;
-            return new RayJob(`${name}-job-${j.name}`, { ...j, ...target, operatorReady }, child);
+            const selected = clusters.find((rc) => rc.name === j.clusterSelector);
+            return new RayJob(`${name}-job-${j.name}`, { ...j, ...target, operatorReady, selectedClusterTokenAuth: selected?.tokenAuth ?? true }, child);
         });
         const rayServices = workloads.rayServices.map((s) => new RayService(`${name}-svc-${s.name}`, { ...s, ...target }, child));
 

@@ -57,7 +57,9 @@ export function schedulingInputs(args: RayPlatformArgs, a: Omit<ResolvedPlatform
         operatorValues: kuberayOperatorValues(systemPlacement, a.kuberay.values),
         rayClusters: a.rayClusters.map((c, i) => ({ path: `rayClusters[${i}]`, name: c.name, namespace: c.namespace, spec: c })),
         rayJobs: a.rayJobs.map((job, i) => ({ path: `rayJobs[${i}]`, job })),
-        rayServices: a.rayServices.map((s, i) => ({ path: `rayServices[${i}]`, name: s.name, namespace: s.namespace, spec: s.cluster })),
+        rayServices: a.rayServices.map((s, i) => ({
+            path: `rayServices[${i}]`, name: s.name, namespace: s.namespace, spec: s.cluster, newCluster: s.upgradeStrategy === "NewCluster",
+        })),
     };
 }
 

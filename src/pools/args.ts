@@ -72,6 +72,13 @@ export interface NodePoolArgs {
      * @default []
      */
     capacityReservationIds?: string[];
+    /**
+     * Managed: run the node group in this one availability zone (its subnet among the cluster's
+     * node subnets). Required with a capacity reservation: a targeted reservation holds one type
+     * in one AZ, and launches anywhere else fail.
+     * @default every AZ of the cluster's node subnets
+     */
+    availabilityZone?: string;
     /** Root volume GiB (GPU images are 10+ GB). @default 100 */
     diskSizeGiB?: number;
     /**
@@ -120,6 +127,7 @@ export interface ResolvedPool {
     expireAfter: string;
     placement: NodePlacement;
     capacityReservationIds: string[];
+    availabilityZone?: string;
 }
 
 /**
@@ -253,7 +261,7 @@ export function validatePool(a: NodePoolArgs, path: string, existingCluster: boo
         name: a.name, provisioner, instanceTypes: types, families, shapes, gpu, capacityTypes,
         maxGpus: a.maxGpus ?? 8, maxCpus: a.maxCpus ?? 64, minNodes, maxNodes,
         diskSizeGiB: a.diskSizeGiB ?? 100, diskThroughput: a.diskThroughput ?? 250, diskIops: gp3Iops(a.diskThroughput ?? 250),
-        ami, amiAlias, consolidateAfter, expireAfter, capacityReservationIds: a.capacityReservationIds ?? [],
+        ami, amiAlias, consolidateAfter, expireAfter, capacityReservationIds: a.capacityReservationIds ?? [], availabilityZone: a.availabilityZone,
         placement: { ...placement, podAnnotations },
     };
 }
@@ -275,6 +283,10 @@ function checkCapacityReservations(a: NodePoolArgs, provisioner: string, path: s
     if (provisioner === "managed" && ids.length !== 1) {
         p.add(at, ids, "must name exactly one reservation for a managed node group (its launch template targets one)", "one id", "split the pool, or use Karpenter");
     }
+    if (provisioner === "managed" && ids.length > 0 && (a.availabilityZone === undefined || (a.instanceTypes ?? []).length !== 1)) {
+        p.add(join(path, "availabilityZone"), a.availabilityZone, "and exactly one instance type are required with a capacity reservation on a managed pool (it holds one type in one AZ)",
+            "the reservation's AZ, e.g. \"us-west-2a\", and instanceTypes: [the reserved type]", "set availabilityZone and list only the reserved type, or use a Karpenter pool");
+    }
     if (provisioner === "managed" && (a.capacityTypes ?? ["on-demand"]).includes("spot")) {
         p.add(join(path, "capacityTypes"), a.capacityTypes, "cannot be Spot with a capacity reservation", '["on-demand"]', "remove spot or the reservation");
     }
@@ -292,6 +304,14 @@ function validateProvisionerFields(a: NodePoolArgs, provisioner: string, path: s
     onlyFor("maxCpus", "karpenter");
     onlyFor("consolidateAfter", "karpenter");
     onlyFor("expireAfter", "karpenter");
+    onlyFor("availabilityZone", "managed");
+    if (a.availabilityZone !== undefined && !/^[a-z]{2}(-[a-z0-9]+)+[a-z]$/.test(a.availabilityZone)) {
+        p.add(join(path, "availabilityZone"), a.availabilityZone, "is not an availability zone name", 'e.g. "us-west-2a" (not a zone ID)', "use the zone's name");
+    }
+    // Launch templates (managed pools) take gp3 throughput up to 1000 MiB/s; EC2NodeClasses up to 2000.
+    if (provisioner === "managed" && (a.diskThroughput ?? 0) > 1000) {
+        p.add(join(path, "diskThroughput"), a.diskThroughput, "is more than a launch template takes (1000 MiB/s)", "125-1000 on a managed pool", "lower it, or use a Karpenter pool");
+    }
     if (a.maxGpus !== undefined) checkInt(p, join(path, "maxGpus"), a.maxGpus, 1, 10000);
     if (a.maxCpus !== undefined) checkInt(p, join(path, "maxCpus"), a.maxCpus, 1, 100000);
     const okMin = checkInt(p, join(path, "minNodes"), a.minNodes ?? 1, 1, 1000);

@@ -38,6 +38,16 @@ export function validateNodePools(args: Omit<NodePoolsComponentArgs, "cluster">,
     return pools;
 }
 
+/** The node subnets in one AZ (a capacity reservation's); a zone the VPC lacks fails the deploy with this message. */
+function subnetsIn(facts: AwsClusterFacts, zone: string, pool: string): pulumi.Output<string[]> {
+    const zones = facts.nodeSubnetZones ?? [];
+    return pulumi.all(facts.nodeSubnetIds.map((id, i) => pulumi.all([id, zones[i]]))).apply((pairs) => {
+        const ids = pairs.filter(([, z]) => z === zone).map(([id]) => id);
+        if (ids.length === 0) throw new Error(`node pool "${pool}": the cluster has no node subnet in ${zone} (its zones: ${pairs.map(([, z]) => z).join(", ")})`);
+        return ids;
+    });
+}
+
 const EKS_TAINT_EFFECT: Record<string, string> = { NoSchedule: "NO_SCHEDULE", NoExecute: "NO_EXECUTE", PreferNoSchedule: "PREFER_NO_SCHEDULE" };
 
 /**
@@ -114,7 +124,7 @@ export class NodePools extends pulumi.ComponentResource {
             nodeGroupNamePrefix: namePrefix("aws:eks/nodeGroup:NodeGroup", `${name}-${pool.name}`),
             clusterName: facts.clusterName,
             nodeRoleArn: facts.nodeRoleArn,
-            subnetIds: facts.nodeSubnetIds,
+            subnetIds: pool.availabilityZone ? subnetsIn(facts, pool.availabilityZone, pool.name) : facts.nodeSubnetIds,
             amiType,
             instanceTypes: pool.instanceTypes,
             capacityType: pool.capacityTypes[0] === "spot" ? "SPOT" : "ON_DEMAND",

@@ -3,7 +3,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { ClusterSource } from "../cluster/source";
-import { fitName, namePrefix } from "../naming/awsNames";
+import { createHash } from "crypto";
+import { namePrefix } from "../naming/awsNames";
 import { Problems, join } from "../validation/problems";
 import { checkOneOf } from "../validation/rules";
 
@@ -56,8 +57,8 @@ export function validateGcsFaultTolerance(a: GcsFaultToleranceArgs | undefined, 
     };
     if (!a) return r;
     checkOneOf(p, join(path, "nodeType"), r.nodeType, GCS_NODE_TYPES);
-    if (!/^\d+\.\d+$/.test(r.engineVersion)) {
-        p.add(join(path, "engineVersion"), r.engineVersion, "is not a Valkey major.minor version", 'e.g. "8.0"', "pin a Valkey version");
+    if (!/^[7-9]\.\d+$/.test(r.engineVersion)) {
+        p.add(join(path, "engineVersion"), r.engineVersion, "is not a Valkey major.minor version (Valkey 7 to 9)", 'e.g. "8.0"', "pin a Valkey version");
     }
     if (r.redisAddress !== undefined && !ADDRESS.test(r.redisAddress)) {
         p.add(join(path, "redisAddress"), r.redisAddress, "is not a Redis address", '"rediss://host:6379" (TLS) or "redis://host:6379"', "give scheme, host and port");
@@ -80,10 +81,17 @@ export interface GcsStore {
     ready: pulumi.Resource[];
 }
 
-/** ElastiCache replication group ids: at most 40 lower-case letters, digits and single hyphens, starting with a letter. */
-export function replicationGroupId(clusterName: string, service: string): string {
-    const id = fitName(`${clusterName}-${service}`.toLowerCase().replace(/[^a-z0-9-]/g, "-").replace(/-+/g, "-"), 40).replace(/-+$/, "");
-    return /^[a-z]/.test(id) ? id : `r${id.slice(1)}`;
+/**
+ * ElastiCache ids (replication group, subnet group): at most 40 lower-case letters, digits and
+ * single hyphens, starting with a letter. A hash of the exact cluster, namespace and service keeps
+ * ids distinct where the readable part collides (cut names, collapsed hyphens, other namespaces).
+ */
+export function replicationGroupId(clusterName: string, namespace: string, service: string): string {
+    const hash = createHash("sha256").update(`${clusterName}/${namespace}/${service}`).digest("hex").slice(0, 8);
+    let base = `${clusterName}-${service}`.toLowerCase().replace(/[^a-z0-9-]/g, "-").replace(/-+/g, "-").replace(/^-+/, "");
+    if (!/^[a-z]/.test(base)) base = `r${base}`;
+    base = base.slice(0, 40 - hash.length - 1).replace(/-+$/, "");
+    return `${base}-${hash}`;
 }
 
 /** The store of one RayService: the user's Redis, or ElastiCache Valkey created in the cluster's VPC. */
@@ -112,12 +120,12 @@ export function createGcsStore(parent: pulumi.Resource, name: string, i: {
         ipProtocol: "tcp", fromPort: 6379, toPort: 6379, description: "Redis from EKS nodes", tags,
     }, { parent });
     const subnets = new aws.elasticache.SubnetGroup(`${name}-gcs`, {
-        name: replicationGroupId(facts.clusterNameValue, `${i.service}-gcs`), description: `GCS store subnets of ${i.service}`,
+        name: replicationGroupId(facts.clusterNameValue, i.namespace, `${i.service}-gcs`), description: `GCS store subnets of ${i.service}`,
         subnetIds: facts.nodeSubnetIds, tags,
     }, { parent });
     const token = new random.RandomPassword(`${name}-gcs`, { length: 32, special: false }, { parent });
     const store = new aws.elasticache.ReplicationGroup(`${name}-gcs`, {
-        replicationGroupId: replicationGroupId(facts.clusterNameValue, i.service),
+        replicationGroupId: replicationGroupId(facts.clusterNameValue, i.namespace, i.service),
         description: `Ray GCS fault tolerance for RayService ${i.namespace}/${i.service}`,
         engine: "valkey", engineVersion: g.engineVersion, nodeType: g.nodeType, port: 6379,
         // Cluster mode off, a primary and a replica in two AZs: failover keeps the primary endpoint.

@@ -205,7 +205,10 @@ export function buildRayJob(j: ResolvedRayJob, clusterSpec: Record<string, unkno
     };
 }
 
-export interface RayJobComponentArgs extends RayJobArgs, RayTargetArgs {}
+export interface RayJobComponentArgs extends RayJobArgs, RayTargetArgs {
+    /** With clusterSelector: whether the selected cluster uses token auth (for the token command). @default true */
+    selectedClusterTokenAuth?: boolean;
+}
 
 /** A RayJob custom resource: the ephemeral-test-environment building block. */
 export class RayJob extends pulumi.ComponentResource {
@@ -251,7 +254,7 @@ export class RayJob extends pulumi.ComponentResource {
         this.logsCommand = pulumi.output(rayJobLogsCommand(j.name, j.namespace, j.submissionMode, j.cluster !== undefined, j.clusterSelector));
         const access = j.cluster
             ? generatedClusterAccess("rayjob", j.name, j.namespace, j.cluster.tokenAuth)
-            : rayClusterAccess(j.clusterSelector ?? "", j.namespace, true);
+            : rayClusterAccess(j.clusterSelector ?? "", j.namespace, args.selectedClusterTokenAuth ?? true);
         this.dashboardPortForward = pulumi.output(access.dashboardPortForward);
         this.authTokenCommand = pulumi.output(access.authTokenCommand);
         this.registerOutputs({ name: this.name, namespace: this.namespace, jobStatus: this.jobStatus });

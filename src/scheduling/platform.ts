@@ -22,7 +22,8 @@ export interface SchedulingInputs {
     operatorValues: Record<string, unknown>;
     rayClusters: { path: string; name: string; namespace: string; spec: ResolvedRayClusterSpec }[];
     rayJobs: { path: string; job: ResolvedRayJob }[];
-    rayServices: { path: string; name: string; namespace: string; spec: ResolvedRayClusterSpec }[];
+    /** `newCluster`: a NewCluster upgrade runs a second cluster (and head) beside the first. */
+    rayServices: { path: string; name: string; namespace: string; spec: ResolvedRayClusterSpec; newCluster?: boolean }[];
 }
 
 /** CPU (millicores), memory (MiB), GPUs and pod slots of a node. */
@@ -85,7 +86,12 @@ function workloadPods(i: SchedulingInputs): WorkloadPods {
         });
     };
     i.rayClusters.forEach((c) => addSpec(c.path, c.namespace, c.name, c.spec, false));
-    i.rayServices.forEach((s) => addSpec(`${s.path}.rayCluster`, s.namespace, s.name, s.spec, false));
+    i.rayServices.forEach((s) => {
+        addSpec(`${s.path}.rayCluster`, s.namespace, s.name, s.spec, false);
+        // While a NewCluster upgrade runs, the next cluster's head needs a place too.
+        const next = s.newCluster ? headPod(`${s.namespace}/${s.name}-head (upgrade)`, `${s.path}.upgradeStrategy`, s.spec) : undefined;
+        if (next) out.heads.push(next);
+    });
     for (const { path, job } of i.rayJobs) {
         if (job.cluster) addSpec(`${path}.rayCluster`, job.namespace, job.name, job.cluster, job.submissionMode === "SidecarMode");
         const template = effectiveSubmitterTemplate(job, i.systemPlacement);

@@ -88,7 +88,7 @@ export const platformShape: Shape = {
                         },
                     },
                     capacityTypes: strings, maxGpus: "integer", maxCpus: "integer", minNodes: "integer", maxNodes: "integer",
-                    capacityReservationIds: strings, diskSizeGiB: "integer", diskThroughput: "integer", labels, taints: { list: taint },
+                    capacityReservationIds: strings, availabilityZone: "string", diskSizeGiB: "integer", diskThroughput: "integer", labels, taints: { list: taint },
                     ami: "string", amiAlias: "string", consolidateAfter: "string", expireAfter: "string", doNotDisrupt: "boolean",
                 }
             },
