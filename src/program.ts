@@ -21,6 +21,7 @@ export function platformFromConfig(opts?: pulumi.ComponentResourceOptions) {
     const platform = new RayPlatform(config.get("name") ?? "kuberay", platformArgs, opts);
     return {
         clusterName: platform.clusterName,
+        eksCluster: platform.eksCluster,
         kubeconfig: platform.kubeconfig,
         operatorNamespace: platform.operatorNamespace,
         rayClusters: platform.rayClusters,

@@ -26,7 +26,7 @@ describe("multi-language component (Pulumi's own analyzer)", () => {
             "eks", "existingCluster", "karpenter", "kuberay", "nodePools", "nvidiaDevicePlugin", "rayClusters", "rayJobs", "rayServices",
         ]);
         assert.deepStrictEqual(Object.keys(c.outputs).sort(), [
-            "clusterName", "costEstimate", "deployTimeline", "kubeconfig", "operatorNamespace", "rayClusters", "rayJobs", "rayServices", "schedulingModel",
+            "clusterName", "costEstimate", "deployTimeline", "eksCluster", "kubeconfig", "operatorNamespace", "rayClusters", "rayJobs", "rayServices", "schedulingModel",
         ]);
         for (const [name, input] of Object.entries(c.inputs)) {
             assert.ok(input.optional, `${name} is optional`);

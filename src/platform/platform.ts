@@ -45,6 +45,26 @@ export interface RayServiceOutput {
     authTokenCommand: string;
 }
 
+/** What other stacks and tools need of the EKS cluster (every field empty on an existing cluster). */
+export interface EksClusterOutput {
+    clusterArn: string;
+    /** The Kubernetes API endpoint. */
+    endpoint: string;
+    /** Base64 certificate authority data of the API server. */
+    certificateAuthorityData: string;
+    /** OIDC issuer URL (for IRSA users; this package uses EKS Pod Identity). */
+    oidcIssuerUrl: string;
+    vpcId: string;
+    /** Subnets of the nodes (private, or public with natGateways "none"). */
+    nodeSubnetIds: string[];
+    /** The EKS cluster security group: every node (managed or Karpenter) carries it. */
+    clusterSecurityGroupId: string;
+    /** IAM role of the system nodes. */
+    nodeRoleArn: string;
+    /** IAM role of Karpenter's nodes (empty without Karpenter). */
+    karpenterNodeRoleArn: string;
+}
+
 /** The child components of a RayPlatform, for TypeScript users who compose further. */
 export interface RayPlatformParts {
     cluster: ClusterSource;
@@ -80,6 +100,8 @@ export class RayPlatform extends pulumi.ComponentResource {
     /** Kubeconfig of the cluster (secret); empty when an existing provider was passed. */
     readonly kubeconfig: pulumi.Output<string>;
     readonly clusterName: pulumi.Output<string>;
+    /** The EKS cluster and its network, as @pulumi/eks exposes them; empty on an existing cluster. */
+    readonly eksCluster: pulumi.Output<EksClusterOutput>;
     readonly operatorNamespace: pulumi.Output<string>;
     readonly rayClusters: pulumi.Output<RayClusterOutput[]>;
     readonly rayJobs: pulumi.Output<RayJobOutput[]>;
@@ -118,6 +140,7 @@ export class RayPlatform extends pulumi.ComponentResource {
             this.kubeconfig = eks.kubeconfig;
         }
         this.clusterName = cluster.clusterName;
+        const eksFacts = cluster.aws;
 
         const pools = platformPools(valid);
         let nodePools: NodePools | undefined;
@@ -165,11 +188,23 @@ export class RayPlatform extends pulumi.ComponentResource {
             .apply(([n, ns, svc, pf, dashboard, token]): RayServiceOutput => ({
                 name: n, namespace: ns, serveService: svc, servePortForward: pf, dashboardPortForward: dashboard, authTokenCommand: token,
             }))));
+        const karpenterRole = nodePools?.karpenter?.nodeRole.arn ?? pulumi.output("");
+        this.eksCluster = eksFacts && cluster instanceof EksCluster
+            ? pulumi.all([
+                pulumi.all([eksFacts.clusterArn, cluster.cluster.endpoint, cluster.cluster.certificateAuthority.data, eksFacts.oidcIssuerUrl]),
+                pulumi.all([eksFacts.vpcId, pulumi.all(eksFacts.nodeSubnetIds), eksFacts.clusterSecurityGroupId, eksFacts.nodeRoleArn, karpenterRole]),
+            ]).apply(([[clusterArn, endpoint, ca, oidcIssuerUrl], [vpcId, nodeSubnetIds, clusterSecurityGroupId, nodeRoleArn, karpenterNodeRoleArn]]): EksClusterOutput => ({
+                clusterArn, endpoint, certificateAuthorityData: ca, oidcIssuerUrl, vpcId, nodeSubnetIds, clusterSecurityGroupId, nodeRoleArn, karpenterNodeRoleArn,
+            }))
+            : pulumi.output({
+                clusterArn: "", endpoint: "", certificateAuthorityData: "", oidcIssuerUrl: "", vpcId: "", nodeSubnetIds: [], clusterSecurityGroupId: "",
+                nodeRoleArn: "", karpenterNodeRoleArn: "",
+            });
         this.costEstimate = pulumi.output(estimateCost(resolved));
         this.deployTimeline = pulumi.output(recorder.graph().then(computeTimeline));
         this.schedulingModel = pulumi.output(resolved.scheduling);
         this.registerOutputs({
-            kubeconfig: this.kubeconfig, clusterName: this.clusterName, operatorNamespace: this.operatorNamespace,
+            kubeconfig: this.kubeconfig, clusterName: this.clusterName, eksCluster: this.eksCluster, operatorNamespace: this.operatorNamespace,
             rayClusters: this.rayClusters, rayJobs: this.rayJobs, rayServices: this.rayServices,
             costEstimate: this.costEstimate, deployTimeline: this.deployTimeline, schedulingModel: this.schedulingModel,
         });
