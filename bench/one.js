@@ -14,7 +14,10 @@ function args() {
         name: `ray-${i}`,
         workerGroups: [{ name: "gpu", pool: `pool-${i % pools}`, gpus: 1, cpu: "3", memory: "12Gi", maxReplicas: 4 }],
     }));
-    return { nodePools, rayClusters };
+    // Every Ray head needs a place on the system nodes (the scheduling model checks it): about 12
+    // heads fit an m6i.4xlarge next to DNS, Karpenter and the operator.
+    const systemNodes = clusters <= 2 ? undefined : { instanceTypes: ["m6i.4xlarge"], minSize: Math.max(2, Math.ceil(clusters / 12)), desiredSize: Math.max(2, Math.ceil(clusters / 12)), maxSize: Math.max(3, Math.ceil(clusters / 12)) };
+    return { nodePools, rayClusters, ...(systemNodes ? { eks: { systemNodes } } : {}) };
 }
 
 (async () => {
