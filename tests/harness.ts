@@ -52,6 +52,24 @@ export interface Evaluation {
 }
 
 const computed = mockComputed;
+
+const CRD = "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition";
+
+/**
+ * Keeps a CRD's identity (group, names, scope, versions) and drops its OpenAPI schemas before the
+ * mock monitor serializes them: the vendored CRDs are 0.9-1.4 MB each, and their protobuf encoding
+ * is ~3 s of every evaluation. Tests that check what is applied ask for the full CRDs
+ * (`fullCrds`); the files themselves are checked by tests/vendor.test.ts and the schemas are
+ * loaded from them by the schema tests.
+ */
+export const stubCrdSchemas: pulumi.ResourceTransformation = (a) => {
+    if (a.type !== CRD) return undefined;
+    const spec = a.props.spec as { group: string; names: unknown; scope: string; versions: { name: string; served: boolean; storage: boolean }[] };
+    return {
+        props: { ...a.props, spec: { group: spec.group, names: spec.names, scope: spec.scope, versions: spec.versions.map((v) => ({ name: v.name, served: v.served, storage: v.storage })) } },
+        opts: a.opts,
+    };
+};
 const invoke = mockInvoke;
 
 const waitForRPCs: () => Promise<void> = require("@pulumi/pulumi/runtime/settings").waitForRPCs;
@@ -125,10 +143,10 @@ async function session(options: { preview?: boolean; stack?: string; project?: s
  */
 export async function evaluate(
     build: (opts: pulumi.ComponentResourceOptions) => unknown,
-    options: { preview?: boolean; stack?: string; project?: string } = {},
+    options: { preview?: boolean; stack?: string; project?: string; fullCrds?: boolean } = {},
 ): Promise<Evaluation> {
     const s = await session(options);
-    build({ transformations: [s.capture] });
+    build({ transformations: options.fullCrds ? [s.capture] : [s.capture, stubCrdSchemas] });
     await waitForRPCs();
     await s.fill();
     return s;
@@ -166,6 +184,7 @@ export async function evaluateProgram(
     pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(config).map(([k, v]) => [`${project}:${k}`, v])), []);
     await pulumi.runtime.runInPulumiStack(async () => {
         pulumi.runtime.registerStackTransformation(ev.capture);
+        pulumi.runtime.registerStackTransformation(stubCrdSchemas);
         delete require.cache[require.resolve(modulePath)];
         holder.outputs = require(modulePath);
         return holder.outputs;

@@ -13,7 +13,8 @@ describe("RayPlatform defaults (EKS)", () => {
     let ev: Evaluation;
     let platform: RayPlatform;
     before(async () => {
-        ev = await evaluate((opts) => { platform = new RayPlatform("ml", {}, opts); });
+        // The full CRDs: one test below checks they are applied unchanged.
+        ev = await evaluate((opts) => { platform = new RayPlatform("ml", {}, opts); }, { fullCrds: true });
     });
 
     it("registers the expected resource tree", () => {
