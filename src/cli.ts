@@ -34,8 +34,28 @@ function parse(argv: string[]): Record<string, string | boolean> {
 }
 
 /** Stack config entries from a --config file. */
+/** A problem with what the command was given (a file it cannot read): one line, no stack trace. */
+export class InputError extends Error {}
+
+/** Reads a file the command was pointed at, or says in one line why it cannot. */
+function readInput(file: string, what: string): string {
+    try {
+        return fs.readFileSync(file, "utf8");
+    } catch (e) {
+        throw new InputError(`cannot read ${what} ${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`);
+    }
+}
+
+function parseYaml(text: string, file: string): unknown {
+    try {
+        return yaml.load(text);
+    } catch (e) {
+        throw new InputError(`${file} is not valid YAML: ${(e as Error).message.split("\n")[0]}`);
+    }
+}
+
 export function configFromFile(file: string): Record<string, string> {
-    const doc = yaml.load(fs.readFileSync(file, "utf8")) as Record<string, unknown> | null;
+    const doc = parseYaml(readInput(file, "config file"), file) as Record<string, unknown> | null;
     const entries = doc && typeof doc === "object" && "config" in doc ? (doc.config as Record<string, unknown>) : { "kuberay-platform:platform": doc ?? {} };
     return Object.fromEntries(Object.entries(entries).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
 }
@@ -64,14 +84,16 @@ export async function main(argv: string[]): Promise<number> {
         return args.help ? 0 : 2;
     }
     const stack = typeof args.stack === "string" ? args.stack : "dev";
-    const config = typeof args.config === "string" ? configFromFile(args.config) : {};
-    if (typeof args.name === "string") config["kuberay-platform:name"] = args.name;
     try {
+        const config = typeof args.config === "string" ? configFromFile(args.config) : {};
+        if (typeof args.name === "string") config["kuberay-platform:name"] = args.name;
         let evaluation;
         if (typeof args.program === "string") {
             enablePrograms();
             const file = path.resolve(args.program);
-            const project = (yaml.load(fs.readFileSync(path.join(path.dirname(file), "Pulumi.yaml"), "utf8")) as { name: string }).name;
+            readInput(file, "program");
+            const projectFile = path.join(path.dirname(file), "Pulumi.yaml");
+            const project = (parseYaml(readInput(projectFile, "the program's project file"), projectFile) as { name?: string } | null)?.name ?? "program";
             evaluation = await evaluateOffline(() => require(file), { project, stack, config });
         } else {
             evaluation = await evaluateOffline(() => platformFromConfig(), { project: "kuberay-platform", stack, config });
@@ -80,8 +102,8 @@ export async function main(argv: string[]): Promise<number> {
         process.stdout.write(args.json ? `${JSON.stringify(plan, null, 2)}\n` : `${renderText(plan)}\n`);
         return 0;
     } catch (e) {
-        if (e instanceof ValidationError) {
-            process.stderr.write(`${e.message}\n`);
+        if (e instanceof ValidationError || e instanceof InputError) {
+            process.stderr.write(`${e instanceof InputError ? "kuberay-platform plan: " : ""}${e.message}\n`);
             return 2;
         }
         throw e;

@@ -73,6 +73,21 @@ describe("kuberay-platform plan (offline)", () => {
         assert.match(r.err, /eks\.network\.availabilityZoneCount = 9/);
     });
 
+    it("fails in one line, without a stack trace, on a missing or malformed file", async () => {
+        const malformed = path.join(os.tmpdir(), "plan-malformed.yaml");
+        fs.writeFileSync(malformed, "eks: [unclosed\n");
+        for (const [argv, message] of [
+            [["plan", "--config", path.join(os.tmpdir(), "no-such-config.yaml")], /^kuberay-platform plan: cannot read config file .*no-such-config\.yaml: no such file\n$/],
+            [["plan", "--config", malformed], /^kuberay-platform plan: .*plan-malformed\.yaml is not valid YAML: /],
+            [["plan", "--program", path.join(os.tmpdir(), "no-such-dir", "index.ts")], /^kuberay-platform plan: cannot read program .*index\.ts: no such file\n$/],
+        ] as const) {
+            const r = await run([...argv]);
+            assert.strictEqual(r.code, 2);
+            assert.match(r.err, message);
+            assert.ok(!r.err.includes("    at "), "no stack trace");
+        }
+    });
+
     it("explains its usage", async () => {
         const r = await run(["--help"]);
         assert.strictEqual(r.code, 0);
