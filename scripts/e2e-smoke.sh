@@ -5,7 +5,7 @@
 # tagged by the stack is left.
 #
 # Needs: Pulumi CLI logged in, AWS credentials, AWS CLI v2, kubectl, python3 with `ray[default]`
-# matching the cluster's Ray version (2.58.0), jq. Costs: ~$0.25/h plus one GPU node for a few minutes.
+# matching the cluster's Ray version (2.58.0), jq. Costs: ~$0.31/h plus one GPU node for a few minutes.
 set -euo pipefail
 STACK="${1:-e2e-$(date +%s)}"
 REGION="${AWS_REGION:-us-west-2}"
@@ -30,7 +30,7 @@ pulumi stack output kubeconfig --show-secrets --stack "$STACK" > "$PWD/kubeconfi
 export KUBECONFIG="$PWD/kubeconfig.json"
 CLUSTER=$(pulumi stack output rayClusters --json --stack "$STACK" | jq -r '.[0].name')
 NS=$(pulumi stack output rayClusters --json --stack "$STACK" | jq -r '.[0].namespace')
-CLUSTER_NAME=$(pulumi stack output clusterName --stack "$STACK" 2>/dev/null || echo "quickstart-$STACK")
+CLUSTER_NAME=$(pulumi stack output clusterName --stack "$STACK")
 
 log "GPU workers start at zero"
 test "$(kubectl -n "$NS" get pods -l ray.io/node-type=worker --no-headers 2>/dev/null | wc -l)" -eq 0

@@ -9,7 +9,7 @@ import { RayPlatform } from "./platform/platform";
  * Config (project namespace `kuberay-platform`):
  * - `platform`: a RayPlatformArgs object (YAML/JSON) — e.g. `eks.network.natGateways: none`;
  * - `kubeconfig` (secret): install onto this existing cluster instead of creating EKS;
- * - `name`: component name (default `kuberay`); the EKS cluster is named `<name>-<stack>`.
+ * - `name`: component name (default `kuberay`); the EKS cluster is named `<name>-<stack>-<hash>`.
  */
 export function platformFromConfig(opts?: pulumi.ComponentResourceOptions) {
     const config = new pulumi.Config();

@@ -76,6 +76,21 @@ describe("AWS physical names", () => {
         assert.strictEqual(ev.get("kubernetes:helm.sh/v3:Release", "ml-pools-karpenter-controller").inputs.values.settings.interruptionQueue, queue);
     });
 
+    it("never shares a cluster, queue or log group name between projects with the same stack and component names", async () => {
+        const names = async (project: string) => {
+            const ev = await evaluate((opts) => new RayPlatform("ml", {}, opts), { project });
+            return [ev.ofType("aws:eks/cluster:Cluster")[0].inputs.name, ev.ofType("aws:sqs/queue:Queue")[0].inputs.name, ev.ofType("aws:cloudwatch/logGroup:LogGroup")[0].inputs.name];
+        };
+        const [a, b] = [await names("team-a"), await names("team-b")];
+        assert.match(a[0], /^ml-dev-[0-9a-f]{6}$/);
+        for (let i = 0; i < 3; i++) assert.notStrictEqual(a[i], b[i]);
+        // Fixed names are deleted before they are created again.
+        const ev = await (scenarios().find((s) => s.title === "default platform")!).evaluation();
+        for (const type of ["aws:eks/cluster:Cluster", "aws:sqs/queue:Queue", "aws:cloudwatch/logGroup:LogGroup"]) {
+            assert.strictEqual(ev.ofType(type)[0].opts.deleteBeforeReplace, true, type);
+        }
+    });
+
     it("rejects a component name AWS names cannot carry, before anything is registered", async () => {
         for (const bad of ["my platform", "9lives", `p${"x".repeat(MAX_PLATFORM_NAME)}`]) {
             const p = new Problems();

@@ -36,7 +36,7 @@ describe("examples evaluate under mocks with their default config", () => {
 describe("the repository's root program", () => {
     it("deploys the default platform with no config", async () => {
         const ev = await evaluateProgram(path.join(root, "program", "index.js"), "kuberay-platform", {});
-        assert.strictEqual(ev.get("aws:eks/cluster:Cluster", "kuberay-eks").inputs.name, "kuberay-dev");
+        assert.strictEqual(ev.get("aws:eks/cluster:Cluster", "kuberay-eks").inputs.name, "kuberay-dev-b1072b");
         assert.strictEqual(ev.ofType("kubernetes:ray.io/v1:RayCluster").length, 1);
         assert.deepStrictEqual(Object.keys(ev.outputs).sort(), ["clusterName", "costEstimate", "deployTimeline", "eksCluster", "kubeconfig", "operatorNamespace", "rayClusters", "rayJobs", "rayServices", "schedulingModel"]);
     });

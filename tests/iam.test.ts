@@ -32,7 +32,7 @@ describe("IAM of the EKS cluster", () => {
                     Action: ["sts:AssumeRole", "sts:TagSession"],
                     Condition: {
                         StringEquals: {
-                            "aws:RequestTag/eks-cluster-arn": "arn:aws:eks:us-west-2:123456789012:cluster/ml-dev",
+                            "aws:RequestTag/eks-cluster-arn": "arn:aws:eks:us-west-2:123456789012:cluster/ml-dev-974995",
                             "aws:RequestTag/kubernetes-namespace": "kube-system",
                             "aws:RequestTag/kubernetes-service-account": "karpenter",
                         },

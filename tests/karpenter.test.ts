@@ -83,13 +83,13 @@ describe("Karpenter on the default platform", () => {
             { source: ["aws.ec2"], "detail-type": ["EC2 Instance State-change Notification"] },
             { source: ["aws.ec2"], "detail-type": ["EC2 Capacity Reservation Instance Interruption Warning"] },
         ]);
-        const queueArn = "arn:aws:sqs:us-west-2:123456789012:ml-dev";
+        const queueArn = "arn:aws:sqs:us-west-2:123456789012:ml-dev-974995";
         for (const t of ev.ofType("aws:cloudwatch/eventTarget:EventTarget")) {
             assert.strictEqual(t.inputs.arn, queueArn);
             assert.strictEqual(t.inputs.targetId, "KarpenterInterruptionQueueTarget");
         }
         const queue = ev.get("aws:sqs/queue:Queue", `${K}-interruption`).inputs;
-        assert.deepStrictEqual([queue.name, queue.messageRetentionSeconds, queue.sqsManagedSseEnabled], ["ml-dev", 300, true]);
+        assert.deepStrictEqual([queue.name, queue.messageRetentionSeconds, queue.sqsManagedSseEnabled], ["ml-dev-974995", 300, true]);
         assert.deepStrictEqual(JSON.parse(ev.get("aws:sqs/queuePolicy:QueuePolicy", `${K}-interruption`).inputs.policy), {
             Id: "EC2InterruptionPolicy", Version: "2012-10-17",
             Statement: [
@@ -104,8 +104,8 @@ describe("Karpenter on the default platform", () => {
         const got = Object.fromEntries(ev.ofType("aws:iam/rolePolicy:RolePolicy").filter((r) => r.name.startsWith(`${K}-controller-`))
             .map((r) => [r.name.slice(`${K}-controller-`.length), JSON.parse(r.inputs.policy)]));
         const expected = karpenterControllerPolicies({
-            partition: "aws", region: "us-west-2", accountId: "123456789012", clusterName: "ml-dev",
-            nodeRoleArn: `arn:aws:iam::123456789012:role/${K}-node`, queueArn: "arn:aws:sqs:us-west-2:123456789012:ml-dev",
+            partition: "aws", region: "us-west-2", accountId: "123456789012", clusterName: "ml-dev-974995",
+            nodeRoleArn: `arn:aws:iam::123456789012:role/${K}-node`, queueArn: "arn:aws:sqs:us-west-2:123456789012:ml-dev-974995",
         });
         assert.deepStrictEqual(got, JSON.parse(JSON.stringify(expected)));
         const statements = Object.values(got).flatMap((d: any) => d.Statement);
@@ -113,7 +113,7 @@ describe("Karpenter on the default platform", () => {
         const pass = statements.find((s: any) => s.Action === "iam:PassRole");
         assert.deepStrictEqual([pass.Resource, pass.Condition], [`arn:aws:iam::123456789012:role/${K}-node`, { StringEquals: { "iam:PassedToService": ["ec2.amazonaws.com", "ec2.amazonaws.com.cn"] } }]);
         const terminate = statements.find((s: any) => s.Sid === "AllowScopedDeletion");
-        assert.deepStrictEqual(terminate.Condition, { StringEquals: { "aws:ResourceTag/kubernetes.io/cluster/ml-dev": "owned" }, StringLike: { "aws:ResourceTag/karpenter.sh/nodepool": "*" } });
+        assert.deepStrictEqual(terminate.Condition, { StringEquals: { "aws:ResourceTag/kubernetes.io/cluster/ml-dev-974995": "owned" }, StringLike: { "aws:ResourceTag/karpenter.sh/nodepool": "*" } });
         const unscoped = statements.filter((s: any) => s.Resource === "*").flatMap((s: any) => [].concat(s.Action));
         assert.ok(unscoped.every((a: string) => /^(ec2:Describe|pricing:Get|iam:List|arc-zonal-shift:Get)/.test(a)), `write actions on *: ${unscoped}`);
         assert.ok(statements.every((s: any) => s.Action !== "*" && s.Effect === "Allow"));
@@ -124,16 +124,16 @@ describe("Karpenter on the default platform", () => {
         assert.deepStrictEqual([assoc.namespace, assoc.serviceAccount, assoc.roleArn], ["kube-system", "karpenter", `arn:aws:iam::123456789012:role/${K}-controller`]);
         const release = ev.get("kubernetes:helm.sh/v3:Release", `${K}-controller`).inputs;
         assert.deepStrictEqual([release.chart, release.version, release.namespace], ["oci://public.ecr.aws/karpenter/karpenter", "1.14.1", "kube-system"]);
-        assert.deepStrictEqual(release.values.settings, { clusterName: "ml-dev", interruptionQueue: "ml-dev" });
+        assert.deepStrictEqual(release.values.settings, { clusterName: "ml-dev-974995", interruptionQueue: "ml-dev-974995" });
         assert.strictEqual(release.values.serviceAccount.name, assoc.serviceAccount);
         assert.deepStrictEqual(release.values.nodeSelector, { "kubernetes.io/os": "linux", "kuberay-platform/pool": "system" });
         assert.strictEqual(release.values.replicas, 2);
         const entry = ev.get("aws:eks/accessEntry:AccessEntry", `${K}-node`).inputs;
         assert.deepStrictEqual([entry.type, entry.principalArn], ["EC2_LINUX", `arn:aws:iam::123456789012:role/${K}-node`]);
         const tag = ev.get("aws:ec2/tag:Tag", `${K}-sg-discovery`).inputs;
-        assert.deepStrictEqual([tag.resourceId, tag.key, tag.value], ["sg-cluster", "karpenter.sh/discovery", "ml-dev"]);
+        assert.deepStrictEqual([tag.resourceId, tag.key, tag.value], ["sg-cluster", "karpenter.sh/discovery", "ml-dev-974995"]);
         for (const s of ev.ofType("aws:ec2/subnet:Subnet").filter((x) => x.name.includes("private"))) {
-            assert.strictEqual(s.inputs.tags["karpenter.sh/discovery"], "ml-dev");
+            assert.strictEqual(s.inputs.tags["karpenter.sh/discovery"], "ml-dev-974995");
         }
     });
 

@@ -12,7 +12,7 @@ describe("outputs other languages and stacks need", () => {
     it("exposes the EKS cluster: ARN, endpoint, CA, OIDC issuer, VPC, node subnets, security group, node roles", async () => {
         const { ev, platform } = await platformOf("default platform");
         const out = await ev.value(platform.eksCluster);
-        assert.deepStrictEqual(out.clusterArn, "arn:aws:eks:us-west-2:123456789012:cluster/ml-dev");
+        assert.deepStrictEqual(out.clusterArn, "arn:aws:eks:us-west-2:123456789012:cluster/ml-dev-974995");
         assert.match(out.endpoint, /^https:\/\/.+\.eks\.amazonaws\.com$/);
         assert.strictEqual(out.certificateAuthorityData, "Q0FEQVRB");
         assert.match(out.oidcIssuerUrl, /^https:\/\/oidc\.eks\./);

@@ -155,7 +155,7 @@ describe("RayPlatform defaults (EKS)", () => {
 
     it("configures the EKS control plane securely", () => {
         const c = ev.get("aws:eks/cluster:Cluster", "ml-eks");
-        assert.strictEqual(c.inputs.name, "ml-dev");
+        assert.strictEqual(c.inputs.name, "ml-dev-974995");
         assert.strictEqual(c.inputs.version, "1.36");
         assert.deepStrictEqual(c.inputs.accessConfig, { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true });
         assert.deepStrictEqual(c.inputs.enabledClusterLogTypes, ["api", "audit", "authenticator"]);
@@ -168,7 +168,7 @@ describe("RayPlatform defaults (EKS)", () => {
         const key = ev.get("aws:kms/key:Key", "ml-secrets");
         assert.strictEqual(key.inputs.enableKeyRotation, true);
         const logs = ev.get("aws:cloudwatch/logGroup:LogGroup", "ml-control-plane");
-        assert.strictEqual(logs.inputs.name, "/aws/eks/ml-dev/cluster");
+        assert.strictEqual(logs.inputs.name, "/aws/eks/ml-dev-974995/cluster");
         assert.strictEqual(logs.inputs.retentionInDays, 30);
         assert.ok(ev.get("aws:eks/cluster:Cluster", "ml-eks").dependsOn.includes(logs.resource), "log group exists before EKS writes to it");
     });
@@ -190,11 +190,11 @@ describe("RayPlatform defaults (EKS)", () => {
         assert.ok(await pulumi.isSecret(platform.kubeconfig), "kubeconfig must be secret");
         const kubeconfig = JSON.parse(await ev.value(platform.kubeconfig));
         assert.deepStrictEqual(kubeconfig.users[0].user.exec.args,
-            ["eks", "get-token", "--cluster-name", "ml-dev", "--region", "us-west-2", "--output", "json"]);
+            ["eks", "get-token", "--cluster-name", "ml-dev-974995", "--region", "us-west-2", "--output", "json"]);
         assert.strictEqual(kubeconfig.users[0].user.exec.command, "aws");
         assert.strictEqual(kubeconfig.clusters[0].cluster.server, "https://ml-eks.gr7.us-west-2.eks.amazonaws.com");
         const provider = ev.get(K8S, "ml-k8s");
-        assert.strictEqual(provider.inputs.clusterIdentifier, "ml-dev");
+        assert.strictEqual(provider.inputs.clusterIdentifier, "ml-dev-974995");
         assert.strictEqual(provider.inputs.enableServerSideApply, "true");
     });
 
@@ -227,7 +227,7 @@ describe("RayPlatform defaults (EKS)", () => {
                 + "ray job submit --address http://localhost:8265 -- python -c 'import ray; ray.init(); print(ray.cluster_resources())'",
             workerGroups: [{ name: "gpu", pool: "gpu", gpus: 1, minReplicas: 0, maxReplicas: 2 }],
         }]);
-        assert.strictEqual(await ev.value(platform.clusterName), "ml-dev");
+        assert.strictEqual(await ev.value(platform.clusterName), "ml-dev-974995");
         assert.strictEqual(await ev.value(platform.operatorNamespace), "kuberay-system");
     });
 });

@@ -147,7 +147,7 @@ describe("Ray workloads: behaviour", () => {
         const role = ev.get("aws:iam/role:Role", "ml-ray-s3").inputs;
         assert.deepStrictEqual(JSON.parse(role.assumeRolePolicy).Statement[0].Condition, {
             StringEquals: {
-                "aws:RequestTag/eks-cluster-arn": "arn:aws:eks:us-west-2:123456789012:cluster/ml-dev",
+                "aws:RequestTag/eks-cluster-arn": "arn:aws:eks:us-west-2:123456789012:cluster/ml-dev-974995",
                 "aws:RequestTag/kubernetes-namespace": "ray",
                 // The head's service account and the workers' (which has no autoscaler RBAC).
                 "aws:RequestTag/kubernetes-service-account": ["ray-ray", "ray-ray-worker"],

@@ -6,6 +6,7 @@ import { RayPlatform } from "kuberay-platform";
 const platform = new RayPlatform("quickstart", {});
 
 export const kubeconfig = platform.kubeconfig;
+export const clusterName = platform.clusterName;
 export const rayClusters = platform.rayClusters;
 export const costEstimate = platform.costEstimate;
 export const deployTimeline = platform.deployTimeline;

@@ -1,3 +1,4 @@
+import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { ExistingVpcArgs, NetworkArgs, ResolvedNetworkArgs, validateExistingVpcArgs, validateNetworkArgs } from "../network/args";
 import { Problems, join } from "../validation/problems";
@@ -45,7 +46,7 @@ export interface KubeconfigCredentialsArgs {
 export interface EksClusterArgs {
     /**
      * EKS cluster name (1-100 characters: letters, digits, '-', '_', starting with a letter or digit).
-     * @default "<component name>-<stack name>"
+     * @default "<component name>-<stack name>-<6 hex of a hash of project, stack and component>"
      */
     clusterName?: string;
     /**
@@ -210,8 +211,15 @@ function validateSystemNodes(args: SystemNodesArgs | undefined, path: string, p:
     return { instanceTypes, minSize, desiredSize, maxSize, diskSizeGiB };
 }
 
-/** Default EKS cluster name: component and stack, cut to EKS's 100-character limit. */
+/**
+ * Default EKS cluster name: component and stack, and a short hash of project, stack and component,
+ * so two projects with a `dev` stack and the same component name never share a cluster name (nor
+ * the interruption queue and log group named after it: SQS CreateQueue would adopt the other's
+ * queue). Within EKS's 100 characters.
+ */
 export function defaultClusterName(componentName: string): string {
-    const raw = `${componentName}-${pulumi.getStack()}`.replace(/[^A-Za-z0-9\-_]/g, "-").replace(/^[^0-9A-Za-z]+/, "");
-    return (raw || "kuberay").slice(0, 100);
+    const stack = pulumi.getStack();
+    const hash = createHash("sha256").update(`${pulumi.getProject()}/${stack}/${componentName}`).digest("hex").slice(0, 6);
+    const raw = `${componentName}-${stack}`.replace(/[^A-Za-z0-9\-_]/g, "-").replace(/^[^0-9A-Za-z]+/, "");
+    return `${(raw || "kuberay").slice(0, 100 - hash.length - 1)}-${hash}`;
 }

@@ -66,7 +66,7 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterSourc
             name: `/aws/eks/${clusterName}/cluster`,
             retentionInDays: a.logRetentionDays,
             tags,
-        }, parent);
+        }, { parent: this, deleteBeforeReplace: true });
 
         const clusterRole = new aws.iam.Role(`${name}-cluster`, {
             namePrefix: namePrefix("aws:iam/role:Role", `${name}-cluster`),
@@ -97,7 +97,7 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterSourc
             // The add-ons below are EKS managed add-ons, versioned and removed with the stack.
             bootstrapSelfManagedAddons: false,
             tags,
-        }, { parent: this, dependsOn: [logGroup, ...clusterRoleGrants] });
+        }, { parent: this, dependsOn: [logGroup, ...clusterRoleGrants], deleteBeforeReplace: true }); // a fixed name: delete, then create
         const cluster = this.cluster;
         this.clusterName = cluster.name;
 

@@ -83,7 +83,7 @@ export class Karpenter extends pulumi.ComponentResource {
         const queueName = interruptionQueueName(clusterName);
         this.queue = new aws.sqs.Queue(`${name}-interruption`, {
             name: queueName, messageRetentionSeconds: 300, sqsManagedSseEnabled: true, tags,
-        }, parent);
+        }, { parent: this, deleteBeforeReplace: true });
         const queuePolicy = new aws.sqs.QueuePolicy(`${name}-interruption`, {
             queueUrl: this.queue.url,
             policy: this.queue.arn.apply((arn) => JSON.stringify(interruptionQueuePolicy(arn))),

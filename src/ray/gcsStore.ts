@@ -122,7 +122,7 @@ export function createGcsStore(parent: pulumi.Resource, name: string, i: {
     const subnets = new aws.elasticache.SubnetGroup(`${name}-gcs`, {
         name: replicationGroupId(facts.clusterNameValue, i.namespace, `${i.service}-gcs`), description: `GCS store subnets of ${i.service}`,
         subnetIds: facts.nodeSubnetIds, tags,
-    }, { parent });
+    }, { parent, deleteBeforeReplace: true });
     const token = new random.RandomPassword(`${name}-gcs`, { length: 32, special: false }, { parent });
     const store = new aws.elasticache.ReplicationGroup(`${name}-gcs`, {
         replicationGroupId: replicationGroupId(facts.clusterNameValue, i.namespace, i.service),
@@ -132,7 +132,7 @@ export function createGcsStore(parent: pulumi.Resource, name: string, i: {
         numCacheClusters: 2, automaticFailoverEnabled: true, multiAzEnabled: true,
         transitEncryptionEnabled: true, atRestEncryptionEnabled: true, authToken: token.result,
         subnetGroupName: subnets.name, securityGroupIds: [securityGroup.id], applyImmediately: true, tags,
-    }, { parent, dependsOn: [ingress] });
+    }, { parent, dependsOn: [ingress], deleteBeforeReplace: true });
     const secretName = `${i.service}-gcs-redis`;
     const secret = new k8s.core.v1.Secret(`${name}-gcs`, {
         metadata: { name: secretName, namespace: i.namespace },
