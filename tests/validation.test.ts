@@ -56,6 +56,8 @@ const cases: [string, RayPlatformArgs, string[]][] = [
     ["an internal LoadBalancer nobody is listed for (the VPC would reach it)", { rayClusters: [{ name: "ray", headServiceType: "LoadBalancer" }] }, ["rayClusters[0].headServiceType"]],
     ["a head Service through specOverrides", { rayClusters: [{ name: "ray", specOverrides: { headGroupSpec: { headService: { spec: { type: "LoadBalancer" } } } } }] }, ["rayClusters[0].specOverrides.headGroupSpec.headService"]],
     ["an unknown RayCluster upgrade strategy", { rayClusters: [{ name: "ray", upgradeStrategy: "Rolling" }] }, ["rayClusters[0].upgradeStrategy"]],
+    ["a GCS store Secret that cannot be a Secret name", { rayServices: [{ name: "svc", serveConfigV2: "applications: []", gcsFaultTolerance: { enabled: true, redisAddress: "rediss://r:6379", passwordSecretName: "Redis_Pass" } }] }, ["rayServices[0].gcsFaultTolerance.passwordSecretName"]],
+    ["a Valkey version that does not exist", { rayServices: [{ name: "svc", serveConfigV2: "applications: []", gcsFaultTolerance: { enabled: true, engineVersion: "6.2" } }] }, ["rayServices[0].gcsFaultTolerance.engineVersion"]],
     ["backoffLimit with clusterSelector", { rayJobs: [{ name: "e", namespace: "ray", createNamespace: false, clusterSelector: "ray", entrypoint: "x", backoffLimit: 2 }] }, ["rayJobs[0].backoffLimit"]],
     ["eks and existingCluster", { eks: {}, existingCluster: { kubeconfig } }, ["eks"]],
     ["existing cluster without kubeconfig", { existingCluster: {} }, ["existingCluster"]],

@@ -63,6 +63,9 @@ export function validateGcsFaultTolerance(a: GcsFaultToleranceArgs | undefined, 
     if (r.redisAddress !== undefined && !ADDRESS.test(r.redisAddress)) {
         p.add(join(path, "redisAddress"), r.redisAddress, "is not a Redis address", '"rediss://host:6379" (TLS) or "redis://host:6379"', "give scheme, host and port");
     }
+    if (r.passwordSecretName !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(r.passwordSecretName)) {
+        p.add(join(path, "passwordSecretName"), r.passwordSecretName, "is not a Secret name", "a DNS-1123 subdomain (lower-case letters, digits, '-', '.')", "use the Secret's name");
+    }
     if (r.passwordSecretName !== undefined && r.redisAddress === undefined) {
         p.add(join(path, "passwordSecretName"), r.passwordSecretName, "only applies with redisAddress", "a Secret for the Redis you bring", "remove it, or set redisAddress");
     }
