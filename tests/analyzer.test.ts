@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import * as fs from "fs";
 import * as path from "path";
 import { Analyzer } from "@pulumi/pulumi/provider/experimental/analyzer";
 import { getPulumiComponents } from "@pulumi/pulumi/provider/experimental/provider";
@@ -70,5 +71,35 @@ describe("multi-language component (Pulumi's own analyzer)", () => {
         assert.deepStrictEqual(Object.keys(top).sort(), Object.keys(inputs).sort());
         for (const [k, prop] of Object.entries(inputs)) compare(top[k], prop, k);
         assert.deepStrictEqual(errors, []);
+    });
+
+    it("the README's Python snippet uses the module, class and argument names Pulumi's Python generator gives", () => {
+        const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
+        const snippet = /```python\n([\s\S]*?)```/.exec(readme)![1];
+        // Package "kuberay-platform" -> module pulumi_kuberay_platform; input types get an "Args" suffix.
+        assert.match(snippet, new RegExp(`^import ${pkg.name.replace(/-/g, "_").replace(/^/, "pulumi_")} as krp$`, "m"));
+        if (/\bpulumi\.export\(/.test(snippet)) assert.match(snippet, /^import pulumi$/m);
+        const camel = (snake: string) => snake.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+        // Each krp.<Class>( call and its own keyword arguments (nested calls cut out).
+        const calls = [...snippet.matchAll(/krp\.(\w+)\(/g)].map((m) => {
+            let depth = 1;
+            let i = m.index! + m[0].length;
+            let own = "";
+            for (; depth > 0 && i < snippet.length; i++) {
+                const ch = snippet[i];
+                if (ch === "(") depth++;
+                if (ch === ")") depth--;
+                if (depth === 1 && ch !== "(") own += ch;
+            }
+            return { cls: m[1], own };
+        });
+        assert.ok(calls.length >= 4, JSON.stringify(calls));
+        for (const { cls, own } of calls) {
+            const props: Record<string, unknown> | undefined = cls === "RayPlatform" ? result.components.RayPlatform.inputs : result.typeDefinitions[cls.replace(/Args$/, "")]?.properties;
+            assert.ok(props, `${cls} is not a type Pulumi generates`);
+            const keys = [...own.matchAll(/(?:^|[(,\s])([a-z_]+)=/g)].map((k) => k[1]);
+            assert.ok(keys.length > 0, `${cls}: no arguments found`);
+            for (const key of keys) assert.ok(camel(key) in props, `${cls} has no argument ${key}`);
+        }
     });
 });
