@@ -32,6 +32,8 @@ export const versions = {
     /** NVIDIA device plugin chart. */
     nvidiaDevicePlugin: "0.20.0",
     nvidiaDevicePluginRepo: "https://nvidia.github.io/k8s-device-plugin",
+    /** ElastiCache Valkey engine (major.minor) of the GCS fault-tolerance store this package creates. */
+    valkey: "8.0",
 } as const;
 
 /** The CPU Ray image for a Ray version, e.g. `rayproject/ray:2.58.0-py312`. */

@@ -7,6 +7,7 @@ import { createHash } from "crypto";
 import { namePrefix } from "../naming/awsNames";
 import { Problems, join } from "../validation/problems";
 import { checkOneOf } from "../validation/rules";
+import { versions } from "../versions";
 
 /**
  * GCS fault tolerance for a RayService: the GCS keeps its state in Redis, so a head restart is not
@@ -52,13 +53,13 @@ const ADDRESS = /^rediss?:\/\/[A-Za-z0-9.-]+:\d{1,5}$/;
 
 export function validateGcsFaultTolerance(a: GcsFaultToleranceArgs | undefined, path: string, p: Problems): ResolvedGcsFaultTolerance {
     const r: ResolvedGcsFaultTolerance = {
-        enabled: a?.enabled ?? false, nodeType: a?.nodeType ?? "cache.t4g.small", engineVersion: a?.engineVersion ?? "8.0",
+        enabled: a?.enabled ?? false, nodeType: a?.nodeType ?? "cache.t4g.small", engineVersion: a?.engineVersion ?? versions.valkey,
         redisAddress: a?.redisAddress, passwordSecretName: a?.passwordSecretName, passwordSecretKey: a?.passwordSecretKey ?? "password",
     };
     if (!a) return r;
     checkOneOf(p, join(path, "nodeType"), r.nodeType, GCS_NODE_TYPES);
     if (!/^[7-9]\.\d+$/.test(r.engineVersion)) {
-        p.add(join(path, "engineVersion"), r.engineVersion, "is not a Valkey major.minor version (Valkey 7 to 9)", 'e.g. "8.0"', "pin a Valkey version");
+        p.add(join(path, "engineVersion"), r.engineVersion, "is not a Valkey major.minor version (Valkey 7 to 9)", `e.g. "${versions.valkey}"`, "pin a Valkey version");
     }
     if (r.redisAddress !== undefined && !ADDRESS.test(r.redisAddress)) {
         p.add(join(path, "redisAddress"), r.redisAddress, "is not a Redis address", '"rediss://host:6379" (TLS) or "redis://host:6379"', "give scheme, host and port");
