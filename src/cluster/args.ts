@@ -1,6 +1,7 @@
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { ExistingVpcArgs, NetworkArgs, ResolvedNetworkArgs, validateExistingVpcArgs, validateNetworkArgs } from "../network/args";
+import { checkInput, checkInputs, knownValues } from "../validation/inputs";
 import { Problems, join } from "../validation/problems";
 import { checkCidr, checkInt, checkOneOf } from "../validation/rules";
 import { versions } from "../versions";
@@ -38,8 +39,8 @@ export interface SystemNodesArgs {
 export interface KubeconfigCredentialsArgs {
     /** AWS CLI profile (`AWS_PROFILE` in the exec environment). @default undefined (the environment's) */
     profile?: string;
-    /** IAM role to assume (`aws eks get-token --role-arn`). @default undefined (no role assumed) */
-    roleArn?: string;
+    /** IAM role to assume (`aws eks get-token --role-arn`); may be computed. @default undefined (no role assumed) */
+    roleArn?: pulumi.Input<string>;
 }
 
 /** An EKS cluster with its VPC, encryption key, logs, add-ons and system node group. */
@@ -68,13 +69,13 @@ export interface EksClusterArgs {
      * CIDRs allowed to reach the public API endpoint. Narrow this to your office/CI egress ranges.
      * @default ["0.0.0.0/0"]
      */
-    publicAccessCidrs?: string[];
+    publicAccessCidrs?: pulumi.Input<string>[];
     /**
      * IAM role or user ARNs to make cluster admins through access entries, besides the identity
      * that runs `pulumi up` (which EKS makes admin when it creates the cluster).
      * @default []
      */
-    clusterAdminArns?: string[];
+    clusterAdminArns?: pulumi.Input<string>[];
     /**
      * Credentials of the generated kubeconfig (and so of the Kubernetes provider): the profile
      * and role your AWS provider uses. Pulumi's AWS provider config is not visible to the AWS CLI.
@@ -93,9 +94,12 @@ export interface EksClusterArgs {
      * @default {} (EKS's default version for the cluster's Kubernetes version, chosen at creation)
      */
     addonVersions?: Record<string, string>;
-    /** Tags on every AWS resource. @default {} */
-    tags?: Record<string, string>;
+    /** Tags on every AWS resource (values may be computed). @default {} */
+    tags?: Record<string, pulumi.Input<string>>;
 }
+
+/** AWS tags; values may be computed (keys are always known, so they are checked at preview). */
+export type Tags = Record<string, pulumi.Input<string>>;
 
 export interface ResolvedEksArgs {
     clusterName?: string;
@@ -103,13 +107,13 @@ export interface ResolvedEksArgs {
     network?: ResolvedNetworkArgs;
     existingVpc?: ExistingVpcArgs;
     endpointPublicAccess: boolean;
-    publicAccessCidrs: string[];
-    clusterAdminArns: string[];
+    publicAccessCidrs: pulumi.Input<string>[];
+    clusterAdminArns: pulumi.Input<string>[];
     systemNodes: Required<SystemNodesArgs>;
     kubeconfigCredentials: KubeconfigCredentialsArgs;
     logRetentionDays: number;
     addonVersions: Record<string, string>;
-    tags: Record<string, string>;
+    tags: Tags;
 }
 
 /** CloudWatch Logs accepts only these retention periods. */
@@ -136,37 +140,32 @@ export function validateEksArgs(args: EksClusterArgs | undefined, path: string, 
     } else {
         network = validateNetworkArgs(a.network, join(path, "network"), p);
     }
-    const publicAccessCidrs = a.publicAccessCidrs ?? ["0.0.0.0/0"];
-    publicAccessCidrs.forEach((c, i) => checkCidr(p, `${join(path, "publicAccessCidrs")}[${i}]`, c));
+    const publicAccessCidrs = checkInputs(p, join(path, "publicAccessCidrs"), a.publicAccessCidrs ?? ["0.0.0.0/0"], (c, at, q) => checkCidr(q, at, c));
     const endpointPublicAccess = a.endpointPublicAccess ?? true;
     if (!endpointPublicAccess && a.publicAccessCidrs !== undefined) {
         p.add(join(path, "publicAccessCidrs"), a.publicAccessCidrs, "has no effect when endpointPublicAccess is false",
             "publicAccessCidrs only with endpointPublicAccess: true", "remove publicAccessCidrs or enable the public endpoint");
     }
-    const clusterAdminArns = a.clusterAdminArns ?? [];
-    clusterAdminArns.forEach((arn, i) => {
-        if (!IAM_PRINCIPAL_ARN.test(arn)) {
-            p.add(`${join(path, "clusterAdminArns")}[${i}]`, arn, "is not an IAM role or user ARN",
-                "arn:aws:iam::<account>:role/<name> or arn:aws:iam::<account>:user/<name>",
+    const clusterAdminArns = checkInputs(p, join(path, "clusterAdminArns"), a.clusterAdminArns ?? [], (arn, at, q) => {
+        if (typeof arn !== "string" || !IAM_PRINCIPAL_ARN.test(arn)) {
+            q.add(at, arn, "is not an IAM role or user ARN", "arn:aws:iam::<account>:role/<name> or arn:aws:iam::<account>:user/<name>",
                 "use the role ARN, not an assumed-role session ARN (arn:aws:sts::...:assumed-role/...)");
         }
     });
-    if (new Set(clusterAdminArns).size !== clusterAdminArns.length) {
-        p.add(join(path, "clusterAdminArns"), clusterAdminArns, "lists a principal twice (EKS refuses a second access entry for it)", "each ARN once", "remove the duplicate");
+    // Duplicates among the ARNs known now (EKS refuses a second access entry; computed ones fail there).
+    const knownArns = knownValues(a.clusterAdminArns ?? []);
+    if (new Set(knownArns).size !== knownArns.length) {
+        p.add(join(path, "clusterAdminArns"), knownArns, "lists a principal twice (EKS refuses a second access entry for it)", "each ARN once", "remove the duplicate");
     }
-    for (const [key, value] of Object.entries(a.tags ?? {})) {
-        if (/^aws:/i.test(key) || key.length > 128 || typeof value !== "string" || value.length > 256) {
-            p.add(`${join(path, "tags")}.${key}`, value, "is not a tag AWS accepts", "keys of 1-128 characters not starting with \"aws:\" (reserved), string values of at most 256",
-                "rename the key or shorten the value");
-        }
-    }
+    const tags = checkTags(a.tags, join(path, "tags"), p);
     const systemNodes = validateSystemNodes(a.systemNodes, join(path, "systemNodes"), p);
     const kubeconfigCredentials = a.kubeconfigCredentials ?? {};
     const credPath = join(path, "kubeconfigCredentials");
-    if (kubeconfigCredentials.roleArn !== undefined && !/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/.test(kubeconfigCredentials.roleArn)) {
-        p.add(join(credPath, "roleArn"), kubeconfigCredentials.roleArn, "is not an IAM role ARN", "arn:aws:iam::<account>:role/<name>",
-            "use the role's ARN (not an assumed-role session ARN)");
-    }
+    const roleArn = kubeconfigCredentials.roleArn === undefined ? undefined : checkInput(p, join(credPath, "roleArn"), kubeconfigCredentials.roleArn, (arn, at, q) => {
+        if (typeof arn !== "string" || !/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/.test(arn)) {
+            q.add(at, arn, "is not an IAM role ARN", "arn:aws:iam::<account>:role/<name>", "use the role's ARN (not an assumed-role session ARN)");
+        }
+    });
     if (kubeconfigCredentials.profile !== undefined && !/^[A-Za-z0-9_.@+-]+$/.test(kubeconfigCredentials.profile)) {
         p.add(join(credPath, "profile"), kubeconfigCredentials.profile, "is not an AWS CLI profile name", "letters, digits and _ . @ + -", "use the profile's name as in ~/.aws/config");
     }
@@ -181,7 +180,7 @@ export function validateEksArgs(args: EksClusterArgs | undefined, path: string, 
     }
     return {
         clusterName: a.clusterName, kubernetesVersion, network, existingVpc: a.existingVpc, endpointPublicAccess,
-        publicAccessCidrs, clusterAdminArns, systemNodes, kubeconfigCredentials, logRetentionDays: retention, addonVersions, tags: a.tags ?? {},
+        publicAccessCidrs, clusterAdminArns, systemNodes, kubeconfigCredentials: { ...kubeconfigCredentials, roleArn }, logRetentionDays: retention, addonVersions, tags,
     };
 }
 
@@ -209,6 +208,18 @@ function validateSystemNodes(args: SystemNodesArgs | undefined, path: string, p:
     const diskSizeGiB = a.diskSizeGiB ?? 50;
     checkInt(p, join(path, "diskSizeGiB"), diskSizeGiB, 20, 16384);
     return { instanceTypes, minSize, desiredSize, maxSize, diskSizeGiB };
+}
+
+/** Tags AWS accepts: keys known now, values checked when known (they may be computed). */
+export function checkTags(tags: Record<string, pulumi.Input<string>> | undefined, path: string, p: Problems): Tags {
+    return Object.fromEntries(Object.entries(tags ?? {}).map(([key, value]) => {
+        if (/^aws:/i.test(key) || key.length === 0 || key.length > 128) {
+            p.add(`${path}.${key}`, value, "is not a tag key AWS accepts", 'keys of 1-128 characters not starting with "aws:" (reserved)', "rename the key");
+        }
+        return [key, checkInput(p, `${path}.${key}`, value, (v, at, q) => {
+            if (typeof v !== "string" || v.length > 256) q.add(at, v, "is not a tag value AWS accepts", "a string of at most 256 characters", "shorten the value");
+        })];
+    }));
 }
 
 /**

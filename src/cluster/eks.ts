@@ -4,8 +4,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { namePrefix } from "../naming/awsNames";
 import { VpcNetwork } from "../network/vpc";
 import { NodePlacement, SYSTEM_POOL, poolPlacement } from "../pools/placement";
-import { checkedBeforeRegistering, validateOrThrow } from "../validation/problems";
-import { EksClusterArgs, ResolvedEksArgs, defaultClusterName, validateEksArgs } from "./args";
+import { validateOrThrow } from "../validation/problems";
+import { resolvedOr, withResolved } from "../validation/resolved";
+import { EksClusterArgs, ResolvedEksArgs, defaultClusterName, validateEksArgs, Tags } from "./args";
 import {
     clusterAdminAccessPolicyArn, clusterEncryptionPolicy, clusterRolePolicies, eksClusterTrustPolicy,
     managedPolicyArn, nodeRolePolicies, nodeTrustPolicy,
@@ -42,8 +43,9 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterSourc
     readonly network?: VpcNetwork;
 
     constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("kuberay-platform:index:EksCluster", name, checkedBeforeRegistering(`EksCluster "${name}"`, (p) => validateEksArgs(args, "", p)), opts);
-        const a = validateOrThrow(`EksCluster "${name}"`, (p) => validateEksArgs(args, "", p));
+        // Validated before anything is registered (or already, by the RayPlatform that owns it).
+        const a = resolvedOr(args, () => validateOrThrow(`EksCluster "${name}"`, (p) => validateEksArgs(args, "", p)));
+        super("kuberay-platform:index:EksCluster", name, {}, opts);
         const parent = { parent: this };
         const clusterName = a.clusterName ?? defaultClusterName(name);
         const tags = { ...a.tags, "kuberay-platform/cluster": clusterName };
@@ -149,9 +151,9 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterSourc
             }, parent);
         });
 
-        this.kubeconfig = pulumi.secret(pulumi.all([cluster.name, cluster.endpoint, cluster.certificateAuthority.data, region])
-            .apply(([n, endpoint, ca, r]) => eksKubeconfig({
-                clusterName: n, endpoint, certificateAuthorityData: ca, region: r, ...a.kubeconfigCredentials,
+        this.kubeconfig = pulumi.secret(pulumi.all([cluster.name, cluster.endpoint, cluster.certificateAuthority.data, region, a.kubeconfigCredentials.roleArn])
+            .apply(([n, endpoint, ca, r, roleArn]) => eksKubeconfig({
+                clusterName: n, endpoint, certificateAuthorityData: ca, region: r, profile: a.kubeconfigCredentials.profile, roleArn,
             })));
         this.provider = new k8s.Provider(`${name}-k8s`, {
             kubeconfig: this.kubeconfig,
@@ -183,7 +185,7 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterSourc
         this.registerOutputs({ clusterName: this.clusterName, kubeconfig: this.kubeconfig, vpcId: net.vpcId });
     }
 
-    private networkFor(name: string, a: ResolvedEksArgs, tags: Record<string, string>) {
+    private networkFor(name: string, a: ResolvedEksArgs, tags: Tags) {
         if (a.existingVpc) {
             return {
                 network: undefined,
@@ -194,7 +196,7 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterSourc
         }
         // Node subnets carry Karpenter's discovery tag, so EC2NodeClasses find them by tag.
         const nodeSubnetTags = { "karpenter.sh/discovery": tags["kuberay-platform/cluster"] };
-        const network = new VpcNetwork(`${name}-net`, { ...a.network, tags, nodeSubnetTags }, { parent: this });
+        const network = new VpcNetwork(`${name}-net`, withResolved({ ...a.network, tags, nodeSubnetTags }, a.network), { parent: this });
         return { network, vpcId: network.vpcId, subnetIds: network.nodeSubnetIds, egress: [...network.natGateways, ...network.routes] };
     }
 

@@ -1,7 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { NodePlacement, Taint, existingPlacement } from "../pools/placement";
-import { Problems, checkedBeforeRegistering, join } from "../validation/problems";
+import { Problems, join, validateOrThrow } from "../validation/problems";
+import { resolvedOr } from "../validation/resolved";
 import { checkLabels, checkTaint } from "../validation/rules";
 import { ClusterSource } from "./source";
 
@@ -62,7 +63,8 @@ export class ExistingCluster extends pulumi.ComponentResource implements Cluster
     readonly dnsReady: pulumi.Resource[] = [];
 
     constructor(name: string, args: ExistingClusterArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("kuberay-platform:index:ExistingCluster", name, checkedBeforeRegistering(`ExistingCluster "${name}"`, (p) => validateExistingClusterArgs(args, "", p)), opts);
+        resolvedOr(args, () => validateOrThrow(`ExistingCluster "${name}"`, (p) => validateExistingClusterArgs(args, "", p)));
+        super("kuberay-platform:index:ExistingCluster", name, {}, opts);
         this.provider = args.provider ?? new k8s.Provider(`${name}-k8s`, {
             kubeconfig: pulumi.secret(args.kubeconfig as pulumi.Input<string>),
             context: args.context,

@@ -1,3 +1,4 @@
+import { Tags } from "./args";
 import * as aws from "@pulumi/aws";
 
 export interface NodeLaunchTemplateInputs {
@@ -12,7 +13,7 @@ export interface NodeLaunchTemplateInputs {
     /** On-Demand Capacity Reservation the instances launch into. @default none */
     capacityReservationId?: string;
     /** Tags for the instances and volumes launched from the template. */
-    tags: Record<string, string>;
+    tags: Tags;
 }
 
 /**

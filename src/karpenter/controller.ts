@@ -1,3 +1,4 @@
+import { Tags } from "../cluster/args";
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -5,7 +6,8 @@ import { managedPolicyArn, nodeTrustPolicy } from "../cluster/iam";
 import { AwsClusterFacts, ClusterSource } from "../cluster/source";
 import { applyCrds, karpenterCrdDir, loadCrds } from "../kubernetes/crds";
 import { fitName, namePrefix } from "../naming/awsNames";
-import { Problems, checkedBeforeRegistering, join, validateOrThrow } from "../validation/problems";
+import { Problems, join, validateOrThrow } from "../validation/problems";
+import { resolvedOr } from "../validation/resolved";
 import { checkInt } from "../validation/rules";
 import { versions } from "../versions";
 import { interruptionQueuePolicy, interruptionRules, karpenterControllerPolicies, karpenterNodePolicies, podIdentityTrustPolicy } from "./iam";
@@ -20,6 +22,8 @@ export interface KarpenterArgs {
     /** Extra Helm values, deep-merged over the component's. @default {} */
     values?: Record<string, any>;
 }
+
+export type ResolvedKarpenterArgs = ReturnType<typeof validateKarpenterArgs>;
 
 export function validateKarpenterArgs(a: KarpenterArgs | undefined, path: string, systemNodes: number, p: Problems) {
     const version = a?.version ?? versions.karpenter;
@@ -39,7 +43,7 @@ export interface KarpenterComponentArgs extends KarpenterArgs {
     /** The EKS cluster (a ClusterSource with AWS facts). */
     cluster: ClusterSource;
     /** Tags on every AWS resource. */
-    tags: Record<string, string>;
+    tags: Tags;
     /**
      * Some pool allows Spot: the controller may create the EC2 Spot service-linked role (see
      * spotServiceLinkedRolePolicy). @default false
@@ -72,8 +76,8 @@ export class Karpenter extends pulumi.ComponentResource {
             if (!args.cluster.aws) p.add("cluster", "existing cluster", "has no AWS facts", "an EksCluster", "use Karpenter only with EKS");
             return validateKarpenterArgs(args, "", args.cluster.aws?.systemNodeCount ?? 1, p);
         };
-        super("kuberay-platform:index:Karpenter", name, checkedBeforeRegistering(`Karpenter "${name}"`, check), opts);
-        const a = validateOrThrow(`Karpenter "${name}"`, check);
+        const a = resolvedOr(args, () => validateOrThrow(`Karpenter "${name}"`, check));
+        super("kuberay-platform:index:Karpenter", name, {}, opts);
         const facts = args.cluster.aws as AwsClusterFacts;
         const parent = { parent: this };
         const clusterName = facts.clusterNameValue;

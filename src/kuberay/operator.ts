@@ -1,7 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterSource } from "../cluster/source";
-import { Problems, checkedBeforeRegistering, join, validateOrThrow } from "../validation/problems";
+import { Problems, join, validateOrThrow } from "../validation/problems";
+import { resolvedOr } from "../validation/resolved";
 import { checkDns1123Label, checkInt } from "../validation/rules";
 import { versions } from "../versions";
 import { VENDORED_KUBERAY_VERSION, applyCrds, loadCrds } from "../kubernetes/crds";
@@ -95,8 +96,8 @@ export class KubeRayOperator extends pulumi.ComponentResource {
     readonly ready: pulumi.Resource[];
 
     constructor(name: string, args: KubeRayOperatorComponentArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("kuberay-platform:index:KubeRayOperator", name, checkedBeforeRegistering(`KubeRayOperator "${name}"`, (p) => validateKubeRayArgs(args, "", p)), opts);
-        const a = validateOrThrow(`KubeRayOperator "${name}"`, (p) => validateKubeRayArgs(args, "", p));
+        const a = resolvedOr(args, () => validateOrThrow(`KubeRayOperator "${name}"`, (p) => validateKubeRayArgs(args, "", p)));
+        super("kuberay-platform:index:KubeRayOperator", name, {}, opts);
         const cluster = args.cluster;
         const k8sOpts = { parent: this, provider: cluster.provider };
 

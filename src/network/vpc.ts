@@ -1,17 +1,19 @@
+import { Tags } from "../cluster/args";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { checkedBeforeRegistering, validateOrThrow } from "../validation/problems";
+import { validateOrThrow } from "../validation/problems";
+import { resolvedOr } from "../validation/resolved";
 import { NetworkArgs, ResolvedNetworkArgs, validateNetworkArgs } from "./args";
 import { subnetLayout } from "./layout";
 
 export interface VpcNetworkArgs extends NetworkArgs {
     /** Tags on every network resource. @default {} */
-    tags?: Record<string, string>;
+    tags?: Tags;
     /**
      * Extra tags on the subnets where nodes run (e.g. `karpenter.sh/discovery`).
      * @default {}
      */
-    nodeSubnetTags?: Record<string, string>;
+    nodeSubnetTags?: Tags;
 }
 
 /**
@@ -33,8 +35,8 @@ export class VpcNetwork extends pulumi.ComponentResource {
     readonly routes: pulumi.Resource[] = [];
 
     constructor(name: string, args: VpcNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("kuberay-platform:index:VpcNetwork", name, checkedBeforeRegistering(`VpcNetwork "${name}"`, (p) => validateNetworkArgs(args, "", p)), opts);
-        const resolved = validateOrThrow(`VpcNetwork "${name}"`, (p) => validateNetworkArgs(args, "", p));
+        const resolved = resolvedOr(args, () => validateOrThrow(`VpcNetwork "${name}"`, (p) => validateNetworkArgs(args, "", p)));
+        super("kuberay-platform:index:VpcNetwork", name, {}, opts);
         const tags = args.tags ?? {};
         const withPrivate = resolved.natGateways !== "none";
         const layout = subnetLayout(resolved.vpcCidr, resolved.availabilityZoneCount, withPrivate);

@@ -1,6 +1,6 @@
 import { EksClusterArgs, ResolvedEksArgs, validateEksArgs } from "../cluster/args";
 import { ExistingClusterArgs, validateExistingClusterArgs } from "../cluster/existing";
-import { KarpenterArgs, validateKarpenterArgs } from "../karpenter/controller";
+import { KarpenterArgs, ResolvedKarpenterArgs, validateKarpenterArgs } from "../karpenter/controller";
 import { KubeRayOperatorArgs, ResolvedKubeRayArgs, validateKubeRayArgs } from "../kuberay/operator";
 import { NvidiaDevicePluginArgs, validateDevicePluginArgs } from "../nvidia/devicePlugin";
 import { NodePoolArgs, ResolvedPool, defaultPools, validatePools } from "../pools/args";
@@ -55,6 +55,8 @@ export interface ResolvedPlatformArgs {
     existingCluster?: ExistingClusterArgs;
     kuberay: ResolvedKubeRayArgs;
     pools: ResolvedPool[];
+    /** Karpenter's settings, when a pool uses it. */
+    karpenter?: ResolvedKarpenterArgs;
     rayClusters: ResolvedRayClusterArgs[];
     rayJobs: ResolvedRayJob[];
     rayServices: ResolvedRayService[];
@@ -186,7 +188,7 @@ export function validatePlatformArgs(input: RayPlatformArgs, p: Problems): Resol
         ...rayJobs.map((j, i) => ({ path: `rayJobs[${i}]`, namespace: j.namespace, createNamespace: j.createNamespace })),
         ...rayServices.map((s, i) => ({ path: `rayServices[${i}]`, namespace: s.namespace, createNamespace: s.createNamespace })),
     ]);
-    const resolved = { eks, existingCluster: args.existingCluster, kuberay, pools, rayClusters, rayJobs, rayServices };
+    const resolved = { eks, existingCluster: args.existingCluster, kuberay, pools, karpenter, rayClusters, rayJobs, rayServices };
     const scheduling = checkScheduling(schedulingInputs(args, resolved, system, karpenter?.replicas), p);
     return { ...resolved, scheduling, args };
 }

@@ -11,7 +11,8 @@ import { CostEstimate, estimateCost } from "../cost/model";
 import { DeployTimeline, computeTimeline } from "../timeline/model";
 import { GraphRecorder } from "../timeline/recorder";
 import { SchedulingModel } from "../scheduling/platform";
-import { Problems, checkedBeforeRegistering, validateOrThrow } from "../validation/problems";
+import { Problems, validateOrThrow } from "../validation/problems";
+import { withResolved } from "../validation/resolved";
 import { RayPlatformArgs, platformJobsAndServices, platformPools, platformRayClusters, validatePlatformArgs } from "./args";
 
 /** What a user needs to reach one Ray cluster. */
@@ -118,13 +119,13 @@ export class RayPlatform extends pulumi.ComponentResource {
      */
 
     constructor(name: string, args: RayPlatformArgs = {}, opts?: pulumi.ComponentResourceOptions) {
-        const check = (p: Problems) => {
+        // One validation pass, before anything is registered; every child gets its part of the
+        // resolved configuration (withResolved) and never validates or derives defaults again.
+        const resolved = validateOrThrow(`RayPlatform "${name}"`, (p) => {
             checkComponentName(name, p);
             return validatePlatformArgs(args, p);
-        };
-        super("kuberay-platform:index:RayPlatform", name, checkedBeforeRegistering(`RayPlatform "${name}"`, check), opts);
-        const resolved = validateOrThrow(`RayPlatform "${name}"`, check);
-        // Children are built from the validated args (the same values, quantities normalized).
+        });
+        super("kuberay-platform:index:RayPlatform", name, {}, opts);
         const valid = resolved.args;
         // Records what every child registers, for the deploy timeline.
         const recorder = new GraphRecorder();
@@ -132,10 +133,10 @@ export class RayPlatform extends pulumi.ComponentResource {
 
         let cluster: ClusterSource;
         if (valid.existingCluster) {
-            cluster = new ExistingCluster(name, valid.existingCluster, child);
+            cluster = new ExistingCluster(name, withResolved({ ...valid.existingCluster }, true), child);
             this.kubeconfig = pulumi.secret(pulumi.output(valid.existingCluster.kubeconfig ?? ""));
         } else {
-            const eks = new EksCluster(name, valid.eks ?? {}, child);
+            const eks = new EksCluster(name, withResolved({ ...valid.eks }, resolved.eks), child);
             cluster = eks;
             this.kubeconfig = eks.kubeconfig;
         }
@@ -145,34 +146,34 @@ export class RayPlatform extends pulumi.ComponentResource {
         const pools = platformPools(valid);
         let nodePools: NodePools | undefined;
         if (pools.length > 0 || valid.nvidiaDevicePlugin?.enabled) {
-            nodePools = new NodePools(`${name}-pools`, {
-                cluster, pools, karpenter: valid.karpenter, nvidiaDevicePlugin: valid.nvidiaDevicePlugin, tags: valid.eks?.tags,
-            }, child);
+            nodePools = new NodePools(`${name}-pools`, withResolved({
+                cluster, pools, karpenter: valid.karpenter, nvidiaDevicePlugin: valid.nvidiaDevicePlugin, tags: resolved.eks?.tags,
+            }, { pools: resolved.pools, karpenter: resolved.karpenter }), child);
         }
-        const operator = new KubeRayOperator(`${name}-kuberay`, { ...valid.kuberay, cluster }, child);
+        const operator = new KubeRayOperator(`${name}-kuberay`, withResolved({ ...valid.kuberay, cluster }, resolved.kuberay), child);
         this.operatorNamespace = operator.namespace;
 
         // Named after the workload, never its list position: reordering renames nothing.
-        const target: RayTargetArgs = {
-            cluster, operatorReady: operator.ready, pools: nodePools?.pools,
-            operatorNamespace: valid.kuberay?.namespace ?? "kuberay-system",
-        };
-        const clusters = platformRayClusters(valid, nodePools?.pools ?? []);
-        const submitters = (cluster: string) => (valid.rayJobs ?? [])
-            .filter((j) => j.clusterSelector === cluster && (j.submissionMode ?? "K8sJobMode") === "K8sJobMode").map((j) => j.name);
-        const rayClusters = clusters.map((rc) => new RayCluster(`${name}-${rc.name}`, {
-            ...rc, ...target, submitterJobs: submitters(rc.name),
-        }, child));
-        const byName = new Map(clusters.map((rc, i) => [rc.name, rayClusters[i]]));
-        const workloads = platformJobsAndServices(valid, nodePools?.pools ?? []);
-        const rayJobs = workloads.rayJobs.map((j) => {
+        const target: RayTargetArgs = { cluster, operatorReady: operator.ready, pools: nodePools?.pools, operatorNamespace: resolved.kuberay.namespace };
+        const poolList = nodePools?.pools ?? [];
+        const clusters = platformRayClusters(valid, poolList);
+        const submitters = (cluster: string) => resolved.rayJobs
+            .filter((j) => j.clusterSelector === cluster && j.submissionMode === "K8sJobMode").map((j) => j.name);
+        const rayClusters = resolved.rayClusters.map((rc, i) => new RayCluster(`${name}-${rc.name}`, withResolved({
+            ...clusters[i], ...target, submitterJobs: submitters(rc.name),
+        }, rc), child));
+        const byName = new Map(resolved.rayClusters.map((rc, i) => [rc.name, rayClusters[i]]));
+        const workloads = platformJobsAndServices(valid, poolList);
+        const rayJobs = resolved.rayJobs.map((j, i) => {
             // A job on one of our clusters waits for it, and on destroy goes before it.
             const onCluster = j.clusterSelector === undefined ? undefined : byName.get(j.clusterSelector);
             const operatorReady = onCluster ? [...target.operatorReady, onCluster.resource] : target.operatorReady;
-            const selected = clusters.find((rc) => rc.name === j.clusterSelector);
-            return new RayJob(`${name}-job-${j.name}`, { ...j, ...target, operatorReady, selectedClusterTokenAuth: selected?.tokenAuth ?? true }, child);
+            const selected = resolved.rayClusters.find((rc) => rc.name === j.clusterSelector);
+            return new RayJob(`${name}-job-${j.name}`, withResolved({
+                ...workloads.rayJobs[i], ...target, operatorReady, selectedClusterTokenAuth: selected?.tokenAuth ?? true,
+            }, j), child);
         });
-        const rayServices = workloads.rayServices.map((s) => new RayService(`${name}-svc-${s.name}`, { ...s, ...target }, child));
+        const rayServices = resolved.rayServices.map((s, i) => new RayService(`${name}-svc-${s.name}`, withResolved({ ...workloads.rayServices[i], ...target }, s), child));
 
         parts.set(this, { cluster, operator, nodePools, rayClusters, rayJobs, rayServices });
         this.rayClusters = pulumi.all(rayClusters.map((rc) => pulumi

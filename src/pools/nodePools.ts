@@ -1,14 +1,16 @@
+import { Tags } from "../cluster/args";
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { nodeLaunchTemplateArgs } from "../cluster/launchTemplate";
 import { namePrefix } from "../naming/awsNames";
 import { AwsClusterFacts, ClusterSource } from "../cluster/source";
-import { Karpenter, KarpenterArgs, validateKarpenterArgs } from "../karpenter/controller";
+import { Karpenter, KarpenterArgs, ResolvedKarpenterArgs, validateKarpenterArgs } from "../karpenter/controller";
 import { buildEc2NodeClass, buildNodePool, discoveryTerms } from "../karpenter/specs";
 import { NvidiaDevicePlugin, NvidiaDevicePluginArgs, validateDevicePluginArgs } from "../nvidia/devicePlugin";
 import { customResource } from "../ray/spec";
-import { Problems, checkedBeforeRegistering, validateOrThrow } from "../validation/problems";
+import { Problems, validateOrThrow } from "../validation/problems";
+import { resolvedOr, withResolved } from "../validation/resolved";
 import { NodePoolArgs, ResolvedPool, devicePluginPoolNames, validatePools } from "./args";
 
 /** Node pools for Ray workers, with the controllers they need. */
@@ -22,7 +24,7 @@ export interface NodePoolsComponentArgs {
     /** NVIDIA device plugin settings. @default installed for AL2023 GPU pools */
     nvidiaDevicePlugin?: NvidiaDevicePluginArgs;
     /** Tags on every AWS resource. @default {} */
-    tags?: Record<string, string>;
+    tags?: Tags;
 }
 
 /** Whether the device plugin goes in: explicit choice, else only for AL2023 GPU pools we create. */
@@ -31,11 +33,17 @@ export function devicePluginPools(pools: ResolvedPool[], enabled: boolean | unde
     return pools.filter((p) => names.includes(p.name));
 }
 
-export function validateNodePools(args: Omit<NodePoolsComponentArgs, "cluster">, facts: AwsClusterFacts | undefined, p: Problems) {
+/** What NodePools builds from: the pools, and Karpenter's settings when a pool uses it. */
+export interface ResolvedNodePools {
+    pools: ResolvedPool[];
+    karpenter?: ResolvedKarpenterArgs;
+}
+
+export function validateNodePools(args: Omit<NodePoolsComponentArgs, "cluster">, facts: AwsClusterFacts | undefined, p: Problems): ResolvedNodePools {
     const pools = validatePools(args.pools, "", facts === undefined, p);
-    if (pools.some((x) => x.provisioner === "karpenter")) validateKarpenterArgs(args.karpenter, "karpenter", facts?.systemNodeCount ?? 1, p);
+    const karpenter = pools.some((x) => x.provisioner === "karpenter") ? validateKarpenterArgs(args.karpenter, "karpenter", facts?.systemNodeCount ?? 1, p) : undefined;
     validateDevicePluginArgs(args.nvidiaDevicePlugin, "nvidiaDevicePlugin", pools, p);
-    return pools;
+    return { pools, karpenter };
 }
 
 /** The node subnets in one AZ (a capacity reservation's); a zone the VPC lacks fails the deploy with this message. */
@@ -64,8 +72,9 @@ export class NodePools extends pulumi.ComponentResource {
 
     constructor(name: string, args: NodePoolsComponentArgs, opts?: pulumi.ComponentResourceOptions) {
         const check = (p: Problems) => validateNodePools(args, args.cluster.aws, p);
-        super("kuberay-platform:index:NodePools", name, checkedBeforeRegistering(`NodePools "${name}"`, check), opts);
-        this.pools = validateOrThrow(`NodePools "${name}"`, check);
+        const resolved = resolvedOr(args, () => validateOrThrow(`NodePools "${name}"`, check));
+        super("kuberay-platform:index:NodePools", name, {}, opts);
+        this.pools = resolved.pools;
         const facts = args.cluster.aws;
         const tags = { ...args.tags };
 
@@ -85,9 +94,9 @@ export class NodePools extends pulumi.ComponentResource {
         }
         const karpenterPools = this.pools.filter((x) => x.provisioner === "karpenter");
         if (facts && karpenterPools.length > 0) {
-            const karpenter = new Karpenter(`${name}-karpenter`, {
+            const karpenter = new Karpenter(`${name}-karpenter`, withResolved({
                 ...args.karpenter, cluster: args.cluster, tags, spot: karpenterPools.some((x) => x.capacityTypes.includes("spot")),
-            }, { parent: this });
+            }, resolved.karpenter), { parent: this });
             this.karpenter = karpenter;
             const k8sOpts = { parent: this, provider: args.cluster.provider };
             for (const pool of karpenterPools) {
@@ -107,7 +116,7 @@ export class NodePools extends pulumi.ComponentResource {
         this.registerOutputs({ pools: this.pools.map((x) => x.name) });
     }
 
-    private managedNodeGroup(name: string, pool: ResolvedPool, facts: AwsClusterFacts, tags: Record<string, string>) {
+    private managedNodeGroup(name: string, pool: ResolvedPool, facts: AwsClusterFacts, tags: Tags) {
         const bottlerocket = pool.ami === "bottlerocket";
         const launchTemplate = new aws.ec2.LaunchTemplate(`${name}-${pool.name}`, {
             namePrefix: namePrefix("aws:ec2/launchTemplate:LaunchTemplate", `${name}-${pool.name}`),

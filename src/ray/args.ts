@@ -1,3 +1,5 @@
+import * as pulumi from "@pulumi/pulumi";
+import { checkInput } from "../validation/inputs";
 import { Problems, join } from "../validation/problems";
 import { checkDns1035, checkDns1123Label, checkInt, checkOneOf, checkUniqueNames } from "../validation/rules";
 import { compareVersions, rayCpuImage, rayGpuImage, versions } from "../versions";
@@ -12,8 +14,8 @@ export const headServiceTypes = ["ClusterIP", "LoadBalancer"] as const;
 
 /** S3 access for the Ray pods, through EKS Pod Identity (no static keys). */
 export interface S3AccessArgs {
-    /** Bucket name. */
-    bucket: string;
+    /** Bucket name (may be computed, e.g. `bucket.bucket`). */
+    bucket: pulumi.Input<string>;
     /** Key prefix the pods may use, e.g. "models/". @default "" (the whole bucket) */
     prefix?: string;
     /** Allow writes (put, delete, multipart) besides reads. @default false */
@@ -24,10 +26,10 @@ export interface S3AccessArgs {
 export interface RayClusterSpecArgs {
     /** Ray version of the images (`spec.rayVersion`). @default "2.58.0" */
     rayVersion?: string;
-    /** Image for the head and CPU workers. @default "rayproject/ray:<rayVersion>-py312" */
-    image?: string;
-    /** Image for GPU workers (CUDA). @default "rayproject/ray:<rayVersion>-py312-gpu" */
-    gpuImage?: string;
+    /** Image for the head and CPU workers; may be computed (e.g. an ECR image you build). @default "rayproject/ray:<rayVersion>-py312" */
+    image?: pulumi.Input<string>;
+    /** Image for GPU workers (CUDA); may be computed. @default "rayproject/ray:<rayVersion>-py312-gpu" */
+    gpuImage?: pulumi.Input<string>;
     /** The head pod. @default 1 CPU, 2Gi, no Ray CPUs or GPUs */
     head?: RayHeadArgs;
     /** Worker groups. @default one group: GPU workers on the first GPU pool, else CPU workers */
@@ -82,8 +84,8 @@ export interface RayClusterArgs extends RayClusterSpecArgs {
 
 export interface ResolvedRayClusterSpec {
     rayVersion: string;
-    image: string;
-    gpuImage: string;
+    image: pulumi.Input<string>;
+    gpuImage: pulumi.Input<string>;
     head: ResolvedHead;
     workerGroups: ResolvedWorkerGroup[];
     idleTimeoutSeconds: number;
@@ -134,10 +136,8 @@ export function validateRayClusterSpec(args: RayClusterSpecArgs, path: string, p
             `Ray ${versions.rayMinForTokenAuth} or newer while tokenAuth is on`,
             `upgrade rayVersion to ${versions.ray}; only if no untrusted pod can reach the head, set tokenAuth: false`);
     }
-    const image = args.image ?? rayCpuImage(rayVersion);
-    const gpuImage = args.gpuImage ?? rayGpuImage(rayVersion);
-    checkPinnedImage(p, join(path, "image"), image);
-    checkPinnedImage(p, join(path, "gpuImage"), gpuImage);
+    const image = checkPinnedImage(p, join(path, "image"), args.image ?? rayCpuImage(rayVersion));
+    const gpuImage = checkPinnedImage(p, join(path, "gpuImage"), args.gpuImage ?? rayGpuImage(rayVersion));
     const head = validateHead(args.head, join(path, "head"), image, p);
     const groupsIn = args.workerGroups ?? defaultCpuWorkerGroups;
     checkUniqueNames(p, join(path, "workerGroups"), groupsIn.map((g) => g.name), "worker group");
@@ -149,14 +149,14 @@ export function validateRayClusterSpec(args: RayClusterSpecArgs, path: string, p
     checkInt(p, join(path, "idleTimeoutSeconds"), idleTimeoutSeconds, 0, 86400);
     const headServiceType = (args.headServiceType ?? "ClusterIP") as ResolvedRayClusterSpec["headServiceType"];
     checkOneOf(p, join(path, "headServiceType"), headServiceType, headServiceTypes);
-    const s3Access = args.s3Access ?? [];
-    s3Access.forEach((s, i) => {
-        if (!BUCKET.test(s.bucket ?? "")) {
-            p.add(`${join(path, "s3Access")}[${i}].bucket`, s.bucket, "is not an S3 bucket name", "3-63 lower-case letters, digits, '.' and '-'", "use the bucket name, not its ARN or URL");
-        }
+    const s3Access = (args.s3Access ?? []).map((s, i) => {
+        const bucket = checkInput(p, `${join(path, "s3Access")}[${i}].bucket`, s.bucket, (b, at, q) => {
+            if (typeof b !== "string" || !BUCKET.test(b)) q.add(at, b, "is not an S3 bucket name", "3-63 lower-case letters, digits, '.' and '-'", "use the bucket name, not its ARN or URL");
+        });
         if (s.prefix !== undefined && (s.prefix.startsWith("/") || s.prefix.includes("*"))) {
             p.add(`${join(path, "s3Access")}[${i}].prefix`, s.prefix, "is not a plain key prefix", 'a prefix like "models/" (no leading slash, no wildcards)', "drop the slash or wildcard");
         }
+        return { ...s, bucket };
     });
     const overrides = args.specOverrides ?? {};
     for (const key of ["authOptions", "headServiceAnnotations"]) {

@@ -2,7 +2,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterSource } from "../cluster/source";
 import { ResolvedPool } from "../pools/args";
-import { Problems, checkedBeforeRegistering, validateOrThrow } from "../validation/problems";
+import { Problems, validateOrThrow } from "../validation/problems";
+import { resolvedOr } from "../validation/resolved";
 import { RayClusterArgs, ResolvedRayClusterSpec, validateRayClusterArgs } from "./args";
 import { checkRayClusterPools } from "./poolFit";
 import { createRayS3Access } from "./s3";
@@ -130,8 +131,8 @@ export class RayCluster extends pulumi.ComponentResource {
             checkRayTarget(a, "", args, p);
             return a;
         };
-        super("kuberay-platform:index:RayCluster", name, checkedBeforeRegistering(`RayCluster "${name}"`, check), opts);
-        const a = validateOrThrow(`RayCluster "${name}"`, check);
+        const a = resolvedOr(args, () => validateOrThrow(`RayCluster "${name}"`, check));
+        super("kuberay-platform:index:RayCluster", name, {}, opts);
 
         const { dependsOn, serviceAccounts } = prepareRayWorkload(this, name, args, {
             workload: a.name, namespace: a.namespace, createNamespace: a.createNamespace, spec: a, submitterJobs: args.submitterJobs ?? [],

@@ -1,5 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
-import { Problems, isKnown, join } from "../validation/problems";
+import { Problems, join } from "../validation/problems";
+import * as pulumi from "@pulumi/pulumi";
+import { checkInput, knownValue } from "../validation/inputs";
 import { checkInt, checkLabels, checkQuantity } from "../validation/rules";
 
 /** What the head and every worker group have in common. */
@@ -8,8 +10,8 @@ export interface RayPodArgs {
     cpu?: string;
     /** Memory request and limit of the Ray container. @default "2Gi" */
     memory?: string;
-    /** Container image. @default the cluster's `image` (`gpuImage` for GPU workers) */
-    image?: string;
+    /** Container image; may be computed. @default the cluster's `image` (`gpuImage` for GPU workers) */
+    image?: pulumi.Input<string>;
     /** Extra `ray start` parameters (string values). @default {} */
     rayStartParams?: Record<string, string>;
     /** Environment variables of the Ray container. @default [] */
@@ -68,7 +70,7 @@ export interface RayWorkerGroupArgs extends RayPodArgs {
 export interface ResolvedPod {
     cpu: string;
     memory: string;
-    image: string;
+    image: pulumi.Input<string>;
     rayStartParams: Record<string, string>;
     env: k8s.types.input.core.v1.EnvVar[];
     volumes: k8s.types.input.core.v1.Volume[];
@@ -101,10 +103,12 @@ const RESERVED_START_PARAMS: Record<string, string> = {
 };
 
 /** Images must carry a version tag or digest: `latest` or no tag changes under a running cluster. */
-export function checkPinnedImage(p: Problems, path: string, image: string): void {
-    if (/:latest$|^[^:@]+$/.test(image)) {
-        p.add(path, image, "is not pinned", "an image with an explicit version tag or digest", "pin a tag such as rayproject/ray:2.58.0-py312");
-    }
+export function checkPinnedImage(p: Problems, path: string, image: pulumi.Input<string>): pulumi.Input<string> {
+    return checkInput(p, path, image, (v, at, q) => {
+        if (typeof v !== "string" || v === "" || /:latest$|^[^:@]+$/.test(v)) {
+            q.add(at, v, "is not pinned", "an image with an explicit version tag or digest", "pin a tag such as rayproject/ray:2.58.0-py312");
+        }
+    });
 }
 
 function checkStartParams(p: Problems, path: string, params: Record<string, string>): void {
@@ -120,7 +124,7 @@ function checkStartParams(p: Problems, path: string, params: Record<string, stri
 
 function checkPodTemplate(p: Problems, path: string, template: Record<string, unknown>): void {
     const spec = template.spec as Record<string, unknown> | undefined;
-    if (spec && isKnown(spec.restartPolicy) && spec.restartPolicy !== undefined && spec.restartPolicy !== "Never") {
+    if (spec && knownValue(spec.restartPolicy) !== undefined && spec.restartPolicy !== "Never") {
         p.add(`${path}.spec.restartPolicy`, spec.restartPolicy, "is rejected by KubeRay with autoscaler v2",
             '"Never" (or leave it unset)', "remove restartPolicy from podTemplate");
     }
@@ -130,14 +134,13 @@ function checkPodTemplate(p: Problems, path: string, template: Record<string, un
     }
 }
 
-function resolvePod(a: RayPodArgs, path: string, image: string, p: Problems): ResolvedPod {
+function resolvePod(a: RayPodArgs, path: string, image: pulumi.Input<string>, p: Problems): ResolvedPod {
     const r: ResolvedPod = {
-        cpu: a.cpu ?? "1", memory: a.memory ?? "2Gi", image: a.image ?? image, rayStartParams: a.rayStartParams ?? {},
+        cpu: a.cpu ?? "1", memory: a.memory ?? "2Gi", image: a.image === undefined ? image : checkPinnedImage(p, join(path, "image"), a.image), rayStartParams: a.rayStartParams ?? {},
         env: a.env ?? [], volumes: a.volumes ?? [], volumeMounts: a.volumeMounts ?? [], podTemplate: a.podTemplate ?? {},
     };
     checkQuantity(p, join(path, "cpu"), r.cpu);
     checkQuantity(p, join(path, "memory"), r.memory);
-    if (a.image !== undefined) checkPinnedImage(p, join(path, "image"), a.image);
     checkStartParams(p, join(path, "rayStartParams"), r.rayStartParams);
     checkPodTemplate(p, join(path, "podTemplate"), r.podTemplate);
     return r;
@@ -153,7 +156,7 @@ const REFUSED_HEAD_ENV: Record<string, string> = {
     REDIS_USERNAME: "KubeRay always refuses it; use gcsFaultToleranceOptions through specOverrides (validation.go:192)",
 };
 
-export function validateHead(a: RayHeadArgs | undefined, path: string, image: string, p: Problems): ResolvedHead {
+export function validateHead(a: RayHeadArgs | undefined, path: string, image: pulumi.Input<string>, p: Problems): ResolvedHead {
     const head = { ...resolvePod(a ?? {}, path, image, p), rayCpus: a?.rayCpus ?? 0 };
     head.env.forEach((e, i) => {
         const name = typeof e?.name === "string" ? e.name : undefined;
@@ -169,7 +172,7 @@ export function validateHead(a: RayHeadArgs | undefined, path: string, image: st
     return head;
 }
 
-export function validateWorkerGroup(g: RayWorkerGroupArgs, path: string, images: { cpu: string; gpu: string }, p: Problems): ResolvedWorkerGroup {
+export function validateWorkerGroup(g: RayWorkerGroupArgs, path: string, images: { cpu: pulumi.Input<string>; gpu: pulumi.Input<string> }, p: Problems): ResolvedWorkerGroup {
     const gpus = g.gpus ?? 0;
     const r: ResolvedWorkerGroup = {
         ...resolvePod(g, path, gpus > 0 ? images.gpu : images.cpu, p),

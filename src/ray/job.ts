@@ -1,7 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as yaml from "js-yaml";
-import { Problems, checkedBeforeRegistering, join, validateOrThrow } from "../validation/problems";
+import { Problems, join, validateOrThrow } from "../validation/problems";
+import { resolvedOr } from "../validation/resolved";
 import { checkDns1035, checkDns1123Label, checkInt, checkOneOf } from "../validation/rules";
 import { RayClusterSpecArgs, ResolvedRayClusterSpec, validateRayClusterSpec } from "./args";
 import { RayTargetArgs, checkRayTarget, placementsFor, prepareRayWorkload } from "./cluster";
@@ -86,7 +87,7 @@ export interface RayJobArgs {
      * Image of the generated submitter pod (K8sJobMode).
      * @default the job's cluster image; with clusterSelector, the selected cluster's image on a RayPlatform, else the pinned CPU Ray image
      */
-    submitterImage?: string;
+    submitterImage?: pulumi.Input<string>;
 }
 
 export interface ResolvedRayJob {
@@ -105,7 +106,7 @@ export interface ResolvedRayJob {
     waitForCompletion: boolean;
     completionTimeoutSeconds: number;
     submitterPodTemplate?: Record<string, any>;
-    submitterImage: string;
+    submitterImage: pulumi.Input<string>;
 }
 
 /** Mirrors KubeRay's ValidateRayJobSpec at preview, plus our own defaults. */
@@ -143,7 +144,6 @@ export function validateRayJob(a: RayJobArgs, path: string, p: Problems): Resolv
         p.add(join(path, "submissionMode"), submissionMode, "supports neither clusterSelector nor submitterPodTemplate (KubeRay rejects them)",
             "K8sJobMode or HTTPMode for those", "change the mode or drop the conflicting field");
     }
-    if (a.submitterImage !== undefined) checkPinnedImage(p, join(path, "submitterImage"), a.submitterImage);
     if (a.clusterSelector !== undefined && backoffLimit > 0) {
         p.add(join(path, "backoffLimit"), backoffLimit, "is incompatible with clusterSelector (KubeRay validation.go rejects it)", "0 with clusterSelector",
             "remove backoffLimit, or give the job its own rayCluster");
@@ -155,7 +155,7 @@ export function validateRayJob(a: RayJobArgs, path: string, p: Problems): Resolv
         submissionMode, cluster, clusterSelector: a.clusterSelector, shutdownAfterJobFinishes, ttlSecondsAfterFinished,
         activeDeadlineSeconds: a.activeDeadlineSeconds, backoffLimit, waitForCompletion: a.waitForCompletion ?? false,
         completionTimeoutSeconds, submitterPodTemplate: a.submitterPodTemplate,
-        submitterImage: a.submitterImage ?? cluster?.image ?? rayCpuImage(versions.ray),
+        submitterImage: a.submitterImage !== undefined ? checkPinnedImage(p, join(path, "submitterImage"), a.submitterImage) : cluster?.image ?? rayCpuImage(versions.ray),
     };
 }
 
@@ -163,7 +163,7 @@ export function validateRayJob(a: RayJobArgs, path: string, p: Problems): Resolv
  * The submitter pod of a K8sJobMode job: KubeRay fills in the command (rayjob_controller.go:643),
  * we choose where it runs (the system nodes, with the heads) and what it reserves.
  */
-export function submitterTemplate(image: string, placement: NodePlacement) {
+export function submitterTemplate(image: pulumi.Input<string>, placement: NodePlacement) {
     return {
         spec: {
             restartPolicy: "Never",
@@ -232,8 +232,8 @@ export class RayJob extends pulumi.ComponentResource {
             if (j.cluster) checkRayTarget(j.cluster, "rayCluster", args, p);
             return j;
         };
-        super("kuberay-platform:index:RayJob", name, checkedBeforeRegistering(`RayJob "${name}"`, check), opts);
-        const j = validateOrThrow(`RayJob "${name}"`, check);
+        const j = resolvedOr(args, () => validateOrThrow(`RayJob "${name}"`, check));
+        super("kuberay-platform:index:RayJob", name, {}, opts);
         const { dependsOn, serviceAccounts } = prepareRayWorkload(this, name, args, {
             workload: j.name, namespace: j.namespace, createNamespace: j.createNamespace, spec: j.cluster,
             submitterJobs: j.submissionMode === "K8sJobMode" ? [j.name] : [],

@@ -1,3 +1,5 @@
+import * as pulumi from "@pulumi/pulumi";
+import { checkInputs } from "../validation/inputs";
 import { Problems, join } from "../validation/problems";
 import { checkCidr, checkDns1123Label } from "../validation/rules";
 import * as k8s from "@pulumi/kubernetes";
@@ -6,8 +8,8 @@ import * as k8s from "@pulumi/kubernetes";
 export interface RayPortAccessArgs {
     /** Namespaces whose pods may connect. @default [] */
     namespaces?: string[];
-    /** CIDRs that may connect (e.g. a VPN range through an internal LoadBalancer). @default [] */
-    cidrs?: string[];
+    /** CIDRs that may connect (e.g. a VPN range through an internal LoadBalancer); may be computed. @default [] */
+    cidrs?: pulumi.Input<string>[];
 }
 
 /**
@@ -31,9 +33,9 @@ export interface RayNetworkPolicyArgs {
      */
     metrics?: RayPortAccessArgs;
     /** Where Ray pods may open connections besides their own cluster and DNS (S3, pip, model hubs). [] for none. @default ["0.0.0.0/0"] */
-    egressCidrs?: string[];
+    egressCidrs?: pulumi.Input<string>[];
     /** Where the Kubernetes API server is (the autoscaler talks to it on 443/6443). @default ["0.0.0.0/0"] */
-    apiServerCidrs?: string[];
+    apiServerCidrs?: pulumi.Input<string>[];
 }
 
 /** The port classes of a Ray workload, and the ports each opens. */
@@ -47,18 +49,18 @@ export type PortClass = keyof typeof PORT_CLASSES;
 
 export interface ResolvedPortAccess {
     namespaces: string[];
-    cidrs: string[];
+    cidrs: pulumi.Input<string>[];
 }
 
 export interface ResolvedNetworkPolicy {
     enabled: boolean;
     access: Record<PortClass, ResolvedPortAccess>;
-    egressCidrs: string[];
-    apiServerCidrs: string[];
+    egressCidrs: pulumi.Input<string>[];
+    apiServerCidrs: pulumi.Input<string>[];
 }
 
 /** The API server destinations a policy allows: everywhere, or the given ranges plus EKS's kubernetes Service IPs. */
-function apiServer(cidrs: string[]): string[] {
+function apiServer(cidrs: pulumi.Input<string>[]): pulumi.Input<string>[] {
     return cidrs.includes("0.0.0.0/0") ? cidrs : [...cidrs, ...EKS_KUBERNETES_SERVICE_IPS.filter((c) => !cidrs.includes(c))];
 }
 
@@ -69,24 +71,20 @@ export function validateNetworkPolicy(a: RayNetworkPolicyArgs | undefined, path:
     const access = {} as Record<PortClass, ResolvedPortAccess>;
     for (const cls of Object.keys(PORT_CLASSES) as PortClass[]) {
         const at = join(path, cls);
-        const r = { namespaces: a?.[cls]?.namespaces ?? [], cidrs: a?.[cls]?.cidrs ?? [] };
-        r.namespaces.forEach((ns, i) => checkDns1123Label(p, `${join(at, "namespaces")}[${i}]`, ns));
-        r.cidrs.forEach((c, i) => checkCidr(p, `${join(at, "cidrs")}[${i}]`, c));
-        if (CODE_EXECUTION.includes(cls) && r.cidrs.includes("0.0.0.0/0")) {
-            p.add(join(at, "cidrs"), r.cidrs, `opens the Ray ${cls === "dashboard" ? "dashboard and Jobs API" : "client port"} (remote code execution) to every address`,
-                "specific ranges such as your VPN or office CIDR", "list only the networks that must submit work");
-        }
-        access[cls] = r;
+        const namespaces = a?.[cls]?.namespaces ?? [];
+        namespaces.forEach((ns, i) => checkDns1123Label(p, `${join(at, "namespaces")}[${i}]`, ns));
+        const cidrs = checkInputs(p, join(at, "cidrs"), a?.[cls]?.cidrs ?? [], (c, path, q) => {
+            if (!checkCidr(q, path, c)) return;
+            // Checked per CIDR so a computed 0.0.0.0/0 is refused too, once known.
+            if (CODE_EXECUTION.includes(cls) && c === "0.0.0.0/0") {
+                q.add(path, c, `opens the Ray ${cls === "dashboard" ? "dashboard and Jobs API" : "client port"} (remote code execution) to every address`,
+                    "specific ranges such as your VPN or office CIDR", "list only the networks that must submit work");
+            }
+        });
+        access[cls] = { namespaces, cidrs };
     }
-    const r: ResolvedNetworkPolicy = {
-        enabled: a?.enabled ?? true, access,
-        egressCidrs: a?.egressCidrs ?? ["0.0.0.0/0"],
-        apiServerCidrs: a?.apiServerCidrs ?? ["0.0.0.0/0"],
-    };
-    for (const key of ["egressCidrs", "apiServerCidrs"] as const) {
-        r[key].forEach((c, i) => checkCidr(p, `${join(path, key)}[${i}]`, c));
-    }
-    return r;
+    const cidrs = (key: "egressCidrs" | "apiServerCidrs") => checkInputs(p, join(path, key), a?.[key] ?? ["0.0.0.0/0"], (c, at, q) => checkCidr(q, at, c));
+    return { enabled: a?.enabled ?? true, access, egressCidrs: cidrs("egressCidrs"), apiServerCidrs: cidrs("apiServerCidrs") };
 }
 
 /** The label every Ray pod this package generates carries, naming its workload. */
@@ -104,7 +102,7 @@ export interface NetworkPolicyInputs {
     /** The pods get AWS credentials from the EKS Pod Identity agent (s3Access). */
     podIdentity?: boolean;
     /** More egress the workload needs whatever egressCidrs says (its GCS store). */
-    extraEgress?: { cidrs: string[]; port: number };
+    extraEgress?: { cidrs: pulumi.Input<string>[]; port: number };
 }
 
 /** Where the EKS Pod Identity agent serves credentials (EKS docs, "EKS Pod Identity agent"): 169.254.170.23:80. */

@@ -1,3 +1,4 @@
+import { Tags } from "../cluster/args";
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -11,7 +12,7 @@ const READ = ["s3:GetObject"];
 const WRITE = ["s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"];
 
 /** Read (or read-write) access to exactly the named buckets and prefixes; listing is limited to the prefix. */
-export function s3AccessPolicy(partition: string, grants: S3AccessArgs[]): PolicyDocument {
+export function s3AccessPolicy(partition: string, grants: pulumi.Unwrap<S3AccessArgs>[]): PolicyDocument {
     const statements: PolicyStatement[] = grants.flatMap((g, i): PolicyStatement[] => {
         const prefix = g.prefix ?? "";
         const bucket = `arn:${partition}:s3:::${g.bucket}`;
@@ -34,7 +35,7 @@ export interface RayS3AccessInputs {
     grants: S3AccessArgs[];
     /** Resources the service account must wait for (its namespace). */
     dependsOn: pulumi.Resource[];
-    tags?: Record<string, string>;
+    tags?: Tags;
 }
 
 /**
@@ -57,7 +58,8 @@ export function createRayS3Access(parent: pulumi.Resource, name: string, i: RayS
     const policy = new aws.iam.RolePolicy(`${name}-s3`, {
         namePrefix: namePrefix("aws:iam/rolePolicy:RolePolicy", `${name}-s3`),
         role: role.name,
-        policy: facts.partition.apply((partition) => JSON.stringify(s3AccessPolicy(partition, i.grants))),
+        // Bucket names may be computed: the document is rendered once they (and the partition) are known.
+        policy: pulumi.all([facts.partition, pulumi.output(i.grants)]).apply(([partition, grants]) => JSON.stringify(s3AccessPolicy(partition, grants))),
     }, { parent });
     const associations = i.serviceAccountNames.map((sa, n) => new aws.eks.PodIdentityAssociation(n === 0 ? `${name}-s3` : `${name}-s3-${n}`, {
         clusterName: facts.clusterName, namespace: i.namespace, serviceAccount: sa, roleArn: role.arn, tags: i.tags,

@@ -1,7 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as yaml from "js-yaml";
-import { Problems, checkedBeforeRegistering, join, validateOrThrow } from "../validation/problems";
+import { Problems, join, validateOrThrow } from "../validation/problems";
+import { resolvedOr } from "../validation/resolved";
 import { checkDns1035, checkDns1123Label, checkInt, checkOneOf } from "../validation/rules";
 import { RayClusterSpecArgs, ResolvedRayClusterSpec, validateRayClusterSpec } from "./args";
 import { RayTargetArgs, checkRayTarget, placementsFor, prepareRayWorkload } from "./cluster";
@@ -140,8 +141,8 @@ export class RayService extends pulumi.ComponentResource {
             checkGcsTarget(s, "", args.cluster.aws !== undefined, p);
             return s;
         };
-        super("kuberay-platform:index:RayService", name, checkedBeforeRegistering(`RayService "${name}"`, check), opts);
-        const s = validateOrThrow(`RayService "${name}"`, check);
+        const s = resolvedOr(args, () => validateOrThrow(`RayService "${name}"`, check));
+        super("kuberay-platform:index:RayService", name, {}, opts);
         const egress = s.gcs.enabled ? gcsEgress(s.gcs, args.cluster.aws?.vpcCidr) : undefined;
         const { dependsOn, serviceAccounts } = prepareRayWorkload(this, name, args, {
             workload: s.name, namespace: s.namespace, createNamespace: s.createNamespace, spec: s.cluster, submitterJobs: [], extraEgress: egress,

@@ -103,7 +103,7 @@ function podTemplate(pod: ResolvedPod, container: Record<string, unknown>, place
  * serves. Behind a LoadBalancer, kube-proxy SNATs traffic to node IPs, which the VPC CNI's policy
  * agent lets in, so the NetworkPolicy cannot narrow it; the load balancer's source ranges do.
  */
-export function loadBalancerSourceRanges(s: ResolvedRayClusterSpec): string[] {
+export function loadBalancerSourceRanges(s: ResolvedRayClusterSpec): pulumi.Input<string>[] {
     const a = s.networkPolicy.access;
     return [...new Set([...a.dashboard.cidrs, ...a.client.cidrs, ...a.serve.cidrs])];
 }

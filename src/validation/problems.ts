@@ -26,6 +26,7 @@ export class ValidationError extends Error {
 export function renderValue(value: unknown): string {
     if (value === undefined) return "undefined";
     if (pulumi.Output.isInstance(value)) return "<output>";
+    if (typeof (value as { then?: unknown } | null)?.then === "function") return "<promise>";
     let text: string;
     try {
         text = JSON.stringify(value) ?? String(value);
@@ -50,6 +51,9 @@ export function formatProblems(component: string, problems: readonly Problem[]):
 export class Problems {
     private readonly items: Problem[] = [];
 
+    /** @param component what is validated (e.g. `RayPlatform "ml"`), for checks that run later. */
+    constructor(readonly component = "arguments") {}
+
     add(path: string, value: unknown, message: string, allowed: string, fix: string): void {
         this.items.push({ path, value, message, allowed, fix });
     }
@@ -73,24 +77,11 @@ export function join(base: string, key: string | number): string {
     return base ? `${base}.${key}` : key;
 }
 
-/** True when a value is known now (not an Output); only known values can be checked at preview. */
-export function isKnown<T>(value: T | pulumi.Output<T> | undefined): value is T {
-    return value !== undefined && !pulumi.Output.isInstance(value);
-}
 
 /** Runs a validator and throws a ValidationError listing everything it found; returns its result. */
 export function validateOrThrow<T>(component: string, validate: (p: Problems) => T): T {
-    const problems = new Problems();
+    const problems = new Problems(component);
     const result = validate(problems);
     problems.throwIfAny(component);
     return result;
-}
-
-/**
- * For a component's `super(...)` call: validates the args before the component itself is
- * registered, so invalid input registers nothing at all. Returns the (empty) component inputs.
- */
-export function checkedBeforeRegistering(component: string, validate: (p: Problems) => unknown): Record<string, never> {
-    validateOrThrow(component, validate);
-    return {};
 }

@@ -1,4 +1,4 @@
-import * as pulumi from "@pulumi/pulumi";
+import { isComputed } from "./inputs";
 import { Problems, renderValue } from "./problems";
 
 /**
@@ -13,7 +13,7 @@ export type Shape =
     | "string" | "integer" | "number" | "boolean"
     /** A Kubernetes quantity: a string, or a number (int-or-string, as the API accepts). */
     | "quantity"
-    /** A string or a Pulumi Output of one (computed values are checked when known). */
+    /** A string, or an Output or Promise of one (a computed value, checked when it resolves). */
     | "input"
     /** Anything (escape hatches, Kubernetes types, providers). */
     | "any"
@@ -24,15 +24,17 @@ export type Shape =
 const taint: Shape = { object: { key: "string", value: "string", effect: "string" } };
 const strings: Shape = { list: "string" };
 const labels: Shape = { map: "string" };
-const access: Shape = { object: { namespaces: strings, cidrs: strings } };
+/** Values a user may compute (ARNs, CIDRs, tag values, images, bucket names). */
+const inputs: Shape = { list: "input" };
+const access: Shape = { object: { namespaces: strings, cidrs: inputs } };
 
 const pod: Record<string, Shape> = {
-    cpu: "quantity", memory: "quantity", image: "string", rayStartParams: { map: "string" },
+    cpu: "quantity", memory: "quantity", image: "input", rayStartParams: { map: "string" },
     env: { list: "any" }, volumes: { list: "any" }, volumeMounts: { list: "any" }, podTemplate: "any",
 };
 
 const clusterSpec: Record<string, Shape> = {
-    rayVersion: "string", image: "string", gpuImage: "string",
+    rayVersion: "string", image: "input", gpuImage: "input",
     head: { object: { ...pod, rayCpus: "integer" } },
     workerGroups: {
         list: {
@@ -43,10 +45,10 @@ const clusterSpec: Record<string, Shape> = {
         },
     },
     idleTimeoutSeconds: "integer", tokenAuth: "boolean", headServiceType: "string",
-    s3Access: { list: { object: { bucket: "string", prefix: "string", readWrite: "boolean" } } },
+    s3Access: { list: { object: { bucket: "input", prefix: "string", readWrite: "boolean" } } },
     networkPolicy: {
         object: {
-            enabled: "boolean", dashboard: access, client: access, serve: access, metrics: access, egressCidrs: strings, apiServerCidrs: strings,
+            enabled: "boolean", dashboard: access, client: access, serve: access, metrics: access, egressCidrs: inputs, apiServerCidrs: inputs,
         },
     },
     specOverrides: "any",
@@ -60,10 +62,10 @@ export const platformShape: Shape = {
                 clusterName: "string", kubernetesVersion: "string",
                 network: { object: { vpcCidr: "string", availabilityZoneCount: "integer", availabilityZones: strings, natGateways: "string" } },
                 existingVpc: { object: { vpcId: "input", subnetIds: { list: "input" } } },
-                endpointPublicAccess: "boolean", publicAccessCidrs: strings, clusterAdminArns: strings,
-                kubeconfigCredentials: { object: { profile: "string", roleArn: "string" } },
+                endpointPublicAccess: "boolean", publicAccessCidrs: inputs, clusterAdminArns: inputs,
+                kubeconfigCredentials: { object: { profile: "string", roleArn: "input" } },
                 systemNodes: { object: { instanceTypes: strings, minSize: "integer", desiredSize: "integer", maxSize: "integer", diskSizeGiB: "integer" } },
-                logRetentionDays: "integer", addonVersions: { map: "string" }, tags: { map: "string" },
+                logRetentionDays: "integer", addonVersions: { map: "string" }, tags: { map: "input" },
             },
         },
         existingCluster: {
@@ -110,7 +112,7 @@ export const platformShape: Shape = {
                     submissionMode: "string", rayCluster: { object: clusterSpec }, clusterSelector: "string",
                     shutdownAfterJobFinishes: "boolean", ttlSecondsAfterFinished: "integer", activeDeadlineSeconds: "integer",
                     backoffLimit: "integer", waitForCompletion: "boolean", completionTimeoutSeconds: "integer",
-                    submitterPodTemplate: "any", submitterImage: "string",
+                    submitterPodTemplate: "any", submitterImage: "input",
                 }
             },
         },
@@ -159,6 +161,12 @@ export function checkShape(value: unknown, shape: Shape, path: string, p: Proble
     if (value === undefined) return undefined;
     const at = path || "(args)";
     const wrong = (expected: string, fix: string) => {
+        if (isComputed(value)) {
+            // Counts, names and structure decide which resources exist, so they must be known when the program runs.
+            p.add(at, value, "is computed (an Output or Promise), but this field must be known when the program runs", expected,
+                "pass a plain value here; computed values are accepted for ARNs, CIDRs, tag values, images, bucket names, kubeconfig, VPC and subnet ids");
+            return undefined;
+        }
         p.add(at, value, `is ${kindOf(value)}, not ${expected}`, expected, fix);
         return undefined;
     };
@@ -166,7 +174,7 @@ export function checkShape(value: unknown, shape: Shape, path: string, p: Proble
         switch (shape) {
             case "any": return value;
             case "input":
-                return typeof value === "string" || pulumi.Output.isInstance(value) ? value : wrong("a string", "give the value as a string");
+                return typeof value === "string" || isComputed(value) ? value : wrong("a string (or a computed one)", `quote it: "${renderValue(value)}"`);
             case "quantity":
                 if (typeof value === "number" && Number.isFinite(value) && value >= 0) return String(value);
                 return typeof value === "string" ? value : wrong('a quantity such as "500m", 2 or "8Gi"', "write the quantity as a string or a number");
