@@ -1,23 +1,28 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { Analyzer } from "@pulumi/pulumi/provider/experimental/analyzer";
 import { getPulumiComponents } from "@pulumi/pulumi/provider/experimental/provider";
+import { Analysis, analyze, buildSchema, renderSchema } from "../src/multilang/generate";
+import { PackageSchema, schemaRefs } from "../src/multilang/schema";
 import { Shape, platformShape } from "../src/validation/shape";
+import { kubernetesTypeProperties } from "./kubernetesSdk";
 
 const root = path.join(__dirname, "..", "..");
 const pkg = require(path.join(root, "package.json"));
 
 describe("multi-language component (Pulumi's own analyzer)", () => {
-    it("the plugin entry exports exactly the components offered to other languages", () => {
-        const exported = getPulumiComponents(require(path.join(root, pkg.main))).map((c) => c.name);
-        assert.deepStrictEqual(exported, ["RayPlatform"]);
+    it("the plugin entry exports a function (the runner calls it to serve the shipped schema), not a component to infer", () => {
+        const entry = require(path.join(root, pkg.main));
+        assert.strictEqual(typeof entry, "function");
+        assert.deepStrictEqual(getPulumiComponents(entry), [], "an exported component would make the runner infer the schema on every start");
     });
 
-    let result: ReturnType<Analyzer["analyze"]>;
+    let result: Analysis;
+    let schema: PackageSchema;
     before(function () {
         this.timeout(120000);
-        result = new Analyzer(root, "kuberay-platform", pkg, new Set(["RayPlatform"])).analyze();
+        result = analyze(root);
+        schema = buildSchema(root, result);
     });
 
     it("infers a schema for RayPlatform with its documented inputs and outputs, without errors", () => {
@@ -101,5 +106,60 @@ describe("multi-language component (Pulumi's own analyzer)", () => {
             assert.ok(keys.length > 0, `${cls}: no arguments found`);
             for (const key of keys) assert.ok(camel(key) in props, `${cls} has no argument ${key}`);
         }
+    });
+
+    it("schema.json, which the plugin serves, is what the analyzer infers now, finished (run `npm run schema` after changing the args)", () => {
+        assert.strictEqual(fs.readFileSync(path.join(root, "schema.json"), "utf8"), renderSchema(schema));
+    });
+
+    it("binds: every $ref names a type of this schema, Pulumi's own, or a real type of a declared dependency at its installed version", () => {
+        const k8sVersion = require("@pulumi/kubernetes/package.json").version;
+        assert.deepStrictEqual(schema.dependencies, [{ name: "kubernetes", version: k8sVersion }]);
+        const unbound: string[] = [];
+        const external: string[] = [];
+        for (const ref of schemaRefs(schema)) {
+            const local = /^#\/types\/(.+)$/.exec(ref);
+            const other = /^\/([a-z0-9-]+)\/v([0-9.]+)\/schema\.json#\/types\/(.+)$/.exec(ref);
+            if (local) {
+                if (!schema.types[local[1]]) unbound.push(ref);
+            } else if (other) {
+                const dep = schema.dependencies!.find((d) => d.name === other[1]);
+                if (!dep || dep.version !== other[2] || other[1] !== "kubernetes" || kubernetesTypeProperties(other[3]) === undefined) unbound.push(ref);
+                external.push(other[3]);
+            } else if (!["pulumi.json#/Any", "pulumi.json#/Json", "pulumi.json#/Asset", "pulumi.json#/Archive"].includes(ref)) {
+                unbound.push(ref);
+            }
+        }
+        assert.deepStrictEqual(unbound, []);
+        assert.strictEqual(kubernetesTypeProperties("kubernetes:core/v1:NoSuchType"), undefined, "the token check can fail");
+        // No provider or resource reference in the args: providers come with the resource options.
+        assert.ok(!JSON.stringify(schema).includes("#/resources/"), "no resource $ref");
+        assert.deepStrictEqual(external, ["kubernetes:core/v1:EnvVar", "kubernetes:core/v1:Volume", "kubernetes:core/v1:VolumeMount"]);
+    });
+
+    it("references the very Kubernetes types the args take (the analyzer's copies have the SDK types' fields), and ships no copy", () => {
+        for (const [ours, token] of [["EnvVar", "kubernetes:core/v1:EnvVar"], ["Volume", "kubernetes:core/v1:Volume"], ["VolumeMount", "kubernetes:core/v1:VolumeMount"]]) {
+            assert.deepStrictEqual(Object.keys(result.typeDefinitions[ours].properties ?? {}).sort(), kubernetesTypeProperties(token)!.sort(), ours);
+        }
+        const copies = Object.keys(schema.types).filter((t) => /:(EnvVar|Volume|VolumeMount|ObjectMeta|SecretKeySelector)$/.test(t));
+        assert.deepStrictEqual(copies, []);
+    });
+
+    it("types every count as an integer (Python and Go get ints), and only counts", () => {
+        const kinds: Record<string, string> = {};
+        const collect = (shape: Shape, prop: any, at: string): void => {
+            if (!prop || shape === "any") return;
+            if (typeof shape === "string") { kinds[at] = `${shape}:${prop.type}`; return; }
+            if ("list" in shape) return collect(shape.list, prop.items, `${at}[]`);
+            if ("map" in shape) return collect(shape.map, prop.additionalProperties, `${at}{}`);
+            const type = prop.$ref ? schema.types[prop.$ref.replace("#/types/", "")] : prop;
+            for (const [k, s] of Object.entries(shape.object)) collect(s, type?.properties?.[k], `${at}.${k}`);
+        };
+        const inputs = schema.resources["kuberay-platform:index:RayPlatform"].inputProperties;
+        for (const [k, s] of Object.entries((platformShape as { object: Record<string, Shape> }).object)) collect(s, inputs[k], k);
+        const wrong = Object.entries(kinds).filter(([, v]) => (v.startsWith("integer:") ? v !== "integer:integer" : v.endsWith(":integer")));
+        assert.deepStrictEqual(wrong, []);
+        assert.ok(Object.values(kinds).filter((v) => v === "integer:integer").length >= 30);
+        assert.strictEqual(schema.types["kuberay-platform:index:WorkerGroupOutput"].properties!.maxReplicas.type, "integer");
     });
 });

@@ -1,5 +1,6 @@
 import * as assert from "assert";
 import { RayPlatform } from "../src";
+import { OUTPUT_INTEGERS } from "../src/multilang/schema";
 import { scenarios } from "./scenarios";
 
 /** The RayPlatform of a scenario's evaluation. */
@@ -31,5 +32,17 @@ describe("outputs other languages and stacks need", () => {
             clusterArn: "", endpoint: "", certificateAuthorityData: "", oidcIssuerUrl: "", vpcId: "", nodeSubnetIds: [], clusterSecurityGroupId: "",
             nodeRoleArn: "", karpenterNodeRoleArn: "",
         });
+    });
+
+    it("fields the schema types as integers are whole numbers in real outputs", async () => {
+        const { ev, platform } = await platformOf("every option");
+        const values: Record<string, Record<string, unknown>[]> = {
+            WorkerGroupOutput: (await ev.value(platform.rayClusters)).flatMap((c) => c.workerGroups) as unknown as Record<string, unknown>[],
+            NodeResources: (await ev.value(platform.schedulingModel)).nodes.flatMap((n) => [n.allocatable, n.requested, n.free]) as unknown as Record<string, unknown>[],
+        };
+        for (const [type, fields] of Object.entries(OUTPUT_INTEGERS)) {
+            assert.ok(values[type].length > 0, type);
+            for (const v of values[type]) for (const f of fields) assert.ok(Number.isInteger(v[f]), `${type}.${f} = ${v[f]}`);
+        }
     });
 });

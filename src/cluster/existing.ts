@@ -9,15 +9,12 @@ import { ClusterSource } from "./source";
 /** A cluster that already exists: kind, GKE, AKS, on-prem, or a shared EKS test cluster. */
 export interface ExistingClusterArgs {
     /**
-     * Kubeconfig of the cluster (contents, not a path). Exactly one of `kubeconfig` and `provider`.
-     * @default undefined
+     * Kubeconfig of the cluster (contents, not a path; may be computed). Give either this or a
+     * Kubernetes provider in the resource options (`providers: [k8sProvider]`, the Pulumi
+     * convention for components, in every language), not both.
+     * @default undefined (the Kubernetes provider from the resource options)
      */
     kubeconfig?: pulumi.Input<string>;
-    /**
-     * A Kubernetes provider you already have. Exactly one of `kubeconfig` and `provider`.
-     * @default undefined
-     */
-    provider?: k8s.Provider;
     /**
      * kubeconfig context to use.
      * @default the kubeconfig's current context
@@ -40,14 +37,29 @@ export interface ExistingClusterArgs {
     systemNodeTaints?: Taint[];
 }
 
-export function validateExistingClusterArgs(args: ExistingClusterArgs, path: string, p: Problems): void {
+/**
+ * The Kubernetes provider given in resource options — `providers: [k8sProvider]` or
+ * `{ kubernetes: k8sProvider }` (a component constructed from another language receives the map) —
+ * or inherited from the parent.
+ */
+export function kubernetesProviderOf(opts: pulumi.ComponentResourceOptions | undefined, inherited = true): pulumi.ProviderResource | undefined {
+    const given = opts?.providers;
+    const listed = Array.isArray(given)
+        ? given.find((p) => (p as unknown as { getPackage(): string }).getPackage() === "kubernetes")
+        : given?.kubernetes;
+    return listed ?? (inherited ? opts?.parent?.getProvider("kubernetes::Provider") : undefined);
+}
+
+/** `hasProvider`: a Kubernetes provider came with the resource options. */
+export function validateExistingClusterArgs(args: ExistingClusterArgs, path: string, p: Problems, hasProvider: boolean): void {
     const hasKubeconfig = args.kubeconfig !== undefined && args.kubeconfig !== "";
-    if (hasKubeconfig === (args.provider !== undefined)) {
-        p.add(path, { kubeconfig: hasKubeconfig ? "<set>" : undefined, provider: args.provider ? "<set>" : undefined },
-            "needs exactly one of kubeconfig and provider", "kubeconfig (contents) or provider (a k8s.Provider)",
-            hasKubeconfig ? "remove one of the two" : "pass the kubeconfig contents, e.g. from `kind get kubeconfig`");
+    if (hasKubeconfig === hasProvider) {
+        p.add(path, { kubeconfig: hasKubeconfig ? "<set>" : undefined, "options.providers.kubernetes": hasProvider ? "<set>" : undefined },
+            hasKubeconfig ? "has a kubeconfig and a Kubernetes provider in the resource options" : "needs a kubeconfig or a Kubernetes provider",
+            "kubeconfig (contents), or a k8s.Provider in the resource options' providers",
+            hasKubeconfig ? "remove one of the two" : "pass the kubeconfig contents (e.g. from `kind get kubeconfig`), or providers: [yourK8sProvider]");
     }
-    if (args.provider && args.context !== undefined) {
+    if (hasProvider && args.context !== undefined) {
         p.add(join(path, "context"), args.context, "only applies with kubeconfig", "context with kubeconfig", "set the context on your provider instead");
     }
     checkLabels(p, join(path, "systemNodeSelector"), args.systemNodeSelector ?? {});
@@ -56,16 +68,17 @@ export function validateExistingClusterArgs(args: ExistingClusterArgs, path: str
 
 /** Adapts an existing cluster to the ClusterSource seam. Creates no cloud resources. */
 export class ExistingCluster extends pulumi.ComponentResource implements ClusterSource {
-    readonly provider: k8s.Provider;
+    readonly provider: pulumi.ProviderResource;
     readonly clusterName: pulumi.Output<string>;
     readonly systemPlacement: NodePlacement;
     readonly systemNodesReady: pulumi.Resource[] = [];
     readonly dnsReady: pulumi.Resource[] = [];
 
     constructor(name: string, args: ExistingClusterArgs, opts?: pulumi.ComponentResourceOptions) {
-        resolvedOr(args, () => validateOrThrow(`ExistingCluster "${name}"`, (p) => validateExistingClusterArgs(args, "", p)));
+        const given = kubernetesProviderOf(opts);
+        resolvedOr(args, () => validateOrThrow(`ExistingCluster "${name}"`, (p) => validateExistingClusterArgs(args, "", p, given !== undefined)));
         super("kuberay-platform:index:ExistingCluster", name, {}, opts);
-        this.provider = args.provider ?? new k8s.Provider(`${name}-k8s`, {
+        this.provider = given ?? new k8s.Provider(`${name}-k8s`, {
             kubeconfig: pulumi.secret(args.kubeconfig as pulumi.Input<string>),
             context: args.context,
             clusterIdentifier: args.clusterName ?? name,

@@ -1,4 +1,3 @@
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { NodePlacement } from "../pools/placement";
 
@@ -39,7 +38,7 @@ export interface AwsClusterFacts {
  */
 export interface ClusterSource {
     /** Kubernetes provider for every object on the cluster. */
-    readonly provider: k8s.Provider;
+    readonly provider: pulumi.ProviderResource;
     /** Cluster name (the EKS name, or the name the user gave an existing cluster). */
     readonly clusterName: pulumi.Output<string>;
     /** Where operators and Ray heads run. */

@@ -119,20 +119,32 @@ function checkNamespaces(p: Problems, operatorNamespace: string, workloads: { pa
     }
 }
 
+/** What validation needs to know of the resource options. */
+export interface PlatformOptionsFacts {
+    /** A Kubernetes provider came with the resource options (`providers`) or from the parent. */
+    kubernetesProvider: boolean;
+    /** It came with the platform's own options (not inherited): with EKS it would be ignored. */
+    kubernetesProviderGiven: boolean;
+}
+
 /** Validates the whole platform at once, so one run reports every problem in every part. */
-export function validatePlatformArgs(input: RayPlatformArgs, p: Problems): ResolvedPlatformArgs {
+export function validatePlatformArgs(input: RayPlatformArgs, p: Problems, options: PlatformOptionsFacts = { kubernetesProvider: false, kubernetesProviderGiven: false }): ResolvedPlatformArgs {
     // Kinds and keys first (stack config and other languages are not type-checked); the rest of
     // the validation sees only well-formed values, so it never throws and still reports everything.
     const args = (checkShape(input ?? {}, platformShape, "", p) ?? {}) as RayPlatformArgs;
     let eks: ResolvedEksArgs | undefined;
     if (args.existingCluster) {
-        validateExistingClusterArgs(args.existingCluster, "existingCluster", p);
+        validateExistingClusterArgs(args.existingCluster, "existingCluster", p, options.kubernetesProvider);
         if (args.eks) {
             p.add("eks", args.eks, "conflicts with existingCluster", "either eks (create a cluster) or existingCluster",
                 "remove eks, or remove existingCluster to create an EKS cluster");
         }
     } else {
         eks = validateEksArgs(args.eks, "eks", p);
+        if (options.kubernetesProviderGiven) {
+            p.add("(options).providers.kubernetes", "<provider>", "is not used: the platform talks to the EKS cluster it creates with a provider of its own",
+                "a Kubernetes provider only with existingCluster", "remove the Kubernetes provider from the options, or set existingCluster to deploy onto that cluster");
+        }
     }
     const kuberay = validateKubeRayArgs(args.kuberay, "kuberay", p);
     const pools = validatePools(platformPools(args), "nodePools", args.existingCluster !== undefined, p);

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { EksCluster } from "../cluster/eks";
-import { ExistingCluster } from "../cluster/existing";
+import { ExistingCluster, kubernetesProviderOf } from "../cluster/existing";
 import { ClusterSource } from "../cluster/source";
 import { KubeRayOperator } from "../kuberay/operator";
 import { NodePools } from "../pools/nodePools";
@@ -123,7 +123,9 @@ export class RayPlatform extends pulumi.ComponentResource {
         // resolved configuration (withResolved) and never validates or derives defaults again.
         const resolved = validateOrThrow(`RayPlatform "${name}"`, (p) => {
             checkComponentName(name, p);
-            return validatePlatformArgs(args, p);
+            return validatePlatformArgs(args, p, {
+                kubernetesProvider: kubernetesProviderOf(opts) !== undefined, kubernetesProviderGiven: kubernetesProviderOf(opts, false) !== undefined,
+            });
         });
         super("kuberay-platform:index:RayPlatform", name, {}, opts);
         const valid = resolved.args;

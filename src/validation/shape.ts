@@ -70,7 +70,7 @@ export const platformShape: Shape = {
         },
         existingCluster: {
             object: {
-                kubeconfig: "input", provider: "any", context: "string", clusterName: "string",
+                kubeconfig: "input", context: "string", clusterName: "string",
                 systemNodeSelector: labels, systemNodeTaints: { list: taint },
             },
         },
