@@ -4,12 +4,13 @@
 # autoscaler scaled the GPU group from zero and back, destroys the stack, and checks that nothing
 # tagged by the stack is left.
 #
-# Needs: Pulumi CLI logged in, AWS credentials, AWS CLI v2, kubectl, python3 with `ray[default]`
+# Needs: `npm install` in examples/gpu-quickstart (it brings the pinned Pulumi CLI), a Pulumi backend logged in, AWS credentials, AWS CLI v2, kubectl, python3 with `ray[default]`
 # matching the cluster's Ray version (2.58.0), jq. Costs: ~$0.31/h plus one GPU node for a few minutes.
 set -euo pipefail
 STACK="${1:-e2e-$(date +%s)}"
 REGION="${AWS_REGION:-us-west-2}"
 cd "$(dirname "$0")/../examples/gpu-quickstart"
+pulumi() { npx --no-install pulumi "$@"; }   # the CLI release pinned in package.json
 log() { printf '\n==> %s\n' "$*"; }
 
 cleanup() {

@@ -49,4 +49,29 @@ describe("docs", () => {
         assert.ok(command, "README names `npm ci && npm run lint && npm test` as the test command");
         assert.match(ci, /^npm ci && npm run lint && npm test$/m);
     });
+
+    it("the main command is `npm install && npx pulumi up`: the Pulumi CLI comes through npm, one pinned release everywhere", () => {
+        const root = path.join(srcDir, "..");
+        const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
+        assert.match(readme, /^npm install && npx pulumi up\s+# deploy the default platform/m);
+        const projects = [root, ...fs.readdirSync(path.join(root, "examples")).map((e) => path.join(root, "examples", e))];
+        const sdkEngines = require("@pulumi/pulumi/package.json").engines.node;
+        const cli = new Set<string>();
+        for (const dir of projects) {
+            const pkg = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8"));
+            const version = pkg.devDependencies?.pulumi;
+            assert.match(version ?? "", /^\d+\.\d+\.\d+$/, `${dir}: devDependencies.pulumi pinned exactly (it is the CLI release)`);
+            cli.add(version);
+            const lock = JSON.parse(fs.readFileSync(path.join(dir, "package-lock.json"), "utf8"));
+            assert.strictEqual(lock.packages["node_modules/pulumi"]?.version, version, `${dir}: the lockfile installs it`);
+            assert.strictEqual(pkg.engines?.node, sdkEngines, `${dir}: engines.node as @pulumi/pulumi declares`);
+        }
+        assert.strictEqual(cli.size, 1, `one CLI release everywhere: ${[...cli]}`);
+        // Every documented command uses that CLI: no bare `pulumi` (a separately installed one) in code blocks.
+        for (const file of [path.join(root, "README.md"), ...projects.slice(1).map((d) => path.join(d, "README.md"))]) {
+            const blocks = [...fs.readFileSync(file, "utf8").matchAll(/```bash\n([\s\S]*?)```/g)].map((m) => m[1]).join("\n");
+            const bare = blocks.split("\n").filter((l) => /(^|[;&|(]\s*|\$\()pulumi /.test(l));
+            assert.deepStrictEqual(bare, [], file);
+        }
+    });
 });
