@@ -1,50 +1,49 @@
-export * from "./versions";
-export * from "./validation/problems";
-export * from "./network/args";
-export { subnetLayout, SubnetLayout } from "./network/layout";
-export { VpcNetwork, VpcNetworkArgs } from "./network/vpc";
-export * from "./pools/placement";
-export * from "./cluster/source";
-export * from "./cluster/args";
-export { EksCluster, SYSTEM_POOL } from "./cluster/eks";
-export * from "./cluster/existing";
-export * from "./cluster/iam";
-export { eksKubeconfig, EksKubeconfigInputs } from "./cluster/kubeconfig";
-export { nodeLaunchTemplateArgs } from "./cluster/launchTemplate";
-export * from "./kubernetes/crds";
-export * from "./kuberay/values";
-export * from "./kuberay/operator";
-export * from "./ray/args";
-export * from "./ray/spec";
-export * from "./ray/cluster";
-export * from "./platform/args";
-export * from "./platform/platform";
+/**
+ * The public surface: what users compose. Components with their args and outputs, the validation
+ * error, the pinned versions, the stack-config entry, and builders that take plain inputs.
+ * Everything else (validators, resolved forms, helpers) is internal: package.json `exports` only
+ * exposes this module, and tests/publicApi.test.ts keeps the list deliberate.
+ */
+
+// The platform in one component.
+export { RayPlatform, RayPlatformParts, RayClusterOutput, RayJobOutput, RayServiceOutput, EksClusterOutput } from "./platform/platform";
+export { RayPlatformArgs } from "./platform/args";
 export { platformFromConfig } from "./program";
-export * from "./catalog/instances";
-export * from "./pools/args";
-export * from "./pools/fit";
-export * from "./pools/nodePools";
-export * from "./karpenter/iam";
-export * from "./karpenter/specs";
-export * from "./karpenter/values";
-export * from "./karpenter/controller";
-export * from "./nvidia/devicePlugin";
-export * from "./ray/poolFit";
-export * from "./ray/groupArgs";
-export * from "./ray/job";
-export * from "./ray/service";
-export * from "./ray/s3";
-export * from "./ray/networkPolicy";
-export * from "./cost/pricing";
-export * from "./cost/model";
-export * from "./timeline/durations";
-export * from "./timeline/model";
-export * from "./timeline/recorder";
-export * from "./scheduling/nodes";
-export * from "./scheduling/pools";
-export * from "./scheduling/platform";
-export * from "./platform/scheduling";
-export * from "./naming/awsNames";
-export * from "./ray/injected";
-export * from "./ray/access";
-export * from "./ray/gcsStore";
+
+// Its parts, for TypeScript users who compose further.
+export { ClusterSource, AwsClusterFacts } from "./cluster/source";
+export { EksCluster } from "./cluster/eks";
+export { EksClusterArgs, KubeconfigCredentialsArgs, SystemNodesArgs, Tags } from "./cluster/args";
+export { ExistingCluster, ExistingClusterArgs } from "./cluster/existing";
+export { VpcNetwork, VpcNetworkArgs } from "./network/vpc";
+export { NetworkArgs, ExistingVpcArgs } from "./network/args";
+export { NodePools, NodePoolsComponentArgs } from "./pools/nodePools";
+export { NodePoolArgs, InstanceShapeArgs } from "./pools/args";
+export { Taint } from "./pools/placement";
+export { Karpenter, KarpenterArgs, KarpenterComponentArgs } from "./karpenter/controller";
+export { NvidiaDevicePlugin, NvidiaDevicePluginArgs, NvidiaDevicePluginComponentArgs } from "./nvidia/devicePlugin";
+export { KubeRayOperator, KubeRayOperatorArgs, KubeRayOperatorComponentArgs } from "./kuberay/operator";
+export { RayCluster, RayClusterComponentArgs, RayTargetArgs, WorkerGroupOutput } from "./ray/cluster";
+export { RayClusterArgs, RayClusterSpecArgs, S3AccessArgs } from "./ray/args";
+export { RayHeadArgs, RayWorkerGroupArgs, RayPodArgs } from "./ray/groupArgs";
+export { RayNetworkPolicyArgs, RayPortAccessArgs } from "./ray/networkPolicy";
+export { RayJob, RayJobArgs, RayJobComponentArgs } from "./ray/job";
+export { RayService, RayServiceArgs, RayServiceComponentArgs } from "./ray/service";
+export { GcsFaultToleranceArgs } from "./ray/gcsStore";
+
+// What the platform reports.
+export { CostEstimate, CostItem } from "./cost/model";
+export { DeployTimeline, TimelineStep } from "./timeline/model";
+export { SchedulingModel, NodeReport, PodReport, NodeResources } from "./scheduling/platform";
+
+// Errors and versions.
+export { ValidationError, Problem } from "./validation/problems";
+export { versions, rayCpuImage, rayGpuImage } from "./versions";
+
+// Builders that take plain inputs (documents and values you can reuse or audit).
+export { PolicyDocument, PolicyStatement, eksClusterTrustPolicy, nodeTrustPolicy, clusterEncryptionPolicy } from "./cluster/iam";
+export { KarpenterScope, karpenterControllerPolicies, podIdentityTrustPolicy } from "./karpenter/iam";
+export { eksKubeconfig, EksKubeconfigInputs } from "./cluster/kubeconfig";
+export { subnetLayout, SubnetLayout } from "./network/layout";
+export { kuberayOperatorValues } from "./kuberay/values";
+export { NodePlacement, Toleration } from "./pools/placement";

@@ -1,8 +1,8 @@
 import * as assert from "assert";
-import {
-    MAX_PLATFORM_NAME, Problems, RayPlatform, RayPlatformArgs, ValidationError, awsNameRules, checkComponentName, fitName,
-    physicalNameLength, unnamedAwsTypes,
-} from "../src";
+import { RayPlatform, RayPlatformArgs, ValidationError } from "../src";
+import { awsNameRules, fitName, physicalNameLength, unnamedAwsTypes } from "../src/naming/awsNames";
+import { MAX_PLATFORM_NAME, checkComponentName } from "../src/platform/platform";
+import { Problems } from "../src/validation/problems";
 import { Evaluation, evaluate, expectRejected } from "./harness";
 import { everything, scenarios } from "./scenarios";
 

@@ -1,5 +1,10 @@
 import * as assert from "assert";
-import { Problems, RayPlatform, RayPlatformArgs, computeTimeline, createDurations, estimateCost, validatePlatformArgs } from "../src";
+import { RayPlatform, RayPlatformArgs } from "../src";
+import { estimateCost } from "../src/cost/model";
+import { validatePlatformArgs } from "../src/platform/args";
+import { createDurations } from "../src/timeline/durations";
+import { computeTimeline } from "../src/timeline/model";
+import { Problems } from "../src/validation/problems";
 import { evaluate } from "./harness";
 
 function cost(args: RayPlatformArgs) {

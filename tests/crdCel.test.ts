@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { crdSchema, karpenterCrdDir, loadCrds } from "../src";
+import { crdSchema, karpenterCrdDir, loadCrds } from "../src/kubernetes/crds";
 import { celErrors, loadCel } from "./celRules";
 import { schemaErrors } from "./crdSchema";
 import { scenarios } from "./scenarios";

@@ -1,5 +1,8 @@
 import * as assert from "assert";
-import { Problems, RayPlatform, RayPlatformArgs, eksKubeconfig, gp3Iops, karpenterControllerPolicies, validatePlatformArgs } from "../src";
+import { RayPlatform, RayPlatformArgs, eksKubeconfig, karpenterControllerPolicies } from "../src";
+import { validatePlatformArgs } from "../src/platform/args";
+import { gp3Iops } from "../src/pools/fields";
+import { Problems } from "../src/validation/problems";
 import { evaluate } from "./harness";
 import { scenarios } from "./scenarios";
 

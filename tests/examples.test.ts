@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { loadCrds } from "../src";
+import { loadCrds } from "../src/kubernetes/crds";
 import { schemaErrors } from "./crdSchema";
 import { evaluateProgram } from "./harness";
 import { KUBECONFIG, exampleConfig, scenarios } from "./scenarios";

@@ -1,6 +1,10 @@
 import * as assert from "assert";
 import { isDeepStrictEqual } from "util";
-import { Problems, RayPlatform, estimateCost, replicationGroupId, validatePlatformArgs } from "../src";
+import { RayPlatform } from "../src";
+import { estimateCost } from "../src/cost/model";
+import { validatePlatformArgs } from "../src/platform/args";
+import { replicationGroupId } from "../src/ray/gcsStore";
+import { Problems } from "../src/validation/problems";
 import { evaluate } from "./harness";
 import { KUBECONFIG, scenarios } from "./scenarios";
 

@@ -1,8 +1,10 @@
 import * as assert from "assert";
-import {
-    NodePoolArgs, Problems, RayPlatform, buildEc2NodeClass, buildNodePool, discoveryTerms, interruptionQueuePolicy,
-    karpenterControllerPolicies, karpenterCrdDir, loadCrds, validatePool,
-} from "../src";
+import { NodePoolArgs, RayPlatform, karpenterControllerPolicies } from "../src";
+import { interruptionQueuePolicy } from "../src/karpenter/iam";
+import { buildEc2NodeClass, buildNodePool, discoveryTerms } from "../src/karpenter/specs";
+import { karpenterCrdDir, loadCrds } from "../src/kubernetes/crds";
+import { validatePool } from "../src/pools/args";
+import { Problems } from "../src/validation/problems";
 import { schemaErrors } from "./crdSchema";
 import { Evaluation, evaluate } from "./harness";
 

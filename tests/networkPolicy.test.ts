@@ -1,5 +1,7 @@
 import * as assert from "assert";
-import { Problems, RayPlatform, buildRayNetworkPolicy, validateNetworkPolicy } from "../src";
+import { RayPlatform } from "../src";
+import { buildRayNetworkPolicy, validateNetworkPolicy } from "../src/ray/networkPolicy";
+import { Problems } from "../src/validation/problems";
 import { Evaluation, evaluate } from "./harness";
 
 describe("network isolation", () => {

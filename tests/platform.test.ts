@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { EksCluster, RayPlatform, loadCrds } from "../src";
+import { EksCluster, RayPlatform } from "../src";
+import { loadCrds } from "../src/kubernetes/crds";
 import { Evaluation, evaluate } from "./harness";
 
 const K8S = "pulumi:providers:kubernetes";

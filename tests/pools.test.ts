@@ -1,8 +1,11 @@
 import * as assert from "assert";
-import {
-    Problems, RayPlatform, RayPlatformArgs, ValidationError, allocatable, cheapestFit, devicePluginValues, familyOf, instanceCatalog,
-    kubeReservedCpuMilli, nearMatches, parseCpuMilli, parseMemoryMi, validatePool,
-} from "../src";
+import { RayPlatform, RayPlatformArgs, ValidationError } from "../src";
+import { familyOf, instanceCatalog, nearMatches } from "../src/catalog/instances";
+import { devicePluginValues } from "../src/nvidia/devicePlugin";
+import { validatePool } from "../src/pools/args";
+import { allocatable, cheapestFit, parseCpuMilli, parseMemoryMi } from "../src/pools/fit";
+import { kubeReservedCpuMilli } from "../src/scheduling/nodes";
+import { Problems } from "../src/validation/problems";
 import { evaluate, expectRejected } from "./harness";
 
 const GPU_FAMILIES = ["g4dn", "g5", "g6", "g6e", "p4d", "p5"];

@@ -1,8 +1,10 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import {
-    JOB_END, Problems, RayJob, RayPlatform, authSecretName, checkJobResult, kuberayCheckName, rayJobLogsCommand, validatePlatformArgs,
-} from "../src";
+import { RayJob, RayPlatform } from "../src";
+import { validatePlatformArgs } from "../src/platform/args";
+import { authSecretName, kuberayCheckName, rayJobLogsCommand } from "../src/ray/access";
+import { JOB_END, checkJobResult } from "../src/ray/job";
+import { Problems } from "../src/validation/problems";
 import { evaluate } from "./harness";
 import { scenarios } from "./scenarios";
 import { mockComputed, mockInvoke } from "../src/plan/mocks";

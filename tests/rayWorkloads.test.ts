@@ -1,5 +1,6 @@
 import * as assert from "assert";
-import { RayPlatform, loadCrds } from "../src";
+import { RayPlatform } from "../src";
+import { loadCrds } from "../src/kubernetes/crds";
 import { schemaErrors } from "./crdSchema";
 import { Evaluation, evaluate } from "./harness";
 import { configurationScenario, configurations } from "./scenarios";

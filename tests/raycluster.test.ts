@@ -1,8 +1,10 @@
 import * as assert from "assert";
-import {
-    KubernetesObject, Problems, ResolvedRayClusterArgs, RayClusterArgs, buildRayCluster, existingPlacement, loadCrds,
-    poolPlacement, validateRayClusterArgs,
-} from "../src";
+import { RayClusterArgs } from "../src";
+import { loadCrds } from "../src/kubernetes/crds";
+import { existingPlacement, poolPlacement } from "../src/pools/placement";
+import { ResolvedRayClusterArgs, validateRayClusterArgs } from "../src/ray/args";
+import { KubernetesObject, buildRayCluster } from "../src/ray/spec";
+import { Problems } from "../src/validation/problems";
 import { schemaErrors } from "./crdSchema";
 
 const crds = loadCrds();

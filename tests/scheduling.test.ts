@@ -1,5 +1,8 @@
 import * as assert from "assert";
-import { Problems, RayPlatformArgs, SchedulingModel, ValidationError, RayPlatform, instanceCatalog, validatePlatformArgs } from "../src";
+import { RayPlatformArgs, SchedulingModel, ValidationError, RayPlatform } from "../src";
+import { instanceCatalog } from "../src/catalog/instances";
+import { validatePlatformArgs } from "../src/platform/args";
+import { Problems } from "../src/validation/problems";
 import { ModelPod } from "../src/scheduling/pods";
 import { canHost, newNode, place } from "../src/scheduling/scheduler";
 import { expectRejected } from "./harness";

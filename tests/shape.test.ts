@@ -1,5 +1,7 @@
 import * as assert from "assert";
-import { Problems, RayPlatform, RayPlatformArgs, ValidationError, validatePlatformArgs } from "../src";
+import { RayPlatform, RayPlatformArgs, ValidationError } from "../src";
+import { validatePlatformArgs } from "../src/platform/args";
+import { Problems } from "../src/validation/problems";
 import { evaluate, expectRejected } from "./harness";
 
 /** What YAML stack config or another language can send: anything (hence the casts). */

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { VENDORED_KUBERAY_VERSION, loadCrds, vendorDir } from "../src";
+import { VENDORED_KUBERAY_VERSION, loadCrds, vendorDir } from "../src/kubernetes/crds";
 
 describe("vendored KubeRay CRDs", () => {
     const dir = path.join(vendorDir(), "kuberay", `v${VENDORED_KUBERAY_VERSION}`);
