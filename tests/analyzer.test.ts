@@ -2,7 +2,11 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { getPulumiComponents } from "@pulumi/pulumi/provider/experimental/provider";
+import * as ts from "typescript";
 import { Analysis, analyze, buildSchema, renderSchema } from "../src/multilang/generate";
+import { validatePlatformArgs } from "../src/platform/args";
+import { Problems } from "../src/validation/problems";
+import { versions } from "../src/versions";
 import { PackageSchema, schemaRefs } from "../src/multilang/schema";
 import { Shape, platformShape } from "../src/validation/shape";
 import { kubernetesTypeProperties } from "./kubernetesSdk";
@@ -161,5 +165,77 @@ describe("multi-language component (Pulumi's own analyzer)", () => {
         assert.deepStrictEqual(wrong, []);
         assert.ok(Object.values(kinds).filter((v) => v === "integer:integer").length >= 30);
         assert.strictEqual(schema.types["kuberay-platform:index:WorkerGroupOutput"].properties!.maxReplicas.type, "integer");
+    });
+
+    it("every literal @default in the docs is the default validation really resolves (docs and defaults cannot drift)", () => {
+        // @default texts by interface and field, from the sources (the schema keeps only the prose).
+        const defaults = new Map<string, string>();
+        const parents = new Map<string, string[]>();
+        const docOf = (type: string, field: string): string | undefined =>
+            defaults.get(`${type}.${field}`) ?? (parents.get(type) ?? []).map((t) => docOf(t, field)).find((d) => d !== undefined);
+        const walkDir = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true })
+            .flatMap((e) => (e.isDirectory() ? walkDir(path.join(dir, e.name)) : e.name.endsWith(".ts") ? [path.join(dir, e.name)] : []));
+        for (const file of walkDir(path.join(root, "src"))) {
+            const sf = ts.createSourceFile(file, fs.readFileSync(file, "utf8"), ts.ScriptTarget.ES2022, true);
+            sf.forEachChild((node) => {
+                if (!ts.isInterfaceDeclaration(node)) return;
+                parents.set(node.name.text, (node.heritageClauses ?? []).flatMap((h) => h.types.map((t) => t.expression.getText())));
+                for (const m of node.members) {
+                    const text = ts.getJSDocCommentsAndTags(m).map((d) => d.getText()).join("\n");
+                    const d = /@default (.*)/.exec(text);
+                    if (d && m.name) defaults.set(`${node.name.text}.${m.name.getText()}`, d[1].replace(/\s*\*\/\s*$/, "").trim());
+                }
+            });
+        }
+        /** A literal default (a number, quoted string, boolean, [] or {} or a list of strings), optionally followed by (a note). */
+        const literal = (text: string): { value: unknown } | undefined => {
+            const m = /^(\[[^\]]*\]|\{\}|"[^"]*"|-?\d+(?:\.\d+)?|true|false)(?:\s+\(.*\))?$/.exec(text);
+            return m ? { value: JSON.parse(m[1]) } : undefined;
+        };
+        const p = new Problems("defaults");
+        const platformDefaults = validatePlatformArgs({}, p);
+        // Three Ray heads need bigger system nodes (the scheduling model says so); EKS defaults come from {} above.
+        const r = validatePlatformArgs({
+            eks: { systemNodes: { instanceTypes: ["t3a.xlarge"] } },
+            nodePools: [{ name: "cpu", instanceTypes: ["m7i.xlarge"] }],
+            rayClusters: [{ name: "ray", workerGroups: [{ name: "w", pool: "cpu" }] }],
+            rayJobs: [{ name: "job", entrypoint: "python job.py", rayCluster: { workerGroups: [{ name: "w", pool: "cpu" }] } }],
+            rayServices: [{ name: "svc", serveConfigV2: "applications: []", rayCluster: { workerGroups: [{ name: "w", pool: "cpu" }] } }],
+        }, p);
+        assert.deepStrictEqual(p.list, []);
+        // Where each part of the args resolves to (the resolved forms keep the args' field names).
+        const resolvedAt: Record<string, unknown> = {
+            eks: platformDefaults.eks, kuberay: r.kuberay, nodePools: r.pools[0], karpenter: r.karpenter, rayClusters: r.rayClusters[0], rayJobs: r.rayJobs[0], rayServices: r.rayServices[0],
+        };
+        const child = (v: unknown, k: string): unknown => {
+            if (v === null || typeof v !== "object") return undefined;
+            const o = v as Record<string, unknown>;
+            return k === "rayCluster" ? o.cluster : k === "workerGroups" ? (o.workerGroups as unknown[])?.[0] : o[k];
+        };
+        const checked: string[] = [];
+        const mismatched: string[] = [];
+        const visit = (shape: Shape, prop: any, resolved: unknown, at: string): void => {
+            if (typeof shape !== "object" || !("object" in shape)) return;
+            const typeName = (prop.items ?? prop).$ref?.split(":").pop();
+            const type = typeName ? result.typeDefinitions[typeName] : undefined;
+            if (!type) return;
+            for (const [k, s] of Object.entries(shape.object)) {
+                const value = child(resolved, k);
+                const doc = docOf(typeName, k)?.replace(/<rayVersion>/g, versions.ray);
+                const lit = doc === undefined ? undefined : literal(doc);
+                if (lit && value !== undefined && typeof value !== "object" || lit && Array.isArray(value) || lit && value !== null && typeof value === "object" && !Array.isArray(value) && Object.keys(lit.value as object).length === 0) {
+                    checked.push(`${at}.${k}`);
+                    if (JSON.stringify(value) !== JSON.stringify(lit.value)) mismatched.push(`${at}.${k}: documented ${doc}, resolves to ${JSON.stringify(value)}`);
+                }
+                const sub = typeof s === "object" && "list" in s ? s.list : s;
+                visit(sub, type.properties?.[k] ?? {}, value, `${at}.${k}`);
+            }
+        };
+        const inputs = result.components.RayPlatform.inputs;
+        for (const [k, s] of Object.entries((platformShape as { object: Record<string, Shape> }).object)) {
+            visit(typeof s === "object" && "list" in s ? s.list : s, inputs[k], resolvedAt[k], k);
+        }
+        assert.deepStrictEqual(mismatched, []);
+        assert.ok(checked.length >= 40, `only ${checked.length} defaults compared: ${checked.join(", ")}`);
     });
 });
