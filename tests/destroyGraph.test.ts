@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { POOL_LABEL, SYSTEM_POOL } from "../src/pools/placement";
 import { ResourceGraph } from "./graph";
 import { Evaluation, Registered } from "./harness";
 import { scenarios } from "./scenarios";
@@ -61,6 +62,34 @@ describe("destroy-safe resource graph", () => {
                 }
                 for (const ng of ev.ofType("aws:eks/nodeGroup:NodeGroup")) assert.ok(g.dependsOn(ng, cluster), ng.name);
                 for (const k of ev.resources.filter((r) => r.type.startsWith("kubernetes:"))) assert.ok(g.dependsOn(k, cluster), k.name);
+            });
+
+            it("deletes each Ray workload before the pools its groups run on, and waits for its pods and Services to go (foreground)", () => {
+                const poolResource = (pool: string) => [
+                    ...ev.ofType("kubernetes:karpenter.sh/v1:NodePool").filter((n) => n.inputs.metadata.name === pool),
+                    ...ev.ofType("aws:eks/nodeGroup:NodeGroup").filter((n) => n.inputs.labels?.[POOL_LABEL] === pool && pool !== SYSTEM_POOL),
+                ];
+                let checked = 0;
+                for (const r of ev.resources.filter((x) => RAY.includes(x.type))) {
+                    // Pulumi deletes custom resources with foreground propagation unless told otherwise: the
+                    // Ray object stays until its pods and its head Service (and any load balancer) are gone.
+                    assert.strictEqual(r.inputs.metadata.annotations?.["pulumi.com/deletionPropagationPolicy"], undefined, r.name);
+                    const spec = r.type.endsWith("RayCluster") ? r.inputs.spec : r.type.endsWith("RayJob") ? r.inputs.spec.rayClusterSpec : r.inputs.spec.rayClusterConfig;
+                    for (const group of spec?.workerGroupSpecs ?? []) {
+                        const pool = group.template.spec.nodeSelector?.[POOL_LABEL];
+                        for (const p of pool ? poolResource(pool) : []) {
+                            assert.ok(g.dependsOn(r, p), `${r.name} goes before pool ${p.name}`);
+                            checked++;
+                        }
+                    }
+                }
+                if (s.eks) assert.ok(checked > 0, "on EKS every worker group runs on a pool of the stack");
+            });
+
+            it("bounds every Karpenter drain (terminationGracePeriod), so do-not-disrupt never hangs a destroy", () => {
+                for (const np of ev.ofType("kubernetes:karpenter.sh/v1:NodePool")) {
+                    assert.match(np.inputs.spec.template.spec.terminationGracePeriod ?? "", /^([0-9]+(s|m|h))+$/, np.name);
+                }
             });
 
             it("creates nothing that makes AWS leave load balancers or volumes behind", () => {

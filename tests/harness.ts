@@ -5,7 +5,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 
-import { MOCK_ACCOUNT, MOCK_REGION, mockComputed, mockInvoke } from "../src/plan/mocks";
+import { CrdManifest } from "../src/kubernetes/crds";
+import { MOCK_ACCOUNT, MOCK_REGION, mockComputed, mockInvoke, mockRead } from "../src/plan/mocks";
 
 export const ACCOUNT = MOCK_ACCOUNT;
 export const REGION = MOCK_REGION;
@@ -18,6 +19,8 @@ export interface Registered {
     parent?: pulumi.Resource;
     dependsOn: pulumi.Resource[];
     provider?: pulumi.ProviderResource;
+    /** A read of an existing object (Resource.get): nothing is created or deleted. */
+    read: boolean;
     /** The resource options it was registered with (replaceOnChanges, deleteBeforeReplace...). */
     opts: pulumi.CustomResourceOptions;
     resource: pulumi.Resource;
@@ -63,7 +66,7 @@ const CRD = "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition";
  * loaded from them by the schema tests.
  */
 export const stubCrdSchemas: pulumi.ResourceTransformation = (a) => {
-    if (a.type !== CRD) return undefined;
+    if (a.type !== CRD || a.props.spec === undefined) return undefined;
     const spec = a.props.spec as { group: string; names: unknown; scope: string; versions: { name: string; served: boolean; storage: boolean }[] };
     return {
         props: { ...a.props, spec: { group: spec.group, names: spec.names, scope: spec.scope, versions: spec.versions.map((v) => ({ name: v.name, served: v.served, storage: v.storage })) } },
@@ -81,10 +84,12 @@ interface Session extends Evaluation {
     fill(): Promise<void>;
 }
 
-async function session(options: { preview?: boolean; stack?: string; project?: string }): Promise<Session> {
+async function session(options: { preview?: boolean; stack?: string; project?: string; liveCrds?: CrdManifest[] }): Promise<Session> {
     const sent = new Map<string, Record<string, any>>();
     await pulumi.runtime.setMocks({
         newResource: (args) => {
+            // A read (Resource.get) of what the cluster already has, e.g. its live CRDs.
+            if (args.id !== undefined && args.id !== "") return { id: args.id, state: mockRead(args.type, args.id, options.liveCrds) };
             sent.set(`${args.type}::${args.name}`, args.inputs);
             const state = options.preview ? args.inputs : { ...args.inputs, ...computed(args.type, args.name, args.inputs) };
             return { id: options.preview ? undefined : `${args.name}-id`, state };
@@ -100,6 +105,7 @@ async function session(options: { preview?: boolean; stack?: string; project?: s
             type: a.type, name: a.name, urn: "", inputs: {}, parent: a.opts.parent,
             dependsOn: Array.isArray(dependsOn) ? (dependsOn as pulumi.Resource[]) : dependsOn ? [dependsOn as pulumi.Resource] : [],
             provider: (a.opts as pulumi.CustomResourceOptions).provider, opts: a.opts as pulumi.CustomResourceOptions, resource: a.resource, custom: false, implicitDeps: new Set(),
+            read: (a.opts as pulumi.CustomResourceOptions).id !== undefined,
         };
         records.push(record);
         pendingOutputs.set(record, outputsIn(a.props, []));
@@ -143,7 +149,8 @@ async function session(options: { preview?: boolean; stack?: string; project?: s
  */
 export async function evaluate(
     build: (opts: pulumi.ComponentResourceOptions) => unknown,
-    options: { preview?: boolean; stack?: string; project?: string; fullCrds?: boolean } = {},
+    /** liveCrds: the CRDs the cluster already has, for reads (default: the vendored KubeRay CRDs). */
+    options: { preview?: boolean; stack?: string; project?: string; fullCrds?: boolean; liveCrds?: CrdManifest[] } = {},
 ): Promise<Evaluation> {
     const s = await session(options);
     build({ transformations: options.fullCrds ? [s.capture] : [s.capture, stubCrdSchemas] });

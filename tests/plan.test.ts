@@ -35,7 +35,7 @@ describe("kuberay-platform plan (offline)", () => {
         assert.match(out, /Scheduling model \(steady state/);
         assert.match(out, /system-1 \(t3a\.large, system\): requested \d+m CPU/);
         assert.match(out, /ray\/ray-head: ray-head 1000m CPU, 2Gi \+ autoscaler 100m CPU, 512Mi/);
-        assert.match(out, /Ray head ready after 14m59s/);
+        assert.match(out, /Ray head ready after 15m53s/);
     });
 
     it("--json has the same parts, machine-readable", async () => {

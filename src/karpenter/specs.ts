@@ -88,6 +88,8 @@ export function buildNodePool(pool: ResolvedPool): KubernetesObject {
                     requirements: requirements(pool),
                     taints: pool.placement.taints.map((t) => ({ ...t })),
                     expireAfter: pool.expireAfter,
+                    // A drain (destroy, expiry, drift) ends: do-not-disrupt holds only this long.
+                    terminationGracePeriod: pool.terminationGracePeriod,
                 },
             },
             limits: pool.gpu ? { "nvidia.com/gpu": String(pool.maxGpus) } : { cpu: String(pool.maxCpus) },

@@ -6,12 +6,21 @@ import { resolvedOr } from "../validation/resolved";
 import { checkDns1123Label, checkInt } from "../validation/rules";
 import { versions } from "../versions";
 import { VENDORED_KUBERAY_VERSION, applyCrds, loadCrds } from "../kubernetes/crds";
+import { LiveCrds } from "./liveApi";
 import { Values, kuberayOperatorValues } from "./values";
 
 /** The KubeRay operator and its CRDs. */
 export interface KubeRayOperatorArgs {
     /**
-     * Namespace of the operator (created by the component).
+     * Install the operator and its CRDs. `false` uses the KubeRay that already runs in the cluster
+     * (its operator in `namespace`): nothing is installed, and every Ray object is first checked
+     * against the cluster's live CRDs. Installing where KubeRay already runs is refused by the
+     * cluster (the CRDs already exist), so set this to `false` there.
+     * @default true
+     */
+    install?: boolean;
+    /**
+     * Namespace of the operator (created by the component when it installs it).
      * @default "kuberay-system"
      */
     namespace?: string;
@@ -32,8 +41,10 @@ export interface KubeRayOperatorArgs {
      */
     crdDirectory?: string;
     /**
-     * Keep the CRDs (and so every Ray object) in the cluster when the component is deleted.
-     * @default false
+     * Keep the CRDs (and so every Ray object in the cluster) when the stack is destroyed. Deleting
+     * a CRD deletes every object of its kind, other stacks' too; on an existing (shared) cluster
+     * they are kept unless you say otherwise. On EKS the cluster goes with the stack anyway.
+     * @default true with existingCluster, false on EKS
      */
     retainCrdsOnDelete?: boolean;
     /**
@@ -55,6 +66,7 @@ export interface KubeRayOperatorComponentArgs extends KubeRayOperatorArgs {
 }
 
 export interface ResolvedKubeRayArgs {
+    install: boolean;
     namespace: string;
     version: string;
     repository: string;
@@ -64,12 +76,23 @@ export interface ResolvedKubeRayArgs {
     timeoutSeconds: number;
 }
 
-export function validateKubeRayArgs(args: KubeRayOperatorArgs | undefined, path: string, p: Problems): ResolvedKubeRayArgs {
+/** `existingCluster`: the cluster outlives the stack (and may be shared), so its CRDs are kept by default. */
+export function validateKubeRayArgs(args: KubeRayOperatorArgs | undefined, path: string, p: Problems, existingCluster = false): ResolvedKubeRayArgs {
     const a = args ?? {};
+    const install = a.install ?? true;
+    if (!install) {
+        for (const key of ["version", "repository", "crdDirectory", "retainCrdsOnDelete", "values", "timeoutSeconds"] as const) {
+            if (a[key] !== undefined) {
+                p.add(join(path, key), a[key], "has no effect: install is false (the cluster's own KubeRay is used)", `${key} only when installing`, `remove ${key}, or set install: true`);
+            }
+        }
+    }
     const namespace = a.namespace ?? "kuberay-system";
     checkDns1123Label(p, join(path, "namespace"), namespace);
     const version = a.version ?? versions.kuberay;
-    if (!/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(version)) {
+    if (!install) {
+        // Nothing to check: the settings were refused above.
+    } else if (!/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(version)) {
         p.add(join(path, "version"), version, "is not a chart version", 'a semantic version such as "1.7.0"', "pin an exact chart version");
     } else if (version !== VENDORED_KUBERAY_VERSION && a.crdDirectory === undefined) {
         p.add(join(path, "version"), version, `needs the CRDs of that release (this package vendors ${VENDORED_KUBERAY_VERSION})`,
@@ -79,8 +102,8 @@ export function validateKubeRayArgs(args: KubeRayOperatorArgs | undefined, path:
     const timeoutSeconds = a.timeoutSeconds ?? 600;
     checkInt(p, join(path, "timeoutSeconds"), timeoutSeconds, 30, 3600);
     return {
-        namespace, version, repository: a.repository ?? versions.kuberayHelmRepo, crdDirectory: a.crdDirectory,
-        retainCrdsOnDelete: a.retainCrdsOnDelete ?? false, values: a.values ?? {}, timeoutSeconds,
+        install, namespace, version, repository: a.repository ?? versions.kuberayHelmRepo, crdDirectory: a.crdDirectory,
+        retainCrdsOnDelete: a.retainCrdsOnDelete ?? existingCluster, values: a.values ?? {}, timeoutSeconds,
     };
 }
 
@@ -90,16 +113,27 @@ export function validateKubeRayArgs(args: KubeRayOperatorArgs | undefined, path:
  */
 export class KubeRayOperator extends pulumi.ComponentResource {
     readonly namespace: pulumi.Output<string>;
-    readonly release: k8s.helm.v3.Release;
+    /** The Helm release (absent with install: false). */
+    readonly release?: k8s.helm.v3.Release;
     readonly crds: k8s.apiextensions.v1.CustomResourceDefinition[];
     /** What Ray objects must wait for: the CRDs and the running operator. */
     readonly ready: pulumi.Resource[];
+    /** The cluster's live KubeRay API, read and checked instead of installed (install: false). */
+    readonly liveCrds?: LiveCrds;
 
     constructor(name: string, args: KubeRayOperatorComponentArgs, opts?: pulumi.ComponentResourceOptions) {
         const a = resolvedOr(args, () => validateOrThrow(`KubeRayOperator "${name}"`, (p) => validateKubeRayArgs(args, "", p)));
         super("kuberay-platform:index:KubeRayOperator", name, {}, opts);
         const cluster = args.cluster;
         const k8sOpts = { parent: this, provider: cluster.provider };
+        if (!a.install) {
+            this.crds = [];
+            this.ready = [];
+            this.liveCrds = new LiveCrds(this, cluster.provider, name);
+            this.namespace = pulumi.output(a.namespace);
+            this.registerOutputs({ namespace: this.namespace });
+            return;
+        }
 
         // CRDs need only the API server, not nodes: they go in while the node group is created.
         this.crds = applyCrds(name, loadCrds(a.crdDirectory), a.retainCrdsOnDelete, k8sOpts);

@@ -3,7 +3,7 @@ import { CostEstimate } from "../cost/model";
 import { RayPlatform } from "../platform/platform";
 import { SchedulingModel } from "../scheduling/platform";
 import { GraphNode, GraphRecorder } from "../timeline/recorder";
-import { mockComputed, mockInvoke } from "./mocks";
+import { mockComputed, mockInvoke, mockRead } from "./mocks";
 
 /** A program evaluated offline: its graph and the inputs each resource would be sent. */
 export interface OfflineEvaluation {
@@ -40,6 +40,7 @@ export async function evaluateOffline(
     const sent = new Map<string, Record<string, unknown>>();
     await pulumi.runtime.setMocks({
         newResource: (args) => {
+            if (args.id !== undefined && args.id !== "") return { id: args.id, state: mockRead(args.type, args.id) };
             sent.set(`${args.type}::${args.name}`, args.inputs);
             return { id: `${args.name}-id`, state: { ...args.inputs, ...mockComputed(args.type, args.name, args.inputs) } };
         },

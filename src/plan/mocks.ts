@@ -3,6 +3,8 @@
  * and the attributes AWS computes that the program reads (ARNs, endpoint, CA, security group).
  * Values are placeholders, never real.
  */
+import { CrdManifest, loadCrds } from "../kubernetes/crds";
+
 export const MOCK_ACCOUNT = "123456789012";
 export const MOCK_REGION = "us-west-2";
 
@@ -27,6 +29,20 @@ export function mockComputed(type: string, name: string, inputs: Record<string, 
         case "kubernetes:ray.io/v1:RayJob": return { status: { jobStatus: "SUCCEEDED", jobDeploymentStatus: "Complete" } };
         default: return {};
     }
+}
+
+const CRD = "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition";
+
+/**
+ * A read of an existing resource (`Resource.get`): the live CRDs of a cluster are answered from
+ * `crds` (by default the vendored KubeRay CRDs: a cluster that runs the pinned KubeRay); a CRD
+ * that is not there fails the read, as on a cluster without it.
+ */
+export function mockRead(type: string, id: string, crds: CrdManifest[] = loadCrds()): Record<string, any> {
+    if (type !== CRD) return {};
+    const crd = crds.find((c) => c.metadata.name === id);
+    if (!crd) throw new Error(`customresourcedefinitions.apiextensions.k8s.io "${id}" not found`);
+    return crd;
 }
 
 export function mockInvoke(token: string): Record<string, any> {

@@ -146,7 +146,11 @@ export function validatePlatformArgs(input: RayPlatformArgs, p: Problems, option
                 "a Kubernetes provider only with existingCluster", "remove the Kubernetes provider from the options, or set existingCluster to deploy onto that cluster");
         }
     }
-    const kuberay = validateKubeRayArgs(args.kuberay, "kuberay", p);
+    const kuberay = validateKubeRayArgs(args.kuberay, "kuberay", p, args.existingCluster !== undefined);
+    if (!kuberay.install && !args.existingCluster) {
+        p.add("kuberay.install", false, "needs a cluster that already runs KubeRay: the EKS cluster this stack creates has none", "install: false only with existingCluster",
+            "remove kuberay.install, or deploy onto your cluster with existingCluster");
+    }
     const pools = validatePools(platformPools(args), "nodePools", args.existingCluster !== undefined, p);
     const karpenter = eks && pools.some((x) => x.provisioner === "karpenter")
         ? validateKarpenterArgs(args.karpenter, "karpenter", eks.systemNodes.minSize, p) : undefined;

@@ -156,7 +156,10 @@ export class RayPlatform extends pulumi.ComponentResource {
         this.operatorNamespace = operator.namespace;
 
         // Named after the workload, never its list position: reordering renames nothing.
-        const target: RayTargetArgs = { cluster, operatorReady: operator.ready, pools: nodePools?.pools, operatorNamespace: resolved.kuberay.namespace };
+        const target: RayTargetArgs = {
+            cluster, operatorReady: operator.ready, pools: nodePools?.pools, operatorNamespace: resolved.kuberay.namespace, poolResources: nodePools?.poolResources,
+            liveCrds: operator.liveCrds,
+        };
         const poolList = nodePools?.pools ?? [];
         const clusters = platformRayClusters(valid, poolList);
         const submitters = (cluster: string) => resolved.rayJobs

@@ -54,7 +54,7 @@ export function schedulingInputs(args: RayPlatformArgs, a: Omit<ResolvedPlatform
         pools: a.pools,
         devicePluginPools: devicePluginPoolNames(a.pools, args.nvidiaDevicePlugin?.enabled),
         karpenter,
-        operatorValues: kuberayOperatorValues(systemPlacement, a.kuberay.values),
+        operatorValues: a.kuberay.install ? kuberayOperatorValues(systemPlacement, a.kuberay.values) : undefined,
         rayClusters: a.rayClusters.map((c, i) => ({ path: `rayClusters[${i}]`, name: c.name, namespace: c.namespace, spec: c })),
         rayJobs: a.rayJobs.map((job, i) => ({ path: `rayJobs[${i}]`, job })),
         rayServices: a.rayServices.map((s, i) => ({

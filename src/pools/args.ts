@@ -102,6 +102,14 @@ export interface NodePoolArgs {
     consolidateAfter?: string;
     /** Karpenter: node lifetime before replacement. @default "720h" */
     expireAfter?: string;
+    /**
+     * Karpenter: longest a node takes to drain once its deletion starts (NodePool deleted on
+     * destroy, node expired or drifted). After it, pods are deleted even if `karpenter.sh/do-not-disrupt`
+     * or a PDB blocks eviction: without it a drain can wait forever and a destroy hang. Ray work
+     * on such a node gets this long to finish.
+     * @default "1h"
+     */
+    terminationGracePeriod?: string;
     /** Mark Ray pods on this pool `karpenter.sh/do-not-disrupt` so no voluntary disruption evicts a job. @default true */
     doNotDisrupt?: boolean;
 }
@@ -128,6 +136,7 @@ export interface ResolvedPool {
     amiAlias: string;
     consolidateAfter: string;
     expireAfter: string;
+    terminationGracePeriod: string;
     placement: NodePlacement;
     capacityReservationIds: string[];
     availabilityZone?: string;
@@ -231,6 +240,12 @@ export function validatePool(a: NodePoolArgs, path: string, existingCluster: boo
     for (const [key, value] of [["consolidateAfter", consolidateAfter], ["expireAfter", expireAfter]]) {
         if (!DURATION.test(value)) p.add(join(path, key), value, "is not a Karpenter duration", 'e.g. "30s", "5m", "720h" or "Never"', "write it as a Go duration");
     }
+    const terminationGracePeriod = a.terminationGracePeriod ?? "1h";
+    // The CRD's pattern (karpenter.sh_nodepools.yaml): no "Never" here, a drain must end.
+    if (!/^([0-9]+(s|m|h))+$/.test(terminationGracePeriod)) {
+        p.add(join(path, "terminationGracePeriod"), terminationGracePeriod, "is not a duration Karpenter accepts here", 'hours, minutes and seconds such as "1h", "30m" or "1h30m" (no "Never")',
+            "give the longest a node may take to drain");
+    }
     const extraTaints = a.taints ?? [];
     extraTaints.forEach((t, i) => {
         checkTaint(p, `${join(path, "taints")}[${i}]`, t);
@@ -252,7 +267,7 @@ export function validatePool(a: NodePoolArgs, path: string, existingCluster: boo
         name: a.name, provisioner, instanceTypes: types, families, shapes, gpu, capacityTypes,
         maxGpus: a.maxGpus ?? 8, maxCpus: a.maxCpus ?? 64, minNodes, maxNodes,
         diskSizeGiB: a.diskSizeGiB ?? 100, diskThroughput: a.diskThroughput ?? 250, diskIops: gp3Iops(a.diskThroughput ?? 250),
-        ami, amiAlias, consolidateAfter, expireAfter, capacityReservationIds: a.capacityReservationIds ?? [], availabilityZone: a.availabilityZone,
+        ami, amiAlias, consolidateAfter, expireAfter, terminationGracePeriod, capacityReservationIds: a.capacityReservationIds ?? [], availabilityZone: a.availabilityZone,
         placement: { ...placement, podAnnotations },
     };
 }

@@ -116,6 +116,11 @@ export class NodePools extends pulumi.ComponentResource {
         this.registerOutputs({ pools: this.pools.map((x) => x.name) });
     }
 
+    /** What each pool's nodes come from (NodePool or node group), for Ray workloads to depend on. */
+    get poolResources(): Record<string, pulumi.Resource[]> {
+        return Object.fromEntries(this.pools.map((x) => [x.name, [this.nodePools[x.name], this.managedNodeGroups[x.name]].filter((r): r is NonNullable<typeof r> => r !== undefined)]));
+    }
+
     private managedNodeGroup(name: string, pool: ResolvedPool, facts: AwsClusterFacts, tags: Tags) {
         const bottlerocket = pool.ami === "bottlerocket";
         const launchTemplate = new aws.ec2.LaunchTemplate(`${name}-${pool.name}`, {

@@ -9,7 +9,9 @@ import { checkRayClusterPools } from "./poolFit";
 import { createRayS3Access } from "./s3";
 import { buildRayNetworkPolicy } from "./networkPolicy";
 import { headServiceName, rayClusterAccess } from "./access";
-import { RayClusterPlacements, buildRayCluster, customResource } from "./spec";
+import { KubernetesObject, RayClusterPlacements, buildRayCluster, customResource } from "./spec";
+import { API_CHECK_ANNOTATION, LiveCrds } from "../kuberay/liveApi";
+import { versions } from "../versions";
 
 /** Where a Ray workload is installed. */
 export interface RayTargetArgs {
@@ -21,6 +23,27 @@ export interface RayTargetArgs {
     pools?: ResolvedPool[];
     /** Namespace of the KubeRay operator (allowed through the NetworkPolicy). @default "kuberay-system" */
     operatorNamespace?: string;
+    /**
+     * What each pool's nodes come from (its Karpenter NodePool, or its node group), by pool name
+     * (e.g. `NodePools.poolResources`). A Ray workload depends on the pools its groups use, so a
+     * destroy deletes Ray (and waits for its pods to go) before their nodes are drained.
+     * @default {}
+     */
+    poolResources?: Record<string, pulumi.Resource[]>;
+    /**
+     * The cluster's live KubeRay API, where this stack did not install KubeRay: every Ray object is
+     * checked against it before it is sent (see kuberay/liveApi.ts).
+     * @default undefined (KubeRay installed by this stack: its own CRDs)
+     */
+    liveCrds?: LiveCrds;
+}
+
+/** The Ray custom resource; checked against the live KubeRay API first when the stack did not install KubeRay. */
+export function rayCustomResource(name: string, manifest: KubernetesObject, target: RayTargetArgs, opts: pulumi.CustomResourceOptions, withStatus = false) {
+    const annotations: Record<string, pulumi.Input<string>> = target.liveCrds
+        ? { [API_CHECK_ANNOTATION]: target.liveCrds.checked(manifest, `upgrade the cluster's KubeRay (the platform stack) to ${versions.kuberay}, whose API this package sends`) }
+        : {};
+    return customResource(name, manifest, opts, withStatus, annotations);
 }
 
 /** Args of the RayCluster component: the cluster options plus where to install it. */
@@ -84,7 +107,8 @@ export interface RayWorkloadSetup {
  */
 export function prepareRayWorkload(parent: pulumi.Resource, name: string, target: RayTargetArgs, w: RayWorkloadSetup) {
     const k8sOpts = { parent, provider: target.cluster.provider };
-    const dependsOn: pulumi.Resource[] = [...target.operatorReady];
+    const pools = new Set((w.spec?.workerGroups ?? []).map((g) => g.pool).filter((x): x is string => x !== undefined));
+    const dependsOn: pulumi.Resource[] = [...target.operatorReady, ...[...pools].flatMap((x) => target.poolResources?.[x] ?? [])];
     const namespaceDeps: pulumi.Resource[] = [];
     if (w.createNamespace) {
         const ns = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: w.namespace } }, k8sOpts);
@@ -138,7 +162,7 @@ export class RayCluster extends pulumi.ComponentResource {
             workload: a.name, namespace: a.namespace, createNamespace: a.createNamespace, spec: a, submitterJobs: args.submitterJobs ?? [],
         });
         const manifest = buildRayCluster(a, placementsFor(a, args, a.name, serviceAccounts));
-        this.resource = customResource(`${name}-raycluster`, manifest, { parent: this, provider: args.cluster.provider, dependsOn });
+        this.resource = rayCustomResource(`${name}-raycluster`, manifest, args, { parent: this, provider: args.cluster.provider, dependsOn });
 
         this.name = pulumi.output(a.name);
         this.namespace = pulumi.output(a.namespace);

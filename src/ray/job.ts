@@ -5,13 +5,13 @@ import { Problems, join, validateOrThrow } from "../validation/problems";
 import { resolvedOr } from "../validation/resolved";
 import { checkDns1035, checkDns1123Label, checkInt, checkOneOf } from "../validation/rules";
 import { RayClusterSpecArgs, ResolvedRayClusterSpec, validateRayClusterSpec } from "./args";
-import { RayTargetArgs, checkRayTarget, placementsFor, prepareRayWorkload } from "./cluster";
+import { RayTargetArgs, checkRayTarget, placementsFor, prepareRayWorkload, rayCustomResource } from "./cluster";
 import { NodePlacement } from "../pools/placement";
 import { rayCpuImage, versions } from "../versions";
 import { checkPinnedImage } from "./groupArgs";
 import { generatedClusterAccess, rayClusterAccess, rayJobLogsCommand } from "./access";
 import { SUBMITTER_CONTAINER, SUBMITTER_RESOURCES } from "./injected";
-import { KubernetesObject, buildRayClusterSpec, customResource, podPlacement, waitForAnnotations } from "./spec";
+import { KubernetesObject, buildRayClusterSpec, podPlacement, waitForAnnotations } from "./spec";
 
 /**
  * The wait of `waitForCompletion`: any end of the job, success or not. pulumi-kubernetes' waiter
@@ -242,7 +242,7 @@ export class RayJob extends pulumi.ComponentResource {
         const manifest = buildRayJob(j, spec, args.cluster.systemPlacement);
         // KubeRay never re-runs a finished RayJob whose spec changed (rayjob_controller.go:420-447),
         // so a changed job is a new run: replaced, the old one deleted first (its name is fixed).
-        this.resource = customResource(`${name}-rayjob`, manifest, {
+        this.resource = rayCustomResource(`${name}-rayjob`, manifest, args, {
             parent: this, provider: args.cluster.provider, dependsOn, replaceOnChanges: ["spec"], deleteBeforeReplace: true,
         }, j.waitForCompletion);
         this.jobStatus = j.waitForCompletion

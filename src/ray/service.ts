@@ -5,10 +5,10 @@ import { Problems, join, validateOrThrow } from "../validation/problems";
 import { resolvedOr } from "../validation/resolved";
 import { checkDns1035, checkDns1123Label, checkInt, checkOneOf } from "../validation/rules";
 import { RayClusterSpecArgs, ResolvedRayClusterSpec, validateRayClusterSpec } from "./args";
-import { RayTargetArgs, checkRayTarget, placementsFor, prepareRayWorkload } from "./cluster";
+import { RayTargetArgs, checkRayTarget, placementsFor, prepareRayWorkload, rayCustomResource } from "./cluster";
 import { generatedClusterAccess } from "./access";
 import { GcsFaultToleranceArgs, ResolvedGcsFaultTolerance, createGcsStore, gcsEgress, validateGcsFaultTolerance, withGcsFaultTolerance } from "./gcsStore";
-import { KubernetesObject, buildRayClusterSpec, waitForAnnotations, customResource } from "./spec";
+import { KubernetesObject, buildRayClusterSpec, waitForAnnotations } from "./spec";
 
 /** KubeRay appends 6 characters to a RayService name to name its clusters. */
 export const MAX_RAY_SERVICE_NAME = 47;
@@ -154,7 +154,7 @@ export class RayService extends pulumi.ComponentResource {
             dependsOn.push(...store.ready);
         }
         const manifest = buildRayService(s, clusterSpec);
-        this.resource = customResource(`${name}-rayservice`, manifest, { parent: this, provider: args.cluster.provider, dependsOn });
+        this.resource = rayCustomResource(`${name}-rayservice`, manifest, args, { parent: this, provider: args.cluster.provider, dependsOn });
         this.name = pulumi.output(s.name);
         this.namespace = pulumi.output(s.namespace);
         this.serveService = pulumi.output(`${s.name}-serve-svc`);

@@ -20,9 +20,11 @@ export interface KubernetesObject {
  * RayServices). With `withStatus`, the resource also has a `status` output: the live status the
  * provider returns once its await annotations are satisfied (never sent: undefined inputs are not).
  */
-export function customResource(name: string, o: KubernetesObject, opts: pulumi.CustomResourceOptions, withStatus = false): k8s.apiextensions.CustomResource {
+export function customResource(name: string, o: KubernetesObject, opts: pulumi.CustomResourceOptions, withStatus = false,
+    annotations: Record<string, pulumi.Input<string>> = {}): k8s.apiextensions.CustomResource {
+    const metadata = Object.keys(annotations).length > 0 ? { ...o.metadata, annotations: { ...o.metadata.annotations, ...annotations } } : o.metadata;
     return new k8s.apiextensions.CustomResource(name, {
-        apiVersion: o.apiVersion, kind: o.kind, metadata: o.metadata, spec: o.spec, ...(withStatus ? { status: undefined } : {}),
+        apiVersion: o.apiVersion, kind: o.kind, metadata, spec: o.spec, ...(withStatus ? { status: undefined } : {}),
     }, opts);
 }
 

@@ -19,7 +19,8 @@ export interface SchedulingInputs {
     devicePluginPools: string[];
     /** Karpenter's controller, when a pool uses it. */
     karpenter?: { replicas: number; values: Record<string, unknown> };
-    operatorValues: Record<string, unknown>;
+    /** The KubeRay operator's Helm values; undefined when the cluster's own KubeRay is used (nothing installed). */
+    operatorValues: Record<string, unknown> | undefined;
     rayClusters: { path: string; name: string; namespace: string; spec: ResolvedRayClusterSpec }[];
     rayJobs: { path: string; job: ResolvedRayJob }[];
     /** `newCluster`: a NewCluster upgrade runs a second cluster (and head) beside the first. */
@@ -60,7 +61,7 @@ export interface SchedulingModel {
 /** The platform's own pods on the system nodes, in install order: DNS, operator, Karpenter. */
 function platformPods(i: SchedulingInputs): ModelPod[] {
     const pods = [1, 2].map((n) => systemPod(`kube-system/coredns-${n}`, "eks.systemNodes", { requests: { cpu: "100m", memory: "70Mi" }, limits: { memory: "170Mi" } }));
-    pods.push(systemPod("kuberay-system/kuberay-operator", "kuberay.values", i.operatorValues.resources));
+    if (i.operatorValues) pods.push(systemPod("kuberay-system/kuberay-operator", "kuberay.values", i.operatorValues.resources));
     if (i.karpenter && i.system) {
         const controller = (i.karpenter.values.controller ?? {}) as { resources?: unknown };
         const replicas = Math.min(i.karpenter.replicas, i.system.count);

@@ -14,7 +14,11 @@ export interface DeployTimeline {
     totalSeconds: number;
     /** Modelled time until the last Ray head is Ready (0 when there is no RayCluster). */
     rayReadySeconds: number;
-    /** The chain no graph can shorten: network -> control plane -> system nodes -> operator -> head. */
+    /**
+     * The chain no graph can shorten: network -> control plane -> system nodes -> operator -> head;
+     * when Ray workers use a Karpenter pool, the head also waits for that pool's NodePool (DNS ->
+     * Karpenter -> EC2NodeClass -> NodePool), so that a destroy deletes Ray before the pool.
+     */
     irreducibleSeconds: number;
     /** rayReadySeconds / irreducibleSeconds. */
     ratio: number;
@@ -26,6 +30,11 @@ export interface DeployTimeline {
 const IRREDUCIBLE = [
     "aws:ec2/vpc:Vpc", "aws:ec2/subnet:Subnet", "aws:eks/cluster:Cluster", "aws:eks/nodeGroup:NodeGroup",
     "kubernetes:helm.sh/v3:Release", "kubernetes:ray.io/v1:RayCluster",
+];
+/** The same, when a Ray cluster waits for its Karpenter pool (destroy order: Ray goes before its pool). */
+const IRREDUCIBLE_WITH_POOL = [
+    "aws:ec2/vpc:Vpc", "aws:ec2/subnet:Subnet", "aws:eks/cluster:Cluster", "aws:eks/nodeGroup:NodeGroup", "aws:eks/addon:Addon",
+    "kubernetes:helm.sh/v3:Release", "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass", "kubernetes:karpenter.sh/v1:NodePool", "kubernetes:ray.io/v1:RayCluster",
 ];
 
 /**
@@ -70,7 +79,8 @@ export function computeTimeline(nodes: GraphNode[]): DeployTimeline {
         cur = next === undefined ? undefined : nodes[next];
     }
     const eks = nodes.some((n) => n.type === "aws:eks/cluster:Cluster");
-    const chain = eks ? IRREDUCIBLE : IRREDUCIBLE.slice(4);
+    const waitsForPool = heads.some((h) => deps[h.id].some((d) => nodes[d].type === "kubernetes:karpenter.sh/v1:NodePool"));
+    const chain = !eks ? IRREDUCIBLE.slice(4) : waitsForPool ? IRREDUCIBLE_WITH_POOL : IRREDUCIBLE;
     const irreducibleSeconds = chain.reduce((sum, t) => sum + durationOf(t).seconds, 0);
     return {
         totalSeconds, rayReadySeconds, irreducibleSeconds,

@@ -76,7 +76,7 @@ export const platformShape: Shape = {
         },
         kuberay: {
             object: {
-                namespace: "string", version: "string", repository: "string", crdDirectory: "string",
+                install: "boolean", namespace: "string", version: "string", repository: "string", crdDirectory: "string",
                 retainCrdsOnDelete: "boolean", values: "any", timeoutSeconds: "integer",
             },
         },
@@ -91,7 +91,7 @@ export const platformShape: Shape = {
                     },
                     capacityTypes: strings, maxGpus: "integer", maxCpus: "integer", minNodes: "integer", maxNodes: "integer",
                     capacityReservationIds: strings, availabilityZone: "string", diskSizeGiB: "integer", diskThroughput: "integer", labels, taints: { list: taint },
-                    ami: "string", amiAlias: "string", consolidateAfter: "string", expireAfter: "string", doNotDisrupt: "boolean",
+                    ami: "string", amiAlias: "string", consolidateAfter: "string", expireAfter: "string", terminationGracePeriod: "string", doNotDisrupt: "boolean",
                 }
             },
         },
