@@ -6,9 +6,14 @@
  */
 
 // The platform in one component.
-export { RayPlatform, RayPlatformParts, RayClusterOutput, RayJobOutput, RayServiceOutput, EksClusterOutput } from "./platform/platform";
+export { RayPlatform, RayPlatformParts, EksClusterOutput } from "./platform/platform";
+export { RayClusterOutput, RayJobOutput, RayServiceOutput } from "./ray/outputs";
 export { RayPlatformArgs } from "./platform/args";
 export { platformFromConfig } from "./program";
+
+// Workloads-only stacks on a platform that already runs (per pull request, per team).
+export { RayTenant } from "./tenant/tenant";
+export { RayTenantArgs, TenantPlatformArgs, TenantConfig } from "./tenant/args";
 
 // Its parts, for TypeScript users who compose further.
 export { ClusterSource, AwsClusterFacts } from "./cluster/source";

@@ -7,7 +7,7 @@ import { Analysis, analyze, buildSchema, renderSchema } from "../src/multilang/g
 import { validatePlatformArgs } from "../src/platform/args";
 import { Problems } from "../src/validation/problems";
 import { versions } from "../src/versions";
-import { PackageSchema, schemaRefs } from "../src/multilang/schema";
+import { COMPONENT_SHAPES, PackageSchema, schemaRefs } from "../src/multilang/schema";
 import { Shape, platformShape } from "../src/validation/shape";
 import { kubernetesTypeProperties } from "./kubernetesSdk";
 
@@ -37,7 +37,11 @@ describe("multi-language component (Pulumi's own analyzer)", () => {
         ]);
         assert.deepStrictEqual(Object.keys(c.outputs).sort(), [
             "clusterName", "costEstimate", "deployTimeline", "eksCluster", "kubeconfig", "operatorNamespace", "rayClusters", "rayJobs", "rayServices", "schedulingModel",
+            "tenantConfig",
         ]);
+        const tenant = result.components.RayTenant;
+        assert.deepStrictEqual(Object.keys(tenant.inputs).sort(), ["createNamespace", "kubeconfig", "namespace", "platform", "rayClusters", "rayJobs", "rayServices"]);
+        assert.deepStrictEqual(Object.keys(tenant.outputs).sort(), ["namespace", "rayClusters", "rayJobs", "rayServices"]);
         for (const [name, input] of Object.entries(c.inputs)) {
             assert.ok(input.optional, `${name} is optional`);
             assert.ok(input.description && input.description.length > 10, `${name} is documented`);
@@ -75,10 +79,13 @@ describe("multi-language component (Pulumi's own analyzer)", () => {
             const expected: Record<string, string[]> = { string: ["string"], input: ["string"], quantity: ["string"], integer: ["number", "integer"], number: ["number"], boolean: ["boolean"] };
             if (typeof shape !== "string" || !expected[shape]?.includes(prop.type)) errors.push(`${at}: ${JSON.stringify(shape)} vs ${JSON.stringify(prop).slice(0, 80)}`);
         };
-        const inputs = result.components.RayPlatform.inputs;
-        const top = (platformShape as { object: Record<string, Shape> }).object;
-        assert.deepStrictEqual(Object.keys(top).sort(), Object.keys(inputs).sort());
-        for (const [k, prop] of Object.entries(inputs)) compare(top[k], prop, k);
+        assert.deepStrictEqual(Object.keys(result.components).sort(), Object.keys(COMPONENT_SHAPES).sort());
+        for (const [component, shape] of Object.entries(COMPONENT_SHAPES)) {
+            const inputs = result.components[component].inputs;
+            const top = (shape as { object: Record<string, Shape> }).object;
+            assert.deepStrictEqual(Object.keys(top).sort(), Object.keys(inputs).sort(), component);
+            for (const [k, prop] of Object.entries(inputs)) compare(top[k], prop, `${component}.${k}`);
+        }
         assert.deepStrictEqual(errors, []);
     });
 
@@ -159,8 +166,10 @@ describe("multi-language component (Pulumi's own analyzer)", () => {
             const type = prop.$ref ? schema.types[prop.$ref.replace("#/types/", "")] : prop;
             for (const [k, s] of Object.entries(shape.object)) collect(s, type?.properties?.[k], `${at}.${k}`);
         };
-        const inputs = schema.resources["kuberay-platform:index:RayPlatform"].inputProperties;
-        for (const [k, s] of Object.entries((platformShape as { object: Record<string, Shape> }).object)) collect(s, inputs[k], k);
+        for (const [component, shape] of Object.entries(COMPONENT_SHAPES)) {
+            const inputs = schema.resources[`kuberay-platform:index:${component}`].inputProperties;
+            for (const [k, s] of Object.entries((shape as { object: Record<string, Shape> }).object)) collect(s, inputs[k], `${component}.${k}`);
+        }
         const wrong = Object.entries(kinds).filter(([, v]) => (v.startsWith("integer:") ? v !== "integer:integer" : v.endsWith(":integer")));
         assert.deepStrictEqual(wrong, []);
         assert.ok(Object.values(kinds).filter((v) => v === "integer:integer").length >= 30);

@@ -12,7 +12,7 @@ describe("public API", () => {
         assert.deepStrictEqual(Object.keys(api).sort(), [
             // Components.
             "EksCluster", "ExistingCluster", "Karpenter", "KubeRayOperator", "NodePools", "NvidiaDevicePlugin", "RayCluster", "RayJob", "RayPlatform",
-            "RayService", "VpcNetwork",
+            "RayService", "RayTenant", "VpcNetwork",
             // Errors, versions, the stack-config entry.
             "ValidationError", "platformFromConfig", "rayCpuImage", "rayGpuImage", "versions",
             // Builders on plain inputs.

@@ -10,7 +10,7 @@ import { generateSchema } from "@pulumi/pulumi/provider/experimental/schema";
 import { PackageSchema, finishSchema } from "./schema";
 
 /** The components offered to other languages. */
-export const COMPONENTS = ["RayPlatform"];
+export const COMPONENTS = ["RayPlatform", "RayTenant"];
 
 export type Analysis = ReturnType<Analyzer["analyze"]>;
 

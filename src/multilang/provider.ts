@@ -4,6 +4,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as provider from "@pulumi/pulumi/provider";
 import { RayPlatformArgs } from "../platform/args";
 import { RayPlatform } from "../platform/platform";
+import { RayTenantArgs } from "../tenant/args";
+import { RayTenant } from "../tenant/tenant";
 import { PackageSchema } from "./schema";
 
 /**
@@ -13,6 +15,12 @@ import { PackageSchema } from "./schema";
  * Outputs where the caller computed values) and resource options as given (parent, providers,
  * dependsOn...).
  */
+/** The components offered to other languages, by type token. */
+const COMPONENTS: Record<string, (name: string, inputs: pulumi.Inputs, opts: pulumi.ComponentResourceOptions) => pulumi.ComponentResource> = {
+    "kuberay-platform:index:RayPlatform": (name, inputs, opts) => new RayPlatform(name, inputs as RayPlatformArgs, opts),
+    "kuberay-platform:index:RayTenant": (name, inputs, opts) => new RayTenant(name, inputs as unknown as RayTenantArgs, opts),
+};
+
 export class KubeRayPlatformProvider implements provider.Provider {
     readonly version: string;
     readonly schema: string;
@@ -27,12 +35,13 @@ export class KubeRayPlatformProvider implements provider.Provider {
 
     async construct(name: string, type: string, inputs: pulumi.Inputs, options: pulumi.ComponentResourceOptions): Promise<provider.ConstructResult> {
         const outputs = this.outputs.get(type);
-        if (type !== "kuberay-platform:index:RayPlatform" || !outputs) {
+        const create = COMPONENTS[type];
+        if (!create || !outputs) {
             throw new Error(`kuberay-platform has no component ${type}; it offers ${[...this.outputs.keys()].join(", ")}`);
         }
-        const platform = new RayPlatform(name, inputs as RayPlatformArgs, options);
-        const values = platform as unknown as Record<string, pulumi.Output<unknown>>;
-        return { urn: platform.urn, state: Object.fromEntries(outputs.map((k) => [k, values[k]])) };
+        const component = create(name, inputs, options);
+        const values = component as unknown as Record<string, pulumi.Output<unknown>>;
+        return { urn: component.urn, state: Object.fromEntries(outputs.map((k) => [k, values[k]])) };
     }
 }
 

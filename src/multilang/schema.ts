@@ -1,4 +1,7 @@
-import { Shape, platformShape } from "../validation/shape";
+import { Shape, platformShape, tenantShape } from "../validation/shape";
+
+/** Each component's args, as data (the same description the unknown-key check uses). */
+export const COMPONENT_SHAPES: Record<string, Shape> = { RayPlatform: platformShape, RayTenant: tenantShape };
 
 /**
  * The package schema other languages are generated from. Pulumi's analyzer infers it from the
@@ -99,9 +102,10 @@ function reachableTypes(schema: PackageSchema): Set<string> {
 /** The shipped schema: the analyzer's, with integers, Kubernetes type references and the Kubernetes dependency. */
 export function finishSchema(inferred: PackageSchema, kubernetesVersion: string): PackageSchema {
     const schema = JSON.parse(JSON.stringify(inferred)) as PackageSchema;
-    const platform = schema.resources[`${schema.name}:index:RayPlatform`];
-    const top = (platformShape as { object: Record<string, Shape> }).object;
-    for (const [k, s] of Object.entries(top)) markIntegers(schema, s, platform.inputProperties[k]);
+    for (const [component, shape] of Object.entries(COMPONENT_SHAPES)) {
+        const resource = schema.resources[`${schema.name}:index:${component}`];
+        for (const [k, s] of Object.entries((shape as { object: Record<string, Shape> }).object)) markIntegers(schema, s, resource.inputProperties[k]);
+    }
     for (const [type, fields] of Object.entries(OUTPUT_INTEGERS)) {
         for (const f of fields) {
             const prop = schema.types[`${schema.name}:index:${type}`]?.properties?.[f];

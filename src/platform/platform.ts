@@ -4,7 +4,8 @@ import { ExistingCluster, kubernetesProviderOf } from "../cluster/existing";
 import { ClusterSource } from "../cluster/source";
 import { KubeRayOperator } from "../kuberay/operator";
 import { NodePools } from "../pools/nodePools";
-import { RayCluster, RayTargetArgs, WorkerGroupOutput } from "../ray/cluster";
+import { RayCluster, RayTargetArgs } from "../ray/cluster";
+import { RayClusterOutput, RayJobOutput, RayServiceOutput, workloadOutputs } from "../ray/outputs";
 import { RayJob } from "../ray/job";
 import { RayService } from "../ray/service";
 import { CostEstimate, estimateCost } from "../cost/model";
@@ -13,38 +14,9 @@ import { GraphRecorder } from "../timeline/recorder";
 import { SchedulingModel } from "../scheduling/platform";
 import { Problems, validateOrThrow } from "../validation/problems";
 import { withResolved } from "../validation/resolved";
+import { TenantConfig } from "../tenant/args";
+import { tenantConfigOf } from "../tenant/config";
 import { RayPlatformArgs, platformJobsAndServices, platformPools, platformRayClusters, validatePlatformArgs } from "./args";
-
-/** What a user needs to reach one Ray cluster. */
-export interface RayClusterOutput {
-    name: string;
-    namespace: string;
-    headService: string;
-    dashboardPortForward: string;
-    authTokenCommand: string;
-    jobSubmitCommand: string;
-    workerGroups: WorkerGroupOutput[];
-}
-
-export interface RayJobOutput {
-    name: string;
-    namespace: string;
-    statusCommand: string;
-    logsCommand: string;
-    dashboardPortForward: string;
-    authTokenCommand: string;
-    /** "SUCCEEDED" when `pulumi up` waited for the job (it fails otherwise), else "". */
-    jobStatus: string;
-}
-
-export interface RayServiceOutput {
-    name: string;
-    namespace: string;
-    serveService: string;
-    servePortForward: string;
-    dashboardPortForward: string;
-    authTokenCommand: string;
-}
 
 /** What other stacks and tools need of the EKS cluster (every field empty on an existing cluster). */
 export interface EksClusterOutput {
@@ -113,6 +85,8 @@ export class RayPlatform extends pulumi.ComponentResource {
     readonly deployTimeline: pulumi.Output<DeployTimeline>;
     /** Every node that runs while the platform idles, with the pods placed on it (requested and free). */
     readonly schedulingModel: pulumi.Output<SchedulingModel>;
+    /** What a tenant stack (RayTenant) needs of this platform: give it as the tenant's `platform`. */
+    readonly tenantConfig: pulumi.Output<TenantConfig>;
     /*
      * The child components are reached through parts(), not properties: every public property of a
      * component is a stack output for Python, Go and YAML users, and outputs must be plain data.
@@ -181,19 +155,7 @@ export class RayPlatform extends pulumi.ComponentResource {
         const rayServices = resolved.rayServices.map((s, i) => new RayService(`${name}-svc-${s.name}`, withResolved({ ...workloads.rayServices[i], ...target }, s), child));
 
         parts.set(this, { cluster, operator, nodePools, rayClusters, rayJobs, rayServices });
-        this.rayClusters = pulumi.all(rayClusters.map((rc) => pulumi
-            .all([rc.name, rc.namespace, rc.headService, rc.dashboardPortForward, rc.authTokenCommand, rc.jobSubmitCommand, rc.workerGroups])
-            .apply(([n, ns, svc, pf, token, submit, groups]): RayClusterOutput => ({
-                name: n, namespace: ns, headService: svc, dashboardPortForward: pf, authTokenCommand: token, jobSubmitCommand: submit, workerGroups: groups,
-            }))));
-        this.rayJobs = pulumi.all(rayJobs.map((j) => pulumi.all([j.name, j.namespace, j.statusCommand, j.logsCommand, j.dashboardPortForward, j.authTokenCommand, j.jobStatus])
-            .apply(([n, ns, status, logs, pf, token, result]): RayJobOutput => ({
-                name: n, namespace: ns, statusCommand: status, logsCommand: logs, dashboardPortForward: pf, authTokenCommand: token, jobStatus: result,
-            }))));
-        this.rayServices = pulumi.all(rayServices.map((s) => pulumi.all([s.name, s.namespace, s.serveService, s.servePortForward, s.dashboardPortForward, s.authTokenCommand])
-            .apply(([n, ns, svc, pf, dashboard, token]): RayServiceOutput => ({
-                name: n, namespace: ns, serveService: svc, servePortForward: pf, dashboardPortForward: dashboard, authTokenCommand: token,
-            }))));
+        ({ rayClusters: this.rayClusters, rayJobs: this.rayJobs, rayServices: this.rayServices } = workloadOutputs(rayClusters, rayJobs, rayServices));
         const karpenterRole = nodePools?.karpenter?.nodeRole.arn ?? pulumi.output("");
         this.eksCluster = eksFacts && cluster instanceof EksCluster
             ? pulumi.all([
@@ -209,10 +171,11 @@ export class RayPlatform extends pulumi.ComponentResource {
         this.costEstimate = pulumi.output(estimateCost(resolved));
         this.deployTimeline = pulumi.output(recorder.graph().then(computeTimeline));
         this.schedulingModel = pulumi.output(resolved.scheduling);
+        this.tenantConfig = pulumi.all([this.clusterName, this.operatorNamespace]).apply(([c, ns]) => tenantConfigOf(resolved, c, ns));
         this.registerOutputs({
             kubeconfig: this.kubeconfig, clusterName: this.clusterName, eksCluster: this.eksCluster, operatorNamespace: this.operatorNamespace,
             rayClusters: this.rayClusters, rayJobs: this.rayJobs, rayServices: this.rayServices,
-            costEstimate: this.costEstimate, deployTimeline: this.deployTimeline, schedulingModel: this.schedulingModel,
+            costEstimate: this.costEstimate, deployTimeline: this.deployTimeline, schedulingModel: this.schedulingModel, tenantConfig: this.tenantConfig,
         });
     }
 

@@ -104,6 +104,24 @@ function workloadPods(i: SchedulingInputs): WorkloadPods {
     return out;
 }
 
+/** The Ray pods that run on the system nodes: every head, and the submitters that select them. */
+export function systemWorkloadPods(i: SchedulingInputs): ModelPod[] {
+    const w = workloadPods(i);
+    return [...w.heads, ...w.submitters.filter((s) => s.target.kind === "system")];
+}
+
+/**
+ * Places pods on what is left of nodes (a platform's system nodes, as its model left them) the way
+ * the scheduler would; returns what finds no place.
+ */
+export function placeOnRoom(room: NodeResources[], pods: ModelPod[]): ModelPod[] {
+    const nodes: ModelNode[] = room.map((r, n) => ({
+        name: `system-${n + 1}`, group: "system", instanceType: "", shape: { vcpu: 0, memoryGiB: 0, gpus: 0, maxPods: r.pods, arch: "x86_64" } as unknown as InstanceShape,
+        allocatable: { cpuMilli: r.cpuMilli, memoryMi: r.memoryMi, gpus: r.gpus, pods: r.pods }, daemonSets: [], pods: [],
+    }));
+    return pods.filter((p) => !place(nodes, p));
+}
+
 /** Places the platform pods, heads and submitters on the system nodes; returns the nodes and what found no place. */
 export function scheduleSystemNodes(shape: [string, InstanceShape], count: number, pods: ModelPod[]): { nodes: ModelNode[]; unplaced: ModelPod[] } {
     const nodes = Array.from({ length: count }, (_, n) => newNode(`system-${n + 1}`, "system", shape[0], shape[1], daemonSetsFor(false)));

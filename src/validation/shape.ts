@@ -54,6 +54,58 @@ const clusterSpec: Record<string, Shape> = {
     specOverrides: "any",
 };
 
+const nodePoolsShape: Shape = {
+    list: {
+        object: {
+            name: "string", provisioner: "string", instanceTypes: strings, instanceFamilies: strings, instanceSizes: strings,
+            customShapes: {
+                list: {
+                    object: { instanceType: "string", vcpu: "integer", memoryGiB: "number", gpus: "integer", maxPods: "integer", pricePerHour: "number" }
+                },
+            },
+            capacityTypes: strings, maxGpus: "integer", maxCpus: "integer", minNodes: "integer", maxNodes: "integer",
+            capacityReservationIds: strings, availabilityZone: "string", diskSizeGiB: "integer", diskThroughput: "integer", labels, taints: { list: taint },
+            ami: "string", amiAlias: "string", consolidateAfter: "string", expireAfter: "string", terminationGracePeriod: "string", doNotDisrupt: "boolean",
+        }
+    },
+};
+
+const rayClustersShape: Shape = {
+    list: {
+        object: {
+            ...clusterSpec, name: "string", namespace: "string", createNamespace: "boolean", waitForReady: "boolean", readyTimeoutSeconds: "integer",
+            upgradeStrategy: "string",
+        }
+    },
+};
+
+const rayJobsShape: Shape = {
+    list: {
+        object: {
+            name: "string", namespace: "string", createNamespace: "boolean", entrypoint: "string", runtimeEnv: "any",
+            submissionMode: "string", rayCluster: { object: clusterSpec }, clusterSelector: "string",
+            shutdownAfterJobFinishes: "boolean", ttlSecondsAfterFinished: "integer", activeDeadlineSeconds: "integer",
+            backoffLimit: "integer", waitForCompletion: "boolean", completionTimeoutSeconds: "integer",
+            submitterPodTemplate: "any", submitterImage: "input",
+        }
+    },
+};
+
+const rayServicesShape: Shape = {
+    list: {
+        object: {
+            name: "string", namespace: "string", createNamespace: "boolean", serveConfigV2: "string", rayCluster: { object: clusterSpec },
+            upgradeStrategy: "string", excludeHeadPodFromServeSvc: "boolean", waitForReady: "boolean", readyTimeoutSeconds: "integer",
+            gcsFaultTolerance: {
+                object: {
+                    enabled: "boolean", nodeType: "string", engineVersion: "string", redisAddress: "string",
+                    passwordSecretName: "string", passwordSecretKey: "string",
+                },
+            },
+        }
+    },
+};
+
 /** RayPlatformArgs, field by field (kept equal to the TypeScript interfaces by tests/shape.test.ts). */
 export const platformShape: Shape = {
     object: {
@@ -80,56 +132,27 @@ export const platformShape: Shape = {
                 retainCrdsOnDelete: "boolean", values: "any", timeoutSeconds: "integer",
             },
         },
-        nodePools: {
-            list: {
-                object: {
-                    name: "string", provisioner: "string", instanceTypes: strings, instanceFamilies: strings, instanceSizes: strings,
-                    customShapes: {
-                        list: {
-                            object: { instanceType: "string", vcpu: "integer", memoryGiB: "number", gpus: "integer", maxPods: "integer", pricePerHour: "number" }
-                        },
-                    },
-                    capacityTypes: strings, maxGpus: "integer", maxCpus: "integer", minNodes: "integer", maxNodes: "integer",
-                    capacityReservationIds: strings, availabilityZone: "string", diskSizeGiB: "integer", diskThroughput: "integer", labels, taints: { list: taint },
-                    ami: "string", amiAlias: "string", consolidateAfter: "string", expireAfter: "string", terminationGracePeriod: "string", doNotDisrupt: "boolean",
-                }
-            },
-        },
+        nodePools: nodePoolsShape,
         karpenter: { object: { version: "string", replicas: "integer", values: "any" } },
         nvidiaDevicePlugin: { object: { enabled: "boolean", version: "string", values: "any" } },
-        rayClusters: {
-            list: {
-                object: {
-                    ...clusterSpec, name: "string", namespace: "string", createNamespace: "boolean", waitForReady: "boolean", readyTimeoutSeconds: "integer",
-                    upgradeStrategy: "string",
-                }
+        rayClusters: rayClustersShape,
+        rayJobs: rayJobsShape,
+        rayServices: rayServicesShape,
+    },
+};
+
+/** RayTenantArgs, field by field (kept equal to the TypeScript interfaces by tests/analyzer.test.ts). */
+export const tenantShape: Shape = {
+    object: {
+        platform: {
+            object: {
+                clusterName: "string", operatorNamespace: "string", existingCluster: "boolean", systemNodeSelector: labels, systemNodeTaints: { list: taint },
+                nodePools: nodePoolsShape, devicePluginPools: strings, systemInstanceType: "string",
+                systemNodesFree: { list: { object: { cpuMilli: "integer", memoryMi: "number", gpus: "integer", pods: "integer" } } },
             },
         },
-        rayJobs: {
-            list: {
-                object: {
-                    name: "string", namespace: "string", createNamespace: "boolean", entrypoint: "string", runtimeEnv: "any",
-                    submissionMode: "string", rayCluster: { object: clusterSpec }, clusterSelector: "string",
-                    shutdownAfterJobFinishes: "boolean", ttlSecondsAfterFinished: "integer", activeDeadlineSeconds: "integer",
-                    backoffLimit: "integer", waitForCompletion: "boolean", completionTimeoutSeconds: "integer",
-                    submitterPodTemplate: "any", submitterImage: "input",
-                }
-            },
-        },
-        rayServices: {
-            list: {
-                object: {
-                    name: "string", namespace: "string", createNamespace: "boolean", serveConfigV2: "string", rayCluster: { object: clusterSpec },
-                    upgradeStrategy: "string", excludeHeadPodFromServeSvc: "boolean", waitForReady: "boolean", readyTimeoutSeconds: "integer",
-                    gcsFaultTolerance: {
-                        object: {
-                            enabled: "boolean", nodeType: "string", engineVersion: "string", redisAddress: "string",
-                            passwordSecretName: "string", passwordSecretKey: "string",
-                        },
-                    },
-                }
-            },
-        },
+        kubeconfig: "input", namespace: "string", createNamespace: "boolean",
+        rayClusters: rayClustersShape, rayJobs: rayJobsShape, rayServices: rayServicesShape,
     },
 };
 

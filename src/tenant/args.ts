@@ -1,0 +1,213 @@
+import * as pulumi from "@pulumi/pulumi";
+import { NodePoolArgs, ResolvedPool, devicePluginPoolNames, validatePools } from "../pools/args";
+import { Taint, existingPlacement } from "../pools/placement";
+import { placeOnRoom, systemWorkloadPods } from "../scheduling/platform";
+import { ModelPod } from "../scheduling/pods";
+import { RayClusterArgs, ResolvedRayClusterArgs, ResolvedRayClusterSpec, validateRayClusterArgs } from "../ray/args";
+import { RayJobArgs, ResolvedRayJob, validateRayJob } from "../ray/job";
+import { checkRayClusterPools } from "../ray/poolFit";
+import { RayServiceArgs, ResolvedRayService, checkGcsTarget, validateRayService } from "../ray/service";
+import { Problems, join } from "../validation/problems";
+import { checkDns1123Label, checkLabels, checkTaint, checkUniqueNames } from "../validation/rules";
+
+/**
+ * What a platform stack publishes for tenant stacks (its `tenantConfig` output): enough to bind
+ * a tenant's Ray pods to the platform's pools with the very labels, taints and selectors the pools
+ * carry (the tenant resolves the same pool args with the same code), and nothing secret.
+ */
+export interface TenantPlatformArgs {
+    /** The platform's cluster name. */
+    clusterName: string;
+    /** Namespace of the platform's KubeRay operator (it must reach every Ray pod). @default "kuberay-system" */
+    operatorNamespace?: string;
+    /** The platform runs on an existing cluster (its pools describe existing nodes). @default false */
+    existingCluster?: boolean;
+    /** Node labels of the nodes that run Ray heads (the platform's system nodes). @default {} */
+    systemNodeSelector?: Record<string, string>;
+    /** Taints of those nodes. @default [] */
+    systemNodeTaints?: Taint[];
+    /** The platform's node pools, as its args give them. @default [] */
+    nodePools?: NodePoolArgs[];
+    /** Pools whose nodes run the NVIDIA device plugin (a pod on each node). @default [] */
+    devicePluginPools?: string[];
+    /** Instance type of the system nodes, to price a tenant's heads. @default undefined (not priced) */
+    systemInstanceType?: string;
+    /**
+     * What the platform's system nodes have free at steady state (its scheduling model): a tenant's
+     * heads and submitters must fit in it, or they would stay Pending.
+     * @default [] (unknown: not checked, e.g. on an existing cluster)
+     */
+    systemNodesFree?: NodeRoomArgs[];
+}
+
+/** Free room on one node. */
+export interface NodeRoomArgs {
+    /** Free CPU, in millicores. */
+    cpuMilli: number;
+    /** Free memory, in MiB. */
+    memoryMi: number;
+    /** Free GPUs. */
+    gpus: number;
+    /** Pods the node can still take. */
+    pods: number;
+}
+
+/**
+ * A tenant: Ray workloads in one namespace of a cluster where the platform already runs (a pull
+ * request's environment, a team's experiments). It creates only namespaced objects — the
+ * namespace, the Ray clusters, jobs and services, their NetworkPolicies — and no CRD, Helm release,
+ * cluster-scoped object or AWS resource. Before sending any Ray object it reads the cluster's live
+ * KubeRay CRDs and checks they take it.
+ */
+/** The platform's `tenantConfig` output: what TenantPlatformArgs takes (kept equal by the type check below). */
+export interface TenantConfig {
+    clusterName: string;
+    operatorNamespace: string;
+    existingCluster: boolean;
+    systemNodeSelector: Record<string, string>;
+    systemNodeTaints: Taint[];
+    nodePools: NodePoolArgs[];
+    devicePluginPools: string[];
+    /** Empty on an existing cluster (its nodes are not priced). */
+    systemInstanceType: string;
+    systemNodesFree: NodeRoomArgs[];
+}
+// A platform's tenantConfig is always a valid tenant `platform` (compile-time check).
+const tenantConfigIsPlatformArgs = (c: TenantConfig): TenantPlatformArgs => c;
+void tenantConfigIsPlatformArgs;
+
+export interface RayTenantArgs {
+    /** What the platform stack publishes: its `tenantConfig` output (e.g. read through a StackReference). */
+    platform: TenantPlatformArgs;
+    /**
+     * Kubeconfig of the platform's cluster (may be computed, e.g. the platform stack's `kubeconfig`
+     * output); or give a Kubernetes provider in the resource options instead.
+     * @default undefined (the Kubernetes provider from the resource options)
+     */
+    kubeconfig?: pulumi.Input<string>;
+    /** Namespace of every workload of the tenant. */
+    namespace: string;
+    /** Create the namespace (and delete it with the stack). @default true */
+    createNamespace?: boolean;
+    /** Ray clusters. @default [] */
+    rayClusters?: RayClusterArgs[];
+    /** Ray jobs. @default [] */
+    rayJobs?: RayJobArgs[];
+    /** Ray Serve applications. @default [] */
+    rayServices?: RayServiceArgs[];
+}
+
+export interface ResolvedTenant {
+    platform: Required<Omit<TenantPlatformArgs, "systemInstanceType">> & { systemInstanceType?: string };
+    /** Every pod the tenant puts on the system nodes, as the platform's scheduling model sees it. */
+    systemPods: ModelPod[];
+    pools: ResolvedPool[];
+    namespace: string;
+    createNamespace: boolean;
+    rayClusters: ResolvedRayClusterArgs[];
+    rayJobs: ResolvedRayJob[];
+    rayServices: ResolvedRayService[];
+}
+
+/** Namespaces every cluster has, and the operator's: never a tenant's. */
+const SYSTEM_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease"];
+
+/** The workload args with the tenant's namespace (a workload naming another namespace is a problem). */
+function inNamespace<T extends { namespace?: string; createNamespace?: boolean }>(w: T, path: string, namespace: string, p: Problems): T {
+    if (w.namespace !== undefined && w.namespace !== namespace) {
+        p.add(join(path, "namespace"), w.namespace, "is not the tenant's namespace", `"${namespace}" (or leave it out)`, "remove namespace: a tenant's workloads share its namespace");
+    }
+    if (w.createNamespace !== undefined) {
+        p.add(join(path, "createNamespace"), w.createNamespace, "is decided by the tenant", "createNamespace on the tenant", "remove it from the workload");
+    }
+    return { ...w, namespace, createNamespace: false };
+}
+
+/** The worker groups the platform would give a cluster that names none: its first GPU pool, else its first pool. */
+function withPoolGroups<T extends { workerGroups?: unknown[] }>(spec: T | undefined, pools: ResolvedPool[]): T {
+    if (spec?.workerGroups) return spec;
+    const pool = pools.find((x) => x.gpu) ?? pools[0];
+    const group = pool ? [{ name: pool.gpu ? "gpu" : "cpu", pool: pool.name, ...(pool.gpu ? { gpus: 1 } : {}) }] : [];
+    return { ...(spec ?? {}), workerGroups: group } as T;
+}
+
+export function validateTenantArgs(a: RayTenantArgs, p: Problems): ResolvedTenant {
+    const pl = a.platform ?? ({} as TenantPlatformArgs);
+    if (typeof pl.clusterName !== "string" || pl.clusterName === "") {
+        p.add("platform.clusterName", pl.clusterName, "is required", "the platform's cluster name (its tenantConfig output)", "pass the platform stack's tenantConfig as platform");
+    }
+    const operatorNamespace = pl.operatorNamespace ?? "kuberay-system";
+    checkDns1123Label(p, "platform.operatorNamespace", operatorNamespace);
+    checkLabels(p, "platform.systemNodeSelector", pl.systemNodeSelector ?? {});
+    (pl.systemNodeTaints ?? []).forEach((t, i) => checkTaint(p, `platform.systemNodeTaints[${i}]`, t));
+    const existingCluster = pl.existingCluster ?? false;
+    const pools = validatePools(pl.nodePools ?? [], "platform.nodePools", existingCluster, p);
+    const poolsByName = Object.fromEntries(pools.map((x) => [x.name, x]));
+    const devicePluginPools = pl.devicePluginPools ?? devicePluginPoolNames(pools, undefined);
+
+    const namespace = a.namespace;
+    if (checkDns1123Label(p, "namespace", namespace) && (SYSTEM_NAMESPACES.includes(namespace) || namespace === operatorNamespace)) {
+        p.add("namespace", namespace, "is shared by the whole cluster", "a namespace of the tenant's own", 'name it after the tenant, e.g. "pr-123"');
+    }
+    const spec = (s: ResolvedRayClusterSpec, path: string) => {
+        // Everything a tenant runs must fit the platform's pools, and create nothing on AWS.
+        checkRayClusterPools(s, path, poolsByName, p, { fit: true, requirePool: !existingCluster, devicePluginPools });
+        if (s.s3Access.length > 0) {
+            p.add(join(path, "s3Access"), s.s3Access.map((x) => x.bucket), "creates AWS resources (an IAM role and Pod Identity associations), which a tenant never does",
+                "s3Access on the platform stack", "grant the access in the platform stack, or remove s3Access");
+        }
+    };
+    const clustersIn = (a.rayClusters ?? []).map((c, i) => withPoolGroups(inNamespace(c, `rayClusters[${i}]`, namespace, p), pools));
+    checkUniqueNames(p, "rayClusters", clustersIn.map((c) => c.name), "Ray cluster");
+    const rayClusters = clustersIn.map((c, i) => validateRayClusterArgs(c, `rayClusters[${i}]`, p));
+    rayClusters.forEach((c, i) => spec(c, `rayClusters[${i}]`));
+
+    const jobsIn = (a.rayJobs ?? []).map((j, i) => {
+        const w = inNamespace(j, `rayJobs[${i}]`, namespace, p);
+        return j.clusterSelector === undefined ? { ...w, rayCluster: withPoolGroups(w.rayCluster, pools) } : w;
+    });
+    checkUniqueNames(p, "rayJobs", jobsIn.map((j) => j.name), "Ray job");
+    const rayJobs = jobsIn.map((j, i) => validateRayJob(j, `rayJobs[${i}]`, p));
+    rayJobs.forEach((j, i) => {
+        if (j.cluster) spec(j.cluster, `rayJobs[${i}].rayCluster`);
+        if (j.clusterSelector !== undefined && !rayClusters.some((c) => c.name === j.clusterSelector)) {
+            p.add(`rayJobs[${i}].clusterSelector`, j.clusterSelector, "is not a Ray cluster of this tenant", rayClusters.map((c) => `"${c.name}"`).join(", ") || "(none)",
+                "select one of the tenant's rayClusters, or give the job its own rayCluster");
+        }
+    });
+    const servicesIn = (a.rayServices ?? []).map((s, i) => {
+        const w = inNamespace(s, `rayServices[${i}]`, namespace, p);
+        return { ...w, rayCluster: withPoolGroups(w.rayCluster, pools) };
+    });
+    checkUniqueNames(p, "rayServices", servicesIn.map((s) => s.name), "Ray service");
+    const rayServices = servicesIn.map((s, i) => validateRayService(s, `rayServices[${i}]`, p));
+    rayServices.forEach((s, i) => {
+        spec(s.cluster, `rayServices[${i}].rayCluster`);
+        // Outside the platform stack the GCS store is never created: it is an AWS resource.
+        checkGcsTarget(s, `rayServices[${i}]`, false, p);
+    });
+    // Heads and submitters go to the platform's system nodes, which never grow: they must fit what is free there.
+    const systemPlacement = existingPlacement("system", pl.systemNodeSelector, pl.systemNodeTaints);
+    const systemPods = systemWorkloadPods({
+        system: undefined, systemPlacement, pools, devicePluginPools, karpenter: undefined, operatorValues: undefined,
+        rayClusters: rayClusters.map((c, i) => ({ path: `rayClusters[${i}]`, name: c.name, namespace: c.namespace, spec: c })),
+        rayJobs: rayJobs.map((job, i) => ({ path: `rayJobs[${i}]`, job })),
+        rayServices: rayServices.map((s, i) => ({ path: `rayServices[${i}]`, name: s.name, namespace: s.namespace, spec: s.cluster, newCluster: s.upgradeStrategy === "NewCluster" })),
+    });
+    const room = pl.systemNodesFree ?? [];
+    if (room.length > 0) {
+        const left = room.map((r) => `${r.cpuMilli}m CPU, ${Math.round(r.memoryMi)}Mi`).join("; ");
+        for (const pod of placeOnRoom(room, systemPods)) {
+            p.add(pod.path, pod.detail, `pod ${pod.name} has no place on the platform's system nodes (free: ${left}), together with the tenant's other heads`,
+                "heads and submitters that fit the room the platform left", "lower the head's cpu/memory, run fewer Ray clusters, or ask the platform team for more system nodes");
+        }
+    }
+    return {
+        platform: {
+            clusterName: pl.clusterName, operatorNamespace, existingCluster, systemNodeSelector: pl.systemNodeSelector ?? {},
+            systemNodeTaints: pl.systemNodeTaints ?? [], nodePools: pl.nodePools ?? [], devicePluginPools, systemInstanceType: pl.systemInstanceType,
+            systemNodesFree: room,
+        },
+        systemPods, pools, namespace, createNamespace: a.createNamespace ?? true, rayClusters, rayJobs, rayServices,
+    };
+}

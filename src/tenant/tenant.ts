@@ -1,0 +1,68 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ExistingCluster, kubernetesProviderOf } from "../cluster/existing";
+import { LiveCrds } from "../kuberay/liveApi";
+import { RayClusterOutput, RayJobOutput, RayServiceOutput, workloadOutputs } from "../ray/outputs";
+import { RayCluster, RayTargetArgs } from "../ray/cluster";
+import { RayJob } from "../ray/job";
+import { RayService } from "../ray/service";
+import { checkShape, tenantShape } from "../validation/shape";
+import { Problems, validateOrThrow } from "../validation/problems";
+import { withResolved } from "../validation/resolved";
+import { RayTenantArgs, ResolvedTenant, validateTenantArgs } from "./args";
+
+/** Validates a tenant's args: their shape first (stack config is not type-checked), then their meaning. */
+export function checkTenantArgs(input: RayTenantArgs, p: Problems, kubernetesProvider: boolean): ResolvedTenant {
+    const args = (checkShape(input ?? {}, tenantShape, "", p) ?? {}) as RayTenantArgs;
+    const hasKubeconfig = args.kubeconfig !== undefined && args.kubeconfig !== "";
+    if (hasKubeconfig === kubernetesProvider) {
+        p.add("kubeconfig", hasKubeconfig ? "<set>" : undefined, hasKubeconfig ? "is given together with a Kubernetes provider in the resource options" : "is required without a Kubernetes provider in the resource options",
+            "the platform cluster's kubeconfig, or providers: [k8sProvider]", hasKubeconfig ? "remove one of the two" : "pass the platform stack's kubeconfig output");
+    }
+    return validateTenantArgs(args, p);
+}
+
+/**
+ * Ray workloads in one namespace of a cluster where the platform already runs: nothing but
+ * namespaced objects (and the namespace), no AWS resource, no CRD, no Helm release. See
+ * RayTenantArgs.
+ */
+export class RayTenant extends pulumi.ComponentResource {
+    /** The tenant's namespace. */
+    readonly namespace: pulumi.Output<string>;
+    readonly rayClusters: pulumi.Output<RayClusterOutput[]>;
+    readonly rayJobs: pulumi.Output<RayJobOutput[]>;
+    readonly rayServices: pulumi.Output<RayServiceOutput[]>;
+
+    constructor(name: string, args: RayTenantArgs, opts?: pulumi.ComponentResourceOptions) {
+        const given = kubernetesProviderOf(opts);
+        const t = validateOrThrow(`RayTenant "${name}"`, (p) => checkTenantArgs(args, p, given !== undefined));
+        super("kuberay-platform:index:RayTenant", name, {}, opts);
+        const child = { parent: this };
+        // The platform's cluster, as a source: its system nodes (where heads go) by the platform's labels and taints.
+        const cluster = new ExistingCluster(`${name}-cluster`, withResolved({
+            kubeconfig: args.kubeconfig, clusterName: t.platform.clusterName,
+            systemNodeSelector: t.platform.systemNodeSelector, systemNodeTaints: t.platform.systemNodeTaints,
+        }, true), child);
+        const ready: pulumi.Resource[] = [];
+        if (t.createNamespace) {
+            ready.push(new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: t.namespace, labels: { "kuberay-platform/tenant": name } } }, { ...child, provider: cluster.provider }));
+        }
+        const target: RayTargetArgs = {
+            cluster, operatorReady: ready, pools: t.pools, operatorNamespace: t.platform.operatorNamespace, liveCrds: new LiveCrds(this, cluster.provider, name),
+        };
+        const submitters = (c: string) => t.rayJobs.filter((j) => j.clusterSelector === c && j.submissionMode === "K8sJobMode").map((j) => j.name);
+        const clusters = t.rayClusters.map((rc) => new RayCluster(`${name}-${rc.name}`, withResolved({ ...rc, ...target, submitterJobs: submitters(rc.name) }, rc), child));
+        const jobs = t.rayJobs.map((j) => {
+            const on = clusters[t.rayClusters.findIndex((c) => c.name === j.clusterSelector)];
+            const tokenAuth = t.rayClusters.find((c) => c.name === j.clusterSelector)?.tokenAuth ?? true;
+            return new RayJob(`${name}-job-${j.name}`, withResolved({
+                ...j, rayCluster: undefined, ...target, operatorReady: on ? [...ready, on.resource] : ready, selectedClusterTokenAuth: tokenAuth,
+            }, j), child);
+        });
+        const services = t.rayServices.map((s) => new RayService(`${name}-svc-${s.name}`, withResolved({ ...s, rayCluster: undefined, ...target }, s), child));
+        this.namespace = pulumi.output(t.namespace);
+        ({ rayClusters: this.rayClusters, rayJobs: this.rayJobs, rayServices: this.rayServices } = workloadOutputs(clusters, jobs, services));
+        this.registerOutputs({ namespace: this.namespace, rayClusters: this.rayClusters, rayJobs: this.rayJobs, rayServices: this.rayServices });
+    }
+}

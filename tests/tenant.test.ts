@@ -1,0 +1,119 @@
+import * as assert from "assert";
+import { RayPlatform, RayTenant, RayTenantArgs, TenantConfig, ValidationError } from "../src";
+import { API_CHECK_ANNOTATION } from "../src/kuberay/liveApi";
+import { Evaluation, evaluate, expectRejected } from "./harness";
+import { KUBECONFIG, scenarios } from "./scenarios";
+
+/** Namespaced kinds a tenant may create, and the one cluster-scoped object it may: its namespace. */
+const TENANT_KINDS = [
+    "kubernetes:core/v1:Namespace", "kubernetes:networking.k8s.io/v1:NetworkPolicy", "kubernetes:core/v1:ServiceAccount", "kubernetes:core/v1:Secret",
+    "kubernetes:ray.io/v1:RayCluster", "kubernetes:ray.io/v1:RayJob", "kubernetes:ray.io/v1:RayService",
+];
+
+async function configOf(ev: Evaluation) {
+    const platform = ev.resources.find((r) => r.type === "kuberay-platform:index:RayPlatform")!.resource as RayPlatform;
+    return { ev, config: await ev.value(platform.tenantConfig) };
+}
+
+function tenantArgs(config: TenantConfig): RayTenantArgs {
+    return {
+        platform: config, kubeconfig: KUBECONFIG, namespace: "pr-123",
+        rayClusters: [{ name: "ray" }],
+        rayJobs: [{ name: "smoke", entrypoint: "python -c 'import ray; ray.init()'", clusterSelector: "ray" }, { name: "train", entrypoint: "python train.py" }],
+        rayServices: [{ name: "api", serveConfigV2: "applications: []" }],
+    };
+}
+
+describe("RayTenant: Ray workloads on a platform that already runs", () => {
+    let platform: { ev: Evaluation; config: TenantConfig };
+    let small: TenantConfig;
+    let ev: Evaluation;
+    before(async function () {
+        this.timeout(60000);
+        small = (await configOf(await scenarios().find((s) => s.title === "default platform")!.evaluation())).config;
+        // Room on the system nodes for a tenant's three heads: bigger system nodes than the default.
+        platform = await configOf(await evaluate((opts) => new RayPlatform("ml", { eks: { systemNodes: { instanceTypes: ["t3a.xlarge"] } } }, opts)));
+        ev = await evaluate((opts) => new RayTenant("pr-123", tenantArgs(platform.config), opts));
+    });
+
+    it("the platform publishes what a tenant needs, as plain data", () => {
+        const c = platform.config;
+        assert.strictEqual(c.clusterName, "ml-dev-974995");
+        assert.strictEqual(c.operatorNamespace, "kuberay-system");
+        assert.deepStrictEqual(c.nodePools.map((x) => x.name), ["gpu"]);
+        assert.deepStrictEqual(c.systemNodeSelector, { "kuberay-platform/pool": "system" });
+        assert.strictEqual(c.systemInstanceType, "t3a.xlarge");
+        assert.strictEqual(c.systemNodesFree.length, 2);
+        assert.ok(c.systemNodesFree.every((n) => n.cpuMilli > 0 && n.memoryMi > 0 && n.pods > 0));
+        assert.deepStrictEqual(JSON.parse(JSON.stringify(c)), c, "JSON-able (a stack output)");
+    });
+
+    it("registers nothing cluster-scoped but its namespace, no CRD, no Helm release, no AWS resource", () => {
+        const custom = ev.resources.filter((r) => r.custom && !r.read && !r.type.startsWith("pulumi:providers:"));
+        assert.ok(custom.length >= 8);
+        const foreign = custom.filter((r) => !TENANT_KINDS.includes(r.type));
+        assert.deepStrictEqual(foreign.map((r) => `${r.type} ${r.name}`), []);
+        assert.deepStrictEqual(ev.ofType("kubernetes:core/v1:Namespace").map((r) => r.inputs.metadata.name), ["pr-123"]);
+        for (const r of custom.filter((x) => x.type !== "kubernetes:core/v1:Namespace")) assert.strictEqual(r.inputs.metadata.namespace, "pr-123", r.name);
+        // Reads only: the live CRDs it checks against.
+        assert.deepStrictEqual(ev.resources.filter((r) => r.read).map((r) => r.type), Array(3).fill("kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition"));
+    });
+
+    it("checks every Ray object against the live KubeRay API before sending it", () => {
+        const rays = ev.resources.filter((r) => r.type.startsWith("kubernetes:ray.io/v1:"));
+        assert.strictEqual(rays.length, 4);
+        for (const r of rays) assert.strictEqual(r.inputs.metadata.annotations[API_CHECK_ANNOTATION], "ray.io/v1", r.name);
+    });
+
+    it("binds heads and workers with the very selectors and tolerations the platform's own Ray pods use (one source of truth)", () => {
+        const theirs = platform.ev.ofType("kubernetes:ray.io/v1:RayCluster")[0].inputs.spec;
+        const ours = ev.ofType("kubernetes:ray.io/v1:RayCluster")[0].inputs.spec;
+        const place = (t: any) => ({ nodeSelector: t.spec.nodeSelector, tolerations: t.spec.tolerations });
+        assert.deepStrictEqual(place(ours.headGroupSpec.template), place(theirs.headGroupSpec.template));
+        assert.deepStrictEqual(place(ours.workerGroupSpecs[0].template), place(theirs.workerGroupSpecs[0].template));
+        assert.strictEqual(ours.workerGroupSpecs[0].template.spec.nodeSelector["kuberay-platform/pool"], "gpu");
+    });
+
+    it("lets the platform's operator reach its Ray pods, and nothing else in", () => {
+        for (const np of ev.ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy")) {
+            assert.ok(JSON.stringify(np.inputs.spec.ingress).includes('"kubernetes.io/metadata.name":"kuberay-system"'), np.name);
+        }
+    });
+
+    it("fails the deploy on a cluster without the KubeRay API", async function () {
+        this.timeout(60000);
+        await assert.rejects(evaluate((opts) => new RayTenant("pr-1", tenantArgs(platform.config), opts), { liveCrds: [] }), /"ray(clusters|jobs|services)\.ray\.io" not found/);
+    });
+
+    it("refuses heads the platform's system nodes have no room for (they would stay Pending)", async () => {
+        // The default platform (2 x t3a.large, one head of its own) has room for one more default head.
+        const { error } = await expectRejected((opts) => new RayTenant("pr-9", tenantArgs(small), opts));
+        const problems = (error as ValidationError).problems;
+        assert.deepStrictEqual(problems.map((p) => p.path).sort(), ["rayJobs[1].rayCluster.head", "rayServices[0].rayCluster.head"]);
+        assert.match(problems[0].message, /has no place on the platform's system nodes \(free: \d+m CPU, \d+Mi; \d+m CPU, \d+Mi\)/);
+        const one = tenantArgs(small);
+        const ok = await evaluate((opts) => new RayTenant("pr-9", { ...one, rayJobs: [one.rayJobs![0]], rayServices: [] }, opts));
+        assert.strictEqual(ok.ofType("kubernetes:ray.io/v1:RayCluster").length, 1, "one head fits");
+    });
+
+    it("refuses what a tenant must not do or cannot run, each with its path", async () => {
+        const problems = async (args: RayTenantArgs) =>
+            ((await expectRejected((opts) => new RayTenant("t", args, opts))).error as ValidationError).problems.map((p) => p.path).sort();
+        const base = tenantArgs(platform.config);
+        assert.deepStrictEqual(await problems({
+            ...base,
+            rayClusters: [
+                { name: "a", namespace: "other", s3Access: [{ bucket: "models" }] },
+                { name: "b", workerGroups: [{ name: "huge", pool: "gpu", gpus: 1, cpu: "64", memory: "512Gi" }, { name: "x", pool: "nope" }] },
+            ],
+            rayJobs: [{ name: "j", entrypoint: "x", clusterSelector: "missing" }],
+            rayServices: [{ name: "s", serveConfigV2: "applications: []", gcsFaultTolerance: { enabled: true } }],
+        }), [
+            "rayClusters[0].namespace", "rayClusters[0].s3Access", "rayClusters[1].workerGroups[0]", "rayClusters[1].workerGroups[1].pool",
+            "rayJobs[0].clusterSelector", "rayServices[0].gcsFaultTolerance.redisAddress",
+        ]);
+        assert.deepStrictEqual(await problems({ ...base, namespace: "kuberay-system" }), ["namespace"]);
+        assert.deepStrictEqual(await problems({ ...base, kubeconfig: undefined }), ["kubeconfig"]);
+        assert.deepStrictEqual(await problems({ ...base, nameSpace: "x" } as unknown as RayTenantArgs), ["nameSpace"]);
+    });
+});
