@@ -12,10 +12,13 @@ import { buildPlan, renderText } from "./plan/render";
 import { platformFromConfig } from "./program";
 import { ValidationError } from "./validation/problems";
 
-const USAGE = `Usage: kuberay-platform plan [--config FILE] [--program FILE] [--name NAME] [--stack NAME] [--json]
+const USAGE = `Usage: kuberay-platform plan [--config FILE | --tenant FILE | --program FILE] [--name NAME] [--stack NAME] [--json]
 
   --config FILE   RayPlatformArgs as YAML/JSON, or a Pulumi stack file (Pulumi.<stack>.yaml) whose
-                  config has kuberay-platform:platform. Default: the default platform.
+                  config has kuberay-platform:platform (or :tenant). Default: the default platform.
+  --tenant FILE   RayTenantArgs as YAML/JSON: Ray workloads on a platform that already runs (its
+                  platform: the platform stack's tenantConfig output). Shows what the tenant adds:
+                  its objects, its marginal cost and its time to Ready heads.
   --program FILE  a Pulumi program (.js, or .ts when typescript is installed) such as
                   examples/serving/index.ts; its Pulumi.yaml names the project.
   --json          print the plan as JSON instead of text.
@@ -86,6 +89,9 @@ export async function main(argv: string[]): Promise<number> {
     const stack = typeof args.stack === "string" ? args.stack : "dev";
     try {
         const config = typeof args.config === "string" ? configFromFile(args.config) : {};
+        if (typeof args.tenant === "string") {
+            config["kuberay-platform:tenant"] = JSON.stringify(parseYaml(readInput(args.tenant, "tenant file"), args.tenant) ?? {});
+        }
         if (typeof args.name === "string") config["kuberay-platform:name"] = args.name;
         let evaluation;
         if (typeof args.program === "string") {

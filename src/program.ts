@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { RayPlatformArgs } from "./platform/args";
 import { RayPlatform } from "./platform/platform";
+import { RayTenantArgs } from "./tenant/args";
+import { RayTenant } from "./tenant/tenant";
 
 /**
  * The repository's own Pulumi program (`Pulumi.yaml` at the root): the default platform, shaped by
@@ -13,6 +15,8 @@ import { RayPlatform } from "./platform/platform";
  */
 export function platformFromConfig(opts?: pulumi.ComponentResourceOptions) {
     const config = new pulumi.Config();
+    // A tenant stack: Ray workloads on a platform that already runs (see tenantFromConfig).
+    if (config.getObject("tenant") !== undefined) return tenantFromConfig(opts);
     const args = config.getObject<RayPlatformArgs>("platform") ?? {};
     const kubeconfig = config.getSecret("kubeconfig");
     const platformArgs: RayPlatformArgs = kubeconfig === undefined
@@ -30,5 +34,26 @@ export function platformFromConfig(opts?: pulumi.ComponentResourceOptions) {
         costEstimate: platform.costEstimate,
         deployTimeline: platform.deployTimeline,
         schedulingModel: platform.schedulingModel,
+        tenantConfig: platform.tenantConfig,
+    };
+}
+
+/**
+ * A tenant stack from config: `tenant` is a RayTenantArgs object whose `platform` is the platform
+ * stack's `tenantConfig` output (`pulumi stack output tenantConfig --json`), and `kubeconfig`
+ * (secret) the platform's kubeconfig output (or `tenant.kubeconfig`).
+ */
+export function tenantFromConfig(opts?: pulumi.ComponentResourceOptions) {
+    const config = new pulumi.Config();
+    const args = config.requireObject<RayTenantArgs>("tenant");
+    const kubeconfig = config.getSecret("kubeconfig");
+    const tenant = new RayTenant(config.get("name") ?? args.namespace ?? "tenant", kubeconfig === undefined ? args : { ...args, kubeconfig }, opts);
+    return {
+        namespace: tenant.namespace,
+        rayClusters: tenant.rayClusters,
+        rayJobs: tenant.rayJobs,
+        rayServices: tenant.rayServices,
+        costEstimate: tenant.costEstimate,
+        deployTimeline: tenant.deployTimeline,
     };
 }

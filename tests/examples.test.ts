@@ -38,7 +38,7 @@ describe("the repository's root program", () => {
         const ev = await evaluateProgram(path.join(root, "program", "index.js"), "kuberay-platform", {});
         assert.strictEqual(ev.get("aws:eks/cluster:Cluster", "kuberay-eks").inputs.name, "kuberay-dev-b1072b");
         assert.strictEqual(ev.ofType("kubernetes:ray.io/v1:RayCluster").length, 1);
-        assert.deepStrictEqual(Object.keys(ev.outputs).sort(), ["clusterName", "costEstimate", "deployTimeline", "eksCluster", "kubeconfig", "operatorNamespace", "rayClusters", "rayJobs", "rayServices", "schedulingModel"]);
+        assert.deepStrictEqual(Object.keys(ev.outputs).sort(), ["clusterName", "costEstimate", "deployTimeline", "eksCluster", "kubeconfig", "operatorNamespace", "rayClusters", "rayJobs", "rayServices", "schedulingModel", "tenantConfig"]);
     });
 
     it("takes the platform args and an existing cluster's kubeconfig from stack config", async () => {
@@ -49,5 +49,17 @@ describe("the repository's root program", () => {
         });
         assert.deepStrictEqual(ev.resources.filter((r) => r.type.startsWith("aws:")), []);
         assert.deepStrictEqual(ev.ofType("kubernetes:ray.io/v1:RayCluster").map((r) => r.name), ["lab-a-raycluster", "lab-b-raycluster"]);
+    });
+
+    it("runs a tenant stack when config has `tenant` (its platform: the platform stack's tenantConfig output)", async () => {
+        const platform = await evaluateProgram(path.join(root, "program", "index.js"), "kuberay-platform", {});
+        const tenantConfig = await platform.value(platform.outputs.tenantConfig);
+        const ev = await evaluateProgram(path.join(root, "program", "index.js"), "kuberay-platform", {
+            kubeconfig: KUBECONFIG,
+            tenant: JSON.stringify({ platform: tenantConfig, namespace: "pr-7", rayClusters: [{ name: "ray" }] }),
+        });
+        assert.deepStrictEqual(ev.resources.filter((r) => r.type.startsWith("aws:") || r.type === "kubernetes:helm.sh/v3:Release"), []);
+        assert.deepStrictEqual(ev.ofType("kubernetes:ray.io/v1:RayCluster").map((r) => r.inputs.metadata.namespace), ["pr-7"]);
+        assert.deepStrictEqual(Object.keys(ev.outputs).sort(), ["costEstimate", "deployTimeline", "namespace", "rayClusters", "rayJobs", "rayServices"]);
     });
 });

@@ -2,7 +2,11 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import * as yaml from "js-yaml";
 import { main } from "../src/cli";
+import { validatePlatformArgs } from "../src/platform/args";
+import { tenantConfigOf } from "../src/tenant/config";
+import { Problems } from "../src/validation/problems";
 
 const root = path.join(__dirname, "..", "..");
 
@@ -71,6 +75,33 @@ describe("kuberay-platform plan (offline)", () => {
         const r = await run(["plan", "--config", bad]);
         assert.strictEqual(r.code, 2);
         assert.match(r.err, /eks\.network\.availabilityZoneCount = 9/);
+    });
+
+    it("plans a tenant on a running platform: its objects, its marginal cost, and Ready heads in under two minutes", async () => {
+        const p = new Problems("platform");
+        const platform = tenantConfigOf(validatePlatformArgs({}, p), "kuberay-dev-8a3e0c", "kuberay-system");
+        const file = path.join(os.tmpdir(), "plan-tenant.yaml");
+        fs.writeFileSync(file, yaml.dump({ platform, kubeconfig: "apiVersion: v1\nkind: Config\n", namespace: "pr-42", rayClusters: [{ name: "ray" }] }));
+        const { code, out } = await run(["plan", "--tenant", file, "--json"]);
+        assert.strictEqual(code, 0, out);
+        const plan = JSON.parse(out);
+        assert.match(plan.tree[0], /^RayTenant pr-42$/);
+        assert.ok(!plan.manifests.some((m: any) => m.kind === "HelmRelease" || m.kind === "CustomResourceDefinition"));
+        assert.ok(plan.manifests.some((m: any) => m.kind === "RayCluster" && m.metadata.namespace === "pr-42"));
+        // Warm platform: namespace, policy, live API check, then the head on a running system node.
+        assert.ok(plan.timeline.rayReadySeconds > 0 && plan.timeline.rayReadySeconds <= 120, JSON.stringify(plan.timeline));
+        assert.deepStrictEqual(plan.timeline.criticalPath.at(-1).type, "kubernetes:ray.io/v1:RayCluster");
+        // One head (1.1 CPU, 2.5Gi) is its share of a t3a.large: no new node while the GPU workers are at zero.
+        const [heads, workers] = plan.cost.items;
+        assert.match(heads.item, /Heads and submitters \(1\) on the platform's system nodes \(t3a\.large\)/);
+        assert.strictEqual(heads.note, "57% of one node", "1100m of a t3a.large's 1930m allocatable CPU");
+        assert.strictEqual(plan.cost.idlePerHour, heads.idlePerHour);
+        assert.ok(plan.cost.idlePerHour > 0.03 && plan.cost.idlePerHour < 0.0752, String(plan.cost.idlePerHour));
+        // GPU workers scale from zero: nothing idle, their nodes at most (2 x g6.xlarge-class nodes).
+        assert.deepStrictEqual([workers.item, workers.idlePerHour], ["Workers on pool gpu", 0]);
+        assert.ok(workers.maxPerHour > 1);
+        const text = (await run(["plan", "--tenant", file])).out;
+        assert.match(text, /Ray head ready after 0m47s/);
     });
 
     it("fails in one line, without a stack trace, on a missing or malformed file", async () => {

@@ -80,6 +80,17 @@ describe("RayTenant: Ray workloads on a platform that already runs", () => {
         }
     });
 
+    it("reports its modelled time to Ready heads (under two minutes on a running platform) and what it adds to the bill", async () => {
+        const tenant = ev.ofType("kuberay-platform:index:RayTenant")[0].resource as RayTenant;
+        const t = await ev.value(tenant.deployTimeline);
+        assert.ok(t.rayReadySeconds > 0 && t.rayReadySeconds <= 120, JSON.stringify(t));
+        assert.ok(!t.criticalPath.some((s) => /helm|eks|nodeGroup/.test(s.type)), "nothing of the platform is on its path");
+        const c = await ev.value(tenant.costEstimate);
+        // Three heads, and the K8sJobMode submitters of both jobs.
+        assert.match(c.items[0].item, /Heads and submitters \(5\) on the platform's system nodes \(t3a\.xlarge\)/);
+        assert.ok(c.idlePerHour > 0 && c.idlePerHour < 2 * 0.1504, String(c.idlePerHour));
+    });
+
     it("fails the deploy on a cluster without the KubeRay API", async function () {
         this.timeout(60000);
         await assert.rejects(evaluate((opts) => new RayTenant("pr-1", tenantArgs(platform.config), opts), { liveCrds: [] }), /"ray(clusters|jobs|services)\.ray\.io" not found/);

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CostEstimate } from "../cost/model";
 import { RayPlatform } from "../platform/platform";
+import { RayTenant } from "../tenant/tenant";
 import { SchedulingModel } from "../scheduling/platform";
 import { GraphNode, GraphRecorder } from "../timeline/recorder";
 import { mockComputed, mockInvoke, mockRead } from "./mocks";
@@ -56,12 +57,12 @@ export async function evaluateOffline(
     });
     await waitForRPCs();
     const nodes = await recorder.graph();
-    const platforms = recorder.resources().filter((r): r is RayPlatform => r instanceof RayPlatform);
+    const platforms = recorder.resources().filter((r): r is RayPlatform | RayTenant => r instanceof RayPlatform || r instanceof RayTenant);
     return {
         nodes,
         inputs: nodes.map((n) => sent.get(`${n.type}::${n.name}`) ?? {}),
         outputs: (await resolve(outputs)) as Record<string, unknown>,
         costEstimates: (await Promise.all(platforms.map((p) => resolve(p.costEstimate)))) as CostEstimate[],
-        schedulingModels: (await Promise.all(platforms.map((p) => resolve(p.schedulingModel)))) as SchedulingModel[],
+        schedulingModels: (await Promise.all(platforms.filter((p): p is RayPlatform => p instanceof RayPlatform).map((p) => resolve(p.schedulingModel)))) as SchedulingModel[],
     };
 }

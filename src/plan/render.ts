@@ -27,7 +27,7 @@ export function renderTree(ev: OfflineEvaluation): string[] {
     const lines: string[] = [];
     const walk = (id: number, prefix: string, last: boolean, root: boolean) => {
         const n = ev.nodes[id];
-        lines.push(`${root ? "" : `${prefix}${last ? "└─ " : "├─ "}`}${short(n.type)} ${n.name}`);
+        lines.push(`${root ? "" : `${prefix}${last ? "└─ " : "├─ "}`}${short(n.type)} ${n.name}${n.read ? " (read)" : ""}`);
         const children = kids.get(id) ?? [];
         children.forEach((c, i) => walk(c, root ? "" : `${prefix}${last ? "   " : "│  "}`, i === children.length - 1, false));
     };
@@ -42,6 +42,7 @@ export function renderTree(ev: OfflineEvaluation): string[] {
 export function manifests(ev: OfflineEvaluation): Record<string, unknown>[] {
     return ev.nodes.flatMap((n, i): Record<string, unknown>[] => {
         const inputs = ev.inputs[i] as Record<string, any>;
+        if (n.read) return [];
         if (n.type === "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition") {
             return [{ apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition", metadata: { name: inputs.metadata?.name }, spec: "(vendored, applied server-side unchanged)" }];
         }
@@ -100,7 +101,7 @@ export function renderText(plan: Plan): string {
     const t = plan.timeline;
     out.push("Deploy timeline (modelled)",
         `  Ray head ready after ${mins(t.rayReadySeconds)}; whole deploy ${mins(t.totalSeconds)}`,
-        `  irreducible chain (network -> control plane -> system nodes -> operator -> head) ${mins(t.irreducibleSeconds)}; ratio ${t.ratio}`,
+        `  irreducible chain (the steps no graph can shorten) ${mins(t.irreducibleSeconds)}; ratio ${t.ratio}`,
         "  critical path:");
     for (const s of t.criticalPath) out.push(`    ${mins(s.startSeconds)} -> ${mins(s.finishSeconds)}  ${s.type} ${s.name}  [${s.source}]`);
     out.push(`  ${t.note}`);

@@ -9,7 +9,11 @@ import { RayService } from "../ray/service";
 import { checkShape, tenantShape } from "../validation/shape";
 import { Problems, validateOrThrow } from "../validation/problems";
 import { withResolved } from "../validation/resolved";
+import { CostEstimate } from "../cost/model";
+import { DeployTimeline, computeTimeline } from "../timeline/model";
+import { GraphRecorder } from "../timeline/recorder";
 import { RayTenantArgs, ResolvedTenant, validateTenantArgs } from "./args";
+import { estimateTenantCost } from "./cost";
 
 /** Validates a tenant's args: their shape first (stack config is not type-checked), then their meaning. */
 export function checkTenantArgs(input: RayTenantArgs, p: Problems, kubernetesProvider: boolean): ResolvedTenant {
@@ -33,12 +37,18 @@ export class RayTenant extends pulumi.ComponentResource {
     readonly rayClusters: pulumi.Output<RayClusterOutput[]>;
     readonly rayJobs: pulumi.Output<RayJobOutput[]>;
     readonly rayServices: pulumi.Output<RayServiceOutput[]>;
+    /** What the tenant adds to the platform's bill per hour (heads' share of system nodes, worker nodes). */
+    readonly costEstimate: pulumi.Output<CostEstimate>;
+    /** Modelled time from `pulumi up` to the tenant's Ray heads Ready, on a platform that already runs. */
+    readonly deployTimeline: pulumi.Output<DeployTimeline>;
 
     constructor(name: string, args: RayTenantArgs, opts?: pulumi.ComponentResourceOptions) {
         const given = kubernetesProviderOf(opts);
         const t = validateOrThrow(`RayTenant "${name}"`, (p) => checkTenantArgs(args, p, given !== undefined));
         super("kuberay-platform:index:RayTenant", name, {}, opts);
-        const child = { parent: this };
+        // Records what every child registers, for the deploy timeline.
+        const recorder = new GraphRecorder();
+        const child = { parent: this, transformations: [recorder.transformation] };
         // The platform's cluster, as a source: its system nodes (where heads go) by the platform's labels and taints.
         const cluster = new ExistingCluster(`${name}-cluster`, withResolved({
             kubeconfig: args.kubeconfig, clusterName: t.platform.clusterName,
@@ -49,7 +59,7 @@ export class RayTenant extends pulumi.ComponentResource {
             ready.push(new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: t.namespace, labels: { "kuberay-platform/tenant": name } } }, { ...child, provider: cluster.provider }));
         }
         const target: RayTargetArgs = {
-            cluster, operatorReady: ready, pools: t.pools, operatorNamespace: t.platform.operatorNamespace, liveCrds: new LiveCrds(this, cluster.provider, name),
+            cluster, operatorReady: ready, pools: t.pools, operatorNamespace: t.platform.operatorNamespace, liveCrds: new LiveCrds(cluster, cluster.provider, name),
         };
         const submitters = (c: string) => t.rayJobs.filter((j) => j.clusterSelector === c && j.submissionMode === "K8sJobMode").map((j) => j.name);
         const clusters = t.rayClusters.map((rc) => new RayCluster(`${name}-${rc.name}`, withResolved({ ...rc, ...target, submitterJobs: submitters(rc.name) }, rc), child));
@@ -62,7 +72,12 @@ export class RayTenant extends pulumi.ComponentResource {
         });
         const services = t.rayServices.map((s) => new RayService(`${name}-svc-${s.name}`, withResolved({ ...s, rayCluster: undefined, ...target }, s), child));
         this.namespace = pulumi.output(t.namespace);
+        this.costEstimate = pulumi.output(estimateTenantCost(t));
+        this.deployTimeline = pulumi.output(recorder.graph().then(computeTimeline));
         ({ rayClusters: this.rayClusters, rayJobs: this.rayJobs, rayServices: this.rayServices } = workloadOutputs(clusters, jobs, services));
-        this.registerOutputs({ namespace: this.namespace, rayClusters: this.rayClusters, rayJobs: this.rayJobs, rayServices: this.rayServices });
+        this.registerOutputs({
+            namespace: this.namespace, rayClusters: this.rayClusters, rayJobs: this.rayJobs, rayServices: this.rayServices,
+            costEstimate: this.costEstimate, deployTimeline: this.deployTimeline,
+        });
     }
 }

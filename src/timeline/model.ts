@@ -80,7 +80,8 @@ export function computeTimeline(nodes: GraphNode[]): DeployTimeline {
     }
     const eks = nodes.some((n) => n.type === "aws:eks/cluster:Cluster");
     const waitsForPool = heads.some((h) => deps[h.id].some((d) => nodes[d].type === "kubernetes:karpenter.sh/v1:NodePool"));
-    const chain = !eks ? IRREDUCIBLE.slice(4) : waitsForPool ? IRREDUCIBLE_WITH_POOL : IRREDUCIBLE;
+    // Only the steps the graph has: a tenant on a running platform installs no operator.
+    const chain = (!eks ? IRREDUCIBLE.slice(4) : waitsForPool ? IRREDUCIBLE_WITH_POOL : IRREDUCIBLE).filter((t) => nodes.some((n) => n.type === t));
     const irreducibleSeconds = chain.reduce((sum, t) => sum + durationOf(t).seconds, 0);
     return {
         totalSeconds, rayReadySeconds, irreducibleSeconds,

@@ -11,6 +11,8 @@ export interface GraphNode {
     deps: number[];
     /** Inputs as given to the constructor (Outputs left in place). */
     props: Record<string, unknown>;
+    /** A read of an existing object (Resource.get): nothing is created. */
+    read?: boolean;
 }
 
 interface Pending {
@@ -21,6 +23,7 @@ interface Pending {
     explicit: pulumi.Resource[];
     outputs: pulumi.Output<unknown>[];
     props: Record<string, unknown>;
+    read: boolean;
 }
 
 /** Every Output inside a value (objects and arrays, each walked once). */
@@ -52,6 +55,7 @@ export class GraphRecorder {
         this.pending.push({
             resource: a.resource, type: a.type, name: a.name, parent: a.opts.parent,
             explicit: provider ? [...explicit, provider] : explicit, outputs, props: a.props as Record<string, unknown>,
+            read: (a.opts as pulumi.CustomResourceOptions).id !== undefined,
         });
         return undefined;
     };
@@ -68,7 +72,7 @@ export class GraphRecorder {
                 for (const d of await impl.allResources()) if (index.has(d)) deps.add(index.get(d)!);
             }
             deps.delete(id);
-            return { id, type: p.type, name: p.name, parent: p.parent ? index.get(p.parent) : undefined, deps: [...deps], props: p.props };
+            return { id, type: p.type, name: p.name, parent: p.parent ? index.get(p.parent) : undefined, deps: [...deps], props: p.props, ...(p.read ? { read: true } : {}) };
         }));
     }
 
