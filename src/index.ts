@@ -13,7 +13,9 @@ export { platformFromConfig } from "./program";
 
 // Workloads-only stacks on a platform that already runs (per pull request, per team).
 export { RayTenant } from "./tenant/tenant";
-export { RayTenantArgs, TenantPlatformArgs, TenantConfig } from "./tenant/args";
+export { RayTenantArgs, TenantPlatformArgs, TenantConfig, NodeRoomArgs } from "./tenant/args";
+export { TeamArgs, TeamQuotaArgs, HeadQuotaArgs } from "./kueue/teams";
+export { KueueArgs } from "./kueue/kueue";
 
 // Its parts, for TypeScript users who compose further.
 export { ClusterSource, AwsClusterFacts } from "./cluster/source";

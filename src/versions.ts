@@ -32,6 +32,12 @@ export const versions = {
     /** NVIDIA device plugin chart. */
     nvidiaDevicePlugin: "0.20.0",
     nvidiaDevicePluginRepo: "https://nvidia.github.io/k8s-device-plugin",
+    /** Kueue chart, CRDs and image (kubernetes-sigs/kueue v0.19.2, 2026-08-20; API kueue.x-k8s.io/v1beta2). */
+    kueue: "0.19.2",
+    /** OCI location of the Kueue chart (its CRDs are templates of the chart, with their conversion webhook). */
+    kueueChart: "oci://registry.k8s.io/kueue/charts/kueue",
+    /** The released Kueue image (the chart's values at the tag name a staging image). */
+    kueueImage: "registry.k8s.io/kueue/kueue",
     /** ElastiCache Valkey engine (major.minor) of the GCS fault-tolerance store this package creates. */
     valkey: "8.0",
 } as const;

@@ -1,10 +1,10 @@
 import * as assert from "assert";
-import { crdSchema, karpenterCrdDir, loadCrds } from "../src/kubernetes/crds";
+import { crdSchema, karpenterCrdDir, kueueCrdDir, loadCrds } from "../src/kubernetes/crds";
 import { celErrors, loadCel } from "./celRules";
 import { schemaErrors } from "./crdSchema";
 import { scenarios } from "./scenarios";
 
-const crds = [...loadCrds(), ...loadCrds(karpenterCrdDir())];
+const crds = [...loadCrds(), ...loadCrds(karpenterCrdDir()), ...loadCrds(kueueCrdDir())];
 const kinds = new Set(crds.map((c) => `${c.spec.group}/${c.spec.versions.find((v) => v.storage)?.name ?? c.spec.versions[0].name}:${c.spec.names.kind}`));
 
 /** Every custom resource of an evaluation that a vendored CRD defines. */

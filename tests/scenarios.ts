@@ -77,6 +77,23 @@ export const configurations: [string, RayPlatformArgs][] = [
         }],
         rayJobs: [{ name: "eval", namespace: "train", createNamespace: false, clusterSelector: "train", entrypoint: "python eval.py" }],
     }],
+    ["teams with GPU quotas (Kueue)", {
+        // Three heads and Kueue need more than the default system nodes (the scheduling model says so).
+        eks: { systemNodes: { instanceTypes: ["t3a.xlarge"] } },
+        nodePools: [{ name: "gpu" }, { name: "cpu", instanceTypes: ["m7i.xlarge", "m7i.2xlarge"], maxCpus: 64 }],
+        teams: [
+            { name: "research", quotas: [{ pool: "gpu", gpus: 4 }], cohort: "ml" },
+            { name: "product", namespace: "product-ml", quotas: [{ pool: "gpu", gpus: 2 }, { pool: "cpu", cpu: "16", memory: "64Gi" }], cohort: "ml" },
+        ],
+        rayClusters: [
+            { name: "ray" },
+            { name: "exp", namespace: "research", createNamespace: false, workerGroups: [{ name: "gpu", pool: "gpu", gpus: 1, cpu: "3", memory: "12Gi", maxReplicas: 4 }] },
+        ],
+        rayJobs: [{
+            name: "train", namespace: "product-ml", createNamespace: false, entrypoint: "python train.py",
+            rayCluster: { workerGroups: [{ name: "cpu", pool: "cpu", cpu: "3", memory: "12Gi", maxReplicas: 4 }] },
+        }],
+    }],
     ["existing cluster", {
         existingCluster: { kubeconfig },
         nodePools: [{ name: "a100", instanceTypes: ["p4d.24xlarge"], labels: { accelerator: "a100" } }],

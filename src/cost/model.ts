@@ -104,6 +104,15 @@ export function estimateCost(a: ResolvedPlatformArgs): CostEstimate {
         const node = prices.elasticacheValkeyPerHour[s.gcs.nodeType] ?? 0;
         add(`GCS store of ${s.name} (ElastiCache Valkey, 2 x ${s.gcs.nodeType}, Multi-AZ)`, 2 * node, 2 * node, "approximate price; GCS fault tolerance keeps Serve up through head restarts");
     }
+    for (const t of a.teams) {
+        // A team's quota is what it can run at once: its most expensive hour (not added to the total, which has every pool at its limit).
+        const parts = t.quotas.map((q) => {
+            const pool = a.pools.find((x) => x.name === q.pool);
+            const perGpu = Math.max(0, ...Object.values(pool?.shapes ?? {}).filter((s) => s.gpus > 0 && s.pricePerHour !== undefined).map((s) => s.pricePerHour! / s.gpus));
+            return { text: `${q.gpus > 0 ? `${q.gpus} GPU` : `${q.cpu} CPU`} on ${q.pool}`, perHour: q.gpus * perGpu };
+        });
+        notes.push(`Team ${t.name} (Kueue quota): ${parts.map((x) => x.text).join(", ")}; at most about $${round(parts.reduce((s, x) => s + x.perHour, 0)).toFixed(2)}/h of GPU nodes.`);
+    }
     if (noNat) {
         add("Node public IPv4 (no NAT: nodes in public subnets)", publicNodesIdle * prices.publicIpv4PerHour, publicNodesMax * prices.publicIpv4PerHour);
     }

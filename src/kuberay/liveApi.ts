@@ -19,9 +19,14 @@ export interface LiveCrdSpec {
 }
 
 /** Why a live CRD cannot take `o` (undefined when it can): the version it must serve and the spec fields it must know. */
+/** The CRD that defines an object's kind: `rayclusters.ray.io`, `localqueues.kueue.x-k8s.io`. */
+export function crdNameOf(o: KubernetesObject): string {
+    return RAY_CRDS[o.kind] ?? `${o.kind.toLowerCase()}s.${o.apiVersion.split("/")[0]}`;
+}
+
 export function liveCrdProblem(o: KubernetesObject, crd: LiveCrdSpec | undefined): string | undefined {
-    const [group, version] = o.apiVersion.split("/");
-    const name = RAY_CRDS[o.kind] ?? `${o.kind.toLowerCase()}s.${group}`;
+    const version = o.apiVersion.split("/")[1];
+    const name = crdNameOf(o);
     const served = (crd?.versions ?? []).find((v) => v.name === version && v.served !== false);
     if (!served) {
         return `the cluster's ${name} does not serve ${o.apiVersion} (served: ${(crd?.versions ?? []).filter((v) => v.served !== false).map((v) => v.name).join(", ") || "none"})`;
@@ -53,7 +58,7 @@ export class LiveCrds {
      * with the reason instead).
      */
     checked(o: KubernetesObject, hint: string): pulumi.Output<string> {
-        const crd = this.read(RAY_CRDS[o.kind]);
+        const crd = this.read(crdNameOf(o));
         return crd.spec.apply((spec) => {
             const problem = liveCrdProblem(o, spec as unknown as LiveCrdSpec);
             if (problem) throw new pulumi.ResourceError(`${problem}. Fix: ${hint}`, undefined, true);

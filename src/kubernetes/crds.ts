@@ -38,6 +38,11 @@ export function kuberayCrdDir(): string {
     return path.join(vendorDir(), "kuberay", `v${VENDORED_KUBERAY_VERSION}`);
 }
 
+/** The Kueue CRDs of the objects this package creates (vendor/kueue/<v>/SOURCE.md). */
+export function kueueCrdDir(): string {
+    return path.join(vendorDir(), "kueue", `v${versions.kueue}`);
+}
+
 export function karpenterCrdDir(): string {
     return path.join(vendorDir(), "karpenter", `v${VENDORED_KARPENTER_VERSION}`);
 }

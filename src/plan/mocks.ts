@@ -3,7 +3,7 @@
  * and the attributes AWS computes that the program reads (ARNs, endpoint, CA, security group).
  * Values are placeholders, never real.
  */
-import { CrdManifest, loadCrds } from "../kubernetes/crds";
+import { CrdManifest, kueueCrdDir, loadCrds } from "../kubernetes/crds";
 
 export const MOCK_ACCOUNT = "123456789012";
 export const MOCK_REGION = "us-west-2";
@@ -38,7 +38,7 @@ const CRD = "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition";
  * `crds` (by default the vendored KubeRay CRDs: a cluster that runs the pinned KubeRay); a CRD
  * that is not there fails the read, as on a cluster without it.
  */
-export function mockRead(type: string, id: string, crds: CrdManifest[] = loadCrds()): Record<string, any> {
+export function mockRead(type: string, id: string, crds: CrdManifest[] = [...loadCrds(), ...loadCrds(kueueCrdDir())]): Record<string, any> {
     if (type !== CRD) return {};
     const crd = crds.find((c) => c.metadata.name === id);
     if (!crd) throw new Error(`customresourcedefinitions.apiextensions.k8s.io "${id}" not found`);

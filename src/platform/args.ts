@@ -13,6 +13,9 @@ import { SchedulingModel } from "../scheduling/platform";
 import { Problems, join } from "../validation/problems";
 import { checkUniqueNames } from "../validation/rules";
 import { checkShape, platformShape } from "../validation/shape";
+import { KueueArgs, ResolvedKueueArgs, validateKueueArgs } from "../kueue/kueue";
+import { ResolvedTeam, TeamArgs, validateTeams } from "../kueue/teams";
+import { checkQueuedWorkloads } from "../kueue/workloads";
 import { rayCpuImage, versions } from "../versions";
 
 /** Everything `RayPlatform` needs; every field is optional: `{}` is a complete, deployable platform. */
@@ -48,6 +51,15 @@ export interface RayPlatformArgs {
     rayJobs?: RayJobArgs[];
     /** Ray Serve applications. @default [] */
     rayServices?: RayServiceArgs[];
+    /**
+     * Teams with GPU quotas, enforced by Kueue (installed when there is a team): each gets a
+     * namespace, a LocalQueue and a ClusterQueue with its quota per pool. Ray clusters and jobs in a
+     * team's namespace (and in tenant stacks naming the team) are admitted only within the quota.
+     * @default [] (no Kueue)
+     */
+    teams?: TeamArgs[];
+    /** Kueue, installed when there are teams. @default chart 0.19.2 on the system nodes */
+    kueue?: KueueArgs;
 }
 
 export interface ResolvedPlatformArgs {
@@ -60,6 +72,9 @@ export interface ResolvedPlatformArgs {
     rayClusters: ResolvedRayClusterArgs[];
     rayJobs: ResolvedRayJob[];
     rayServices: ResolvedRayService[];
+    teams: ResolvedTeam[];
+    /** Kueue's settings, when there are teams. */
+    kueue?: ResolvedKueueArgs;
     /** Every pod placed as the scheduler and Karpenter would, at steady state. */
     scheduling: SchedulingModel;
     /** The args as validated: well-formed, quantities given as numbers written as strings. */
@@ -199,12 +214,19 @@ export function validatePlatformArgs(input: RayPlatformArgs, p: Problems, option
         checkSpec(s.cluster, `rayServices[${i}].rayCluster`);
         checkGcsTarget(s, `rayServices[${i}]`, eks !== undefined, p);
     });
+    const teams = validateTeams(args.teams ?? [], "teams", pools, p);
+    let kueue: ResolvedKueueArgs | undefined;
+    if (teams.length > 0) kueue = validateKueueArgs(args.kueue, "kueue", p);
+    else if (args.kueue) p.add("kueue", args.kueue, "has no effect without teams", "kueue with teams", "remove kueue, or declare teams");
+    checkQueuedWorkloads(teams, rayClusters, rayJobs, p);
     checkNamespaces(p, kuberay.namespace, [
+        // Team namespaces first: a workload in one must not create it again.
+        ...teams.map((t, i) => ({ path: `teams[${i}]`, namespace: t.namespace, createNamespace: true })),
         ...rayClusters.map((c, i) => ({ path: `rayClusters[${i}]`, namespace: c.namespace, createNamespace: c.createNamespace })),
         ...rayJobs.map((j, i) => ({ path: `rayJobs[${i}]`, namespace: j.namespace, createNamespace: j.createNamespace })),
         ...rayServices.map((s, i) => ({ path: `rayServices[${i}]`, namespace: s.namespace, createNamespace: s.createNamespace })),
     ]);
-    const resolved = { eks, existingCluster: args.existingCluster, kuberay, pools, karpenter, rayClusters, rayJobs, rayServices };
+    const resolved = { eks, existingCluster: args.existingCluster, kuberay, pools, karpenter, rayClusters, rayJobs, rayServices, teams, kueue };
     const scheduling = checkScheduling(schedulingInputs(args, resolved, system, karpenter?.replicas), p);
     return { ...resolved, scheduling, args };
 }

@@ -14,6 +14,8 @@ import { GraphRecorder } from "../timeline/recorder";
 import { SchedulingModel } from "../scheduling/platform";
 import { Problems, validateOrThrow } from "../validation/problems";
 import { withResolved } from "../validation/resolved";
+import { Kueue } from "../kueue/kueue";
+import { teamOf } from "../kueue/workloads";
 import { TenantConfig } from "../tenant/args";
 import { tenantConfigOf } from "../tenant/config";
 import { RayPlatformArgs, platformJobsAndServices, platformPools, platformRayClusters, validatePlatformArgs } from "./args";
@@ -135,21 +137,29 @@ export class RayPlatform extends pulumi.ComponentResource {
             liveCrds: operator.liveCrds,
         };
         const poolList = nodePools?.pools ?? [];
+        // Teams: Kueue, the quotas, and the team namespaces; a workload in a team's namespace goes through its queue.
+        const kueue = resolved.kueue && resolved.teams.length > 0
+            ? new Kueue(`${name}-kueue`, { cluster, kueue: resolved.kueue, teams: resolved.teams, pools: poolList }, child) : undefined;
+        const targetIn = (namespace: string): RayTargetArgs => {
+            const team = teamOf(resolved.teams, namespace);
+            return team && kueue ? { ...target, queueName: team.name, operatorReady: [...target.operatorReady, ...kueue.teamReady[team.name]] } : target;
+        };
         const clusters = platformRayClusters(valid, poolList);
         const submitters = (cluster: string) => resolved.rayJobs
             .filter((j) => j.clusterSelector === cluster && j.submissionMode === "K8sJobMode").map((j) => j.name);
         const rayClusters = resolved.rayClusters.map((rc, i) => new RayCluster(`${name}-${rc.name}`, withResolved({
-            ...clusters[i], ...target, submitterJobs: submitters(rc.name),
+            ...clusters[i], ...targetIn(rc.namespace), submitterJobs: submitters(rc.name),
         }, rc), child));
         const byName = new Map(resolved.rayClusters.map((rc, i) => [rc.name, rayClusters[i]]));
         const workloads = platformJobsAndServices(valid, poolList);
         const rayJobs = resolved.rayJobs.map((j, i) => {
             // A job on one of our clusters waits for it, and on destroy goes before it.
             const onCluster = j.clusterSelector === undefined ? undefined : byName.get(j.clusterSelector);
-            const operatorReady = onCluster ? [...target.operatorReady, onCluster.resource] : target.operatorReady;
+            const jobTarget = targetIn(j.namespace);
+            const operatorReady = onCluster ? [...jobTarget.operatorReady, onCluster.resource] : jobTarget.operatorReady;
             const selected = resolved.rayClusters.find((rc) => rc.name === j.clusterSelector);
             return new RayJob(`${name}-job-${j.name}`, withResolved({
-                ...workloads.rayJobs[i], ...target, operatorReady, selectedClusterTokenAuth: selected?.tokenAuth ?? true,
+                ...workloads.rayJobs[i], ...jobTarget, operatorReady, selectedClusterTokenAuth: selected?.tokenAuth ?? true,
             }, j), child);
         });
         const rayServices = resolved.rayServices.map((s, i) => new RayService(`${name}-svc-${s.name}`, withResolved({ ...workloads.rayServices[i], ...target }, s), child));

@@ -12,6 +12,7 @@ import { headServiceName, rayClusterAccess } from "./access";
 import { KubernetesObject, RayClusterPlacements, buildRayCluster, customResource } from "./spec";
 import { API_CHECK_ANNOTATION, LiveCrds } from "../kuberay/liveApi";
 import { versions } from "../versions";
+import { withQueue } from "../kueue/queue";
 
 /** Where a Ray workload is installed. */
 export interface RayTargetArgs {
@@ -36,6 +37,13 @@ export interface RayTargetArgs {
      * @default undefined (KubeRay installed by this stack: its own CRDs)
      */
     liveCrds?: LiveCrds;
+    /**
+     * The Kueue LocalQueue the workload goes through (its team's). The RayCluster, or a RayJob's own
+     * cluster, carries Kueue's queue label and is an elastic job (the autoscaler may grow it within
+     * the quota); a RayJob on an existing cluster and a RayService are not queued.
+     * @default undefined (not queued)
+     */
+    queueName?: string;
 }
 
 /** The Ray custom resource; checked against the live KubeRay API first when the stack did not install KubeRay. */
@@ -43,7 +51,9 @@ export function rayCustomResource(name: string, manifest: KubernetesObject, targ
     const annotations: Record<string, pulumi.Input<string>> = target.liveCrds
         ? { [API_CHECK_ANNOTATION]: target.liveCrds.checked(manifest, `upgrade the cluster's KubeRay (the platform stack) to ${versions.kuberay}, whose API this package sends`) }
         : {};
-    return customResource(name, manifest, opts, withStatus, annotations);
+    const queued = target.queueName !== undefined && (manifest.kind === "RayCluster" || (manifest.kind === "RayJob" && manifest.spec.rayClusterSpec !== undefined));
+    const o = queued ? withQueue(manifest, target.queueName!) : manifest;
+    return customResource(name, o, opts, withStatus, annotations);
 }
 
 /** Args of the RayCluster component: the cluster options plus where to install it. */

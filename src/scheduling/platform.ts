@@ -21,6 +21,8 @@ export interface SchedulingInputs {
     karpenter?: { replicas: number; values: Record<string, unknown> };
     /** The KubeRay operator's Helm values; undefined when the cluster's own KubeRay is used (nothing installed). */
     operatorValues: Record<string, unknown> | undefined;
+    /** Kueue's Helm values, when the platform has teams. */
+    kueueValues?: Record<string, unknown>;
     rayClusters: { path: string; name: string; namespace: string; spec: ResolvedRayClusterSpec }[];
     rayJobs: { path: string; job: ResolvedRayJob }[];
     /** `newCluster`: a NewCluster upgrade runs a second cluster (and head) beside the first. */
@@ -62,6 +64,10 @@ export interface SchedulingModel {
 function platformPods(i: SchedulingInputs): ModelPod[] {
     const pods = [1, 2].map((n) => systemPod(`kube-system/coredns-${n}`, "eks.systemNodes", { requests: { cpu: "100m", memory: "70Mi" }, limits: { memory: "170Mi" } }));
     if (i.operatorValues) pods.push(systemPod("kuberay-system/kuberay-operator", "kuberay.values", i.operatorValues.resources));
+    if (i.kueueValues) {
+        const manager = (i.kueueValues.controllerManager as { manager?: { resources?: unknown } } | undefined)?.manager;
+        pods.push(systemPod("kueue-system/kueue-controller-manager", "kueue.values", manager?.resources));
+    }
     if (i.karpenter && i.system) {
         const controller = (i.karpenter.values.controller ?? {}) as { resources?: unknown };
         const replicas = Math.min(i.karpenter.replicas, i.system.count);

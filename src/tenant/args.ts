@@ -2,6 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { NodePoolArgs, ResolvedPool, devicePluginPoolNames, validatePools } from "../pools/args";
 import { Taint, existingPlacement } from "../pools/placement";
 import { placeOnRoom, systemWorkloadPods } from "../scheduling/platform";
+import { ResolvedTeam, TeamArgs, validateTeams } from "../kueue/teams";
+import { checkQueuedWorkloads } from "../kueue/workloads";
 import { ModelPod } from "../scheduling/pods";
 import { RayClusterArgs, ResolvedRayClusterArgs, ResolvedRayClusterSpec, validateRayClusterArgs } from "../ray/args";
 import { RayJobArgs, ResolvedRayJob, validateRayJob } from "../ray/job";
@@ -32,6 +34,8 @@ export interface TenantPlatformArgs {
     devicePluginPools?: string[];
     /** Instance type of the system nodes, to price a tenant's heads. @default undefined (not priced) */
     systemInstanceType?: string;
+    /** The platform's teams (Kueue quotas), as its args give them. @default [] */
+    teams?: TeamArgs[];
     /**
      * What the platform's system nodes have free at steady state (its scheduling model): a tenant's
      * heads and submitters must fit in it, or they would stay Pending.
@@ -71,6 +75,7 @@ export interface TenantConfig {
     /** Empty on an existing cluster (its nodes are not priced). */
     systemInstanceType: string;
     systemNodesFree: NodeRoomArgs[];
+    teams: TeamArgs[];
 }
 // A platform's tenantConfig is always a valid tenant `platform` (compile-time check).
 const tenantConfigIsPlatformArgs = (c: TenantConfig): TenantPlatformArgs => c;
@@ -89,6 +94,12 @@ export interface RayTenantArgs {
     namespace: string;
     /** Create the namespace (and delete it with the stack). @default true */
     createNamespace?: boolean;
+    /**
+     * The platform team whose GPU quota the tenant uses: its Ray clusters and jobs go through the
+     * team's Kueue queue (a LocalQueue in the tenant's namespace, labelled with the team).
+     * @default undefined (not queued)
+     */
+    team?: string;
     /** Ray clusters. @default [] */
     rayClusters?: RayClusterArgs[];
     /** Ray jobs. @default [] */
@@ -99,6 +110,8 @@ export interface RayTenantArgs {
 
 export interface ResolvedTenant {
     platform: Required<Omit<TenantPlatformArgs, "systemInstanceType">> & { systemInstanceType?: string };
+    /** The team the tenant's workloads are queued under. */
+    team?: ResolvedTeam;
     /** Every pod the tenant puts on the system nodes, as the platform's scheduling model sees it. */
     systemPods: ModelPod[];
     pools: ResolvedPool[];
@@ -157,6 +170,14 @@ export function validateTenantArgs(a: RayTenantArgs, p: Problems): ResolvedTenan
                 "s3Access on the platform stack", "grant the access in the platform stack, or remove s3Access");
         }
     };
+    const teams = validateTeams(pl.teams ?? [], "platform.teams", pools, p);
+    const team = a.team === undefined ? undefined : teams.find((t) => t.name === a.team);
+    if (team && a.createNamespace === false) {
+        p.add("createNamespace", false, "leaves the namespace without the team label its ClusterQueue selects", "createNamespace: true with team", "let the tenant create its namespace, or drop team");
+    }
+    if (a.team !== undefined && !team) {
+        p.add("team", a.team, "is not a team of the platform", teams.map((t) => `"${t.name}"`).join(", ") || "(the platform has no teams)", "name one of the platform's teams");
+    }
     const clustersIn = (a.rayClusters ?? []).map((c, i) => withPoolGroups(inNamespace(c, `rayClusters[${i}]`, namespace, p), pools));
     checkUniqueNames(p, "rayClusters", clustersIn.map((c) => c.name), "Ray cluster");
     const rayClusters = clustersIn.map((c, i) => validateRayClusterArgs(c, `rayClusters[${i}]`, p));
@@ -186,6 +207,10 @@ export function validateTenantArgs(a: RayTenantArgs, p: Problems): ResolvedTenan
         // Outside the platform stack the GCS store is never created: it is an AWS resource.
         checkGcsTarget(s, `rayServices[${i}]`, false, p);
     });
+    if (team) {
+        // The tenant's namespace takes the team's queue: every cluster and job in it is queued.
+        checkQueuedWorkloads([{ ...team, namespace }], rayClusters, rayJobs, p);
+    }
     // Heads and submitters go to the platform's system nodes, which never grow: they must fit what is free there.
     const systemPlacement = existingPlacement("system", pl.systemNodeSelector, pl.systemNodeTaints);
     const systemPods = systemWorkloadPods({
@@ -206,8 +231,9 @@ export function validateTenantArgs(a: RayTenantArgs, p: Problems): ResolvedTenan
         platform: {
             clusterName: pl.clusterName, operatorNamespace, existingCluster, systemNodeSelector: pl.systemNodeSelector ?? {},
             systemNodeTaints: pl.systemNodeTaints ?? [], nodePools: pl.nodePools ?? [], devicePluginPools, systemInstanceType: pl.systemInstanceType,
-            systemNodesFree: room,
+            systemNodesFree: room, teams: pl.teams ?? [],
         },
+        team,
         systemPods, pools, namespace, createNamespace: a.createNamespace ?? true, rayClusters, rayJobs, rayServices,
     };
 }

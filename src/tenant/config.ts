@@ -17,5 +17,6 @@ export function tenantConfigOf(r: ResolvedPlatformArgs, clusterName: string, ope
         devicePluginPools: devicePluginPoolNames(r.pools, r.args.nvidiaDevicePlugin?.enabled),
         systemInstanceType: r.eks?.systemNodes.instanceTypes[0] ?? "",
         systemNodesFree: r.scheduling.nodes.filter((n) => n.group === "system").map((n) => ({ ...n.free })),
+        teams: (r.args.teams ?? []).map((t) => JSON.parse(JSON.stringify(t))),
     };
 }

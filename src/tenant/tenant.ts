@@ -1,7 +1,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ExistingCluster, kubernetesProviderOf } from "../cluster/existing";
-import { LiveCrds } from "../kuberay/liveApi";
+import { API_CHECK_ANNOTATION, LiveCrds } from "../kuberay/liveApi";
+import { TEAM_LABEL, buildLocalQueue } from "../kueue/teams";
+import { customResource } from "../ray/spec";
 import { RayClusterOutput, RayJobOutput, RayServiceOutput, workloadOutputs } from "../ray/outputs";
 import { RayCluster, RayTargetArgs } from "../ray/cluster";
 import { RayJob } from "../ray/job";
@@ -55,11 +57,20 @@ export class RayTenant extends pulumi.ComponentResource {
             systemNodeSelector: t.platform.systemNodeSelector, systemNodeTaints: t.platform.systemNodeTaints,
         }, true), child);
         const ready: pulumi.Resource[] = [];
+        const k8sOpts = { ...child, provider: cluster.provider };
+        const liveCrds = new LiveCrds(cluster, cluster.provider, name);
         if (t.createNamespace) {
-            ready.push(new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: t.namespace, labels: { "kuberay-platform/tenant": name } } }, { ...child, provider: cluster.provider }));
+            // The team label admits the namespace to the team's ClusterQueue (its namespaceSelector).
+            const labels = { "kuberay-platform/tenant": name, ...(t.team ? { [TEAM_LABEL]: t.team.name } : {}) };
+            ready.push(new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: t.namespace, labels } }, k8sOpts));
+        }
+        if (t.team) {
+            const lq = buildLocalQueue(t.team.name, t.namespace);
+            ready.push(customResource(`${name}-queue`, lq, { ...k8sOpts, dependsOn: [...ready] }, false,
+                { [API_CHECK_ANNOTATION]: liveCrds.checked(lq, "install the platform with its teams (Kueue)") }));
         }
         const target: RayTargetArgs = {
-            cluster, operatorReady: ready, pools: t.pools, operatorNamespace: t.platform.operatorNamespace, liveCrds: new LiveCrds(cluster, cluster.provider, name),
+            cluster, operatorReady: ready, pools: t.pools, operatorNamespace: t.platform.operatorNamespace, liveCrds, queueName: t.team?.name,
         };
         const submitters = (c: string) => t.rayJobs.filter((j) => j.clusterSelector === c && j.submissionMode === "K8sJobMode").map((j) => j.name);
         const clusters = t.rayClusters.map((rc) => new RayCluster(`${name}-${rc.name}`, withResolved({ ...rc, ...target, submitterJobs: submitters(rc.name) }, rc), child));

@@ -106,6 +106,16 @@ const rayServicesShape: Shape = {
     },
 };
 
+const teamsShape: Shape = {
+    list: {
+        object: {
+            name: "string", namespace: "string", cohort: "string",
+            quotas: { list: { object: { pool: "string", gpus: "integer", cpu: "quantity", memory: "quantity" } } },
+            headQuota: { object: { cpu: "quantity", memory: "quantity" } },
+        },
+    },
+};
+
 /** RayPlatformArgs, field by field (kept equal to the TypeScript interfaces by tests/shape.test.ts). */
 export const platformShape: Shape = {
     object: {
@@ -135,6 +145,8 @@ export const platformShape: Shape = {
         nodePools: nodePoolsShape,
         karpenter: { object: { version: "string", replicas: "integer", values: "any" } },
         nvidiaDevicePlugin: { object: { enabled: "boolean", version: "string", values: "any" } },
+        teams: teamsShape,
+        kueue: { object: { version: "string", values: "any" } },
         rayClusters: rayClustersShape,
         rayJobs: rayJobsShape,
         rayServices: rayServicesShape,
@@ -147,11 +159,11 @@ export const tenantShape: Shape = {
         platform: {
             object: {
                 clusterName: "string", operatorNamespace: "string", existingCluster: "boolean", systemNodeSelector: labels, systemNodeTaints: { list: taint },
-                nodePools: nodePoolsShape, devicePluginPools: strings, systemInstanceType: "string",
+                nodePools: nodePoolsShape, devicePluginPools: strings, systemInstanceType: "string", teams: teamsShape,
                 systemNodesFree: { list: { object: { cpuMilli: "integer", memoryMi: "number", gpus: "integer", pods: "integer" } } },
             },
         },
-        kubeconfig: "input", namespace: "string", createNamespace: "boolean",
+        kubeconfig: "input", namespace: "string", createNamespace: "boolean", team: "string",
         rayClusters: rayClustersShape, rayJobs: rayJobsShape, rayServices: rayServicesShape,
     },
 };

@@ -1,0 +1,99 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as yaml from "js-yaml";
+import { ClusterSource } from "../cluster/source";
+import { Values, deepMerge } from "../kuberay/values";
+import { ResolvedPool } from "../pools/args";
+import { NodePlacement } from "../pools/placement";
+import { customResource } from "../ray/spec";
+import { Problems, join } from "../validation/problems";
+import { versions } from "../versions";
+import { ResolvedTeam, TEAM_LABEL, buildClusterQueue, buildLocalQueue, buildResourceFlavor } from "./teams";
+
+/** The Kueue installation, when the platform declares teams. */
+export interface KueueArgs {
+    /** Kueue chart version; another version's API may differ from the vendored v0.19.2 CRDs. @default "0.19.2" */
+    version?: string;
+    /** Extra Helm values, deep-merged over the package's. @default {} */
+    values?: Record<string, any>;
+}
+
+export interface ResolvedKueueArgs {
+    version: string;
+    values: Values;
+}
+
+export function validateKueueArgs(a: KueueArgs | undefined, path: string, p: Problems): ResolvedKueueArgs {
+    const version = a?.version ?? versions.kueue;
+    if (!/^\d+\.\d+\.\d+$/.test(version)) p.add(join(path, "version"), version, "is not a chart version", 'an exact version such as "0.19.2"', "pin the chart version");
+    return { version, values: a?.values ?? {} };
+}
+
+export const KUEUE_NAMESPACE = "kueue-system";
+
+/** Controller requests of the chart (values.yaml controllerManager.manager.resources), kept: the scheduling model counts them. */
+export const KUEUE_CONTROLLER_RESOURCES = { limits: { cpu: "2", memory: "512Mi" }, requests: { cpu: "500m", memory: "512Mi" } };
+
+/**
+ * Helm values of the Kueue chart (keys from its v0.19.2 values.yaml): the released image, the
+ * controller on the system nodes, and only Kueue's Ray integrations (RayJob, RayCluster): no other
+ * kind of workload in the cluster is touched. Only objects with a queue label are managed.
+ */
+export function kueueValues(placement: NodePlacement, version: string, overrides: Values = {}): Values {
+    const config = {
+        apiVersion: "config.kueue.x-k8s.io/v1beta2", kind: "Configuration",
+        health: { healthProbeBindAddress: ":8081" }, metrics: { bindAddress: ":8443" }, webhook: { port: 9443 },
+        leaderElection: { leaderElect: true, resourceName: "c1f6bfd2.kueue.x-k8s.io" },
+        integrations: { frameworks: ["ray.io/rayjob", "ray.io/raycluster"] },
+    };
+    return deepMerge({
+        controllerManager: {
+            manager: { image: { repository: versions.kueueImage, tag: `v${version}`, pullPolicy: "IfNotPresent" }, resources: KUEUE_CONTROLLER_RESOURCES },
+            nodeSelector: { ...placement.nodeSelector },
+            tolerations: placement.tolerations.map((t) => ({ ...t })),
+        },
+        managerConfig: { controllerManagerConfigYaml: yaml.dump(config) },
+    }, overrides);
+}
+
+export interface KueueComponentArgs {
+    /** The cluster (its system nodes run the controller). */
+    cluster: ClusterSource;
+    /** Kueue's settings, as validated. */
+    kueue: ResolvedKueueArgs;
+    /** The teams, as validated. */
+    teams: ResolvedTeam[];
+    /** The platform's pools (a team's flavors come from their placement). */
+    pools: ResolvedPool[];
+}
+
+/**
+ * Kueue and the teams' quotas: the chart (with its CRDs and webhooks) on the system nodes, a
+ * ResourceFlavor per pool a team uses (and the system nodes, for heads), a ClusterQueue per team,
+ * and each team's namespace with its LocalQueue.
+ */
+export class Kueue extends pulumi.ComponentResource {
+    readonly release: k8s.helm.v3.Release;
+    /** What a team's Ray objects wait for (its namespace and LocalQueue), by team name. */
+    readonly teamReady: Record<string, pulumi.Resource[]> = {};
+
+    constructor(name: string, args: KueueComponentArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("kuberay-platform:index:Kueue", name, {}, opts);
+        const k8sOpts = { parent: this, provider: args.cluster.provider };
+        const ns = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: KUEUE_NAMESPACE } }, k8sOpts);
+        this.release = new k8s.helm.v3.Release(`${name}-controller`, {
+            name: "kueue", chart: versions.kueueChart, version: args.kueue.version, namespace: ns.metadata.name,
+            values: kueueValues(args.cluster.systemPlacement, args.kueue.version, args.kueue.values), timeout: 600,
+        }, { ...k8sOpts, dependsOn: [...args.cluster.systemNodesReady, ...args.cluster.dnsReady] });
+        const used = new Set(args.teams.flatMap((t) => t.quotas.map((q) => q.pool)));
+        const placements = [args.cluster.systemPlacement, ...args.pools.filter((x) => used.has(x.name)).map((x) => x.placement)];
+        const flavors = placements.map((pl) => customResource(`${name}-flavor-${pl.poolName}`, buildResourceFlavor({ ...pl, poolName: pl.poolName }), { ...k8sOpts, dependsOn: [this.release] }));
+        for (const t of args.teams) {
+            const cq = customResource(`${name}-cq-${t.name}`, buildClusterQueue(t), { ...k8sOpts, dependsOn: flavors });
+            const teamNs = new k8s.core.v1.Namespace(`${name}-team-${t.name}`, { metadata: { name: t.namespace, labels: { [TEAM_LABEL]: t.name } } }, k8sOpts);
+            const lq = customResource(`${name}-lq-${t.name}`, buildLocalQueue(t.name, t.namespace), { ...k8sOpts, dependsOn: [teamNs, cq, this.release] });
+            this.teamReady[t.name] = [teamNs, lq];
+        }
+        this.registerOutputs({ teams: args.teams.map((t) => t.name) });
+    }
+}
