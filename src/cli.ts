@@ -11,8 +11,10 @@ import { evaluateOffline } from "./plan/evaluate";
 import { buildPlan, renderText } from "./plan/render";
 import { platformFromConfig } from "./program";
 import { ValidationError } from "./validation/problems";
+import { envCommand, realEnvDeps } from "./env/command";
 
 const USAGE = `Usage: kuberay-platform plan [--config FILE | --tenant FILE | --program FILE] [--name NAME] [--stack NAME] [--json]
+       kuberay-platform env <up|down|run|sweep> ...   (ephemeral environments: kuberay-platform env --help)
 
   --config FILE   RayPlatformArgs as YAML/JSON, or a Pulumi stack file (Pulumi.<stack>.yaml) whose
                   config has kuberay-platform:platform (or :tenant). Default: the default platform.
@@ -81,6 +83,7 @@ function enablePrograms(): void {
 }
 
 export async function main(argv: string[]): Promise<number> {
+    if (argv[0] === "env") return envCommand(argv.slice(1), realEnvDeps);
     const args = parse(argv);
     if (args.help || args._ !== "plan") {
         process.stdout.write(`${USAGE}\n`);

@@ -210,6 +210,18 @@ function validateSystemNodes(args: SystemNodesArgs | undefined, path: string, p:
     return { instanceTypes, minSize, desiredSize, maxSize, diskSizeGiB };
 }
 
+/** The tag that names the stack every AWS resource belongs to: how a sweep finds what a failed destroy left. */
+export const STACK_TAG = "kuberay-platform/stack";
+
+/** The stack's identity, as tagged on every AWS resource (and every instance Karpenter launches). */
+export function stackIdentity(): string {
+    return `${pulumi.getProject()}/${pulumi.getStack()}`;
+}
+
+export function stackIdentityTags(): Record<string, string> {
+    return { [STACK_TAG]: stackIdentity() };
+}
+
 /** Tags AWS accepts: keys known now, values checked when known (they may be computed). */
 export function checkTags(tags: Record<string, pulumi.Input<string>> | undefined, path: string, p: Problems): Tags {
     return Object.fromEntries(Object.entries(tags ?? {}).map(([key, value]) => {

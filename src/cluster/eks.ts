@@ -6,7 +6,7 @@ import { VpcNetwork } from "../network/vpc";
 import { NodePlacement, SYSTEM_POOL, poolPlacement } from "../pools/placement";
 import { validateOrThrow } from "../validation/problems";
 import { resolvedOr, withResolved } from "../validation/resolved";
-import { EksClusterArgs, ResolvedEksArgs, defaultClusterName, validateEksArgs, Tags } from "./args";
+import { EksClusterArgs, ResolvedEksArgs, Tags, defaultClusterName, stackIdentityTags, validateEksArgs } from "./args";
 import {
     clusterAdminAccessPolicyArn, clusterEncryptionPolicy, clusterRolePolicies, eksClusterTrustPolicy,
     managedPolicyArn, nodeRolePolicies, nodeTrustPolicy,
@@ -48,7 +48,7 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterSourc
         super("kuberay-platform:index:EksCluster", name, {}, opts);
         const parent = { parent: this };
         const clusterName = a.clusterName ?? defaultClusterName(name);
-        const tags = { ...a.tags, "kuberay-platform/cluster": clusterName };
+        const tags = { ...a.tags, ...stackIdentityTags(), "kuberay-platform/cluster": clusterName };
         const partition = aws.getPartitionOutput({}, parent).partition;
         const region = aws.getRegionOutput({}, parent).region;
         const accountId = aws.getCallerIdentityOutput({}, parent).accountId;
@@ -107,7 +107,7 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterSourc
         // 35-66 s, nodes take about three minutes to register, and a node is Ready once the CNI
         // runs on it. Keeping them off the node group's path saves a minute of every deploy.
         // coredns needs nodes to become healthy, so it comes after the system node group.
-        const preCompute = ["vpc-cni", "kube-proxy", "eks-pod-identity-agent"].map((addon) => this.addon(name, addon, a, []));
+        const preCompute = ["vpc-cni", "kube-proxy", "eks-pod-identity-agent"].map((addon) => this.addon(name, addon, a, [], tags));
 
         this.nodeRole = new aws.iam.Role(`${name}-node`, {
             namePrefix: namePrefix("aws:iam/role:Role", `${name}-node`), assumeRolePolicy: JSON.stringify(nodeTrustPolicy()), tags,
@@ -137,7 +137,7 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterSourc
             labels: this.systemPlacement.labels,
             tags,
         }, { parent: this, dependsOn: [...nodeRoleGrants, ...net.egress] });
-        const coredns = this.addon(name, "coredns", a, [this.systemNodeGroup]);
+        const coredns = this.addon(name, "coredns", a, [this.systemNodeGroup], tags);
         this.systemNodesReady = [this.systemNodeGroup, ...preCompute];
         this.dnsReady = [coredns];
 
@@ -166,6 +166,7 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterSourc
         this.aws = {
             clusterName: cluster.name,
             clusterNameValue: clusterName,
+            tags,
             subnetsTagged: a.existingVpc === undefined,
             nodePrerequisites: [...nodeRoleGrants, ...net.egress],
             systemNodeCount: a.systemNodes.minSize,
@@ -200,7 +201,7 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterSourc
         return { network, vpcId: network.vpcId, subnetIds: network.nodeSubnetIds, egress: [...network.natGateways, ...network.routes] };
     }
 
-    private addon(name: string, addonName: string, a: ResolvedEksArgs, dependsOn: pulumi.Resource[]): aws.eks.Addon {
+    private addon(name: string, addonName: string, a: ResolvedEksArgs, dependsOn: pulumi.Resource[], tags: Tags): aws.eks.Addon {
         return new aws.eks.Addon(`${name}-${addonName}`, {
             clusterName: this.cluster.name,
             addonName,
@@ -208,7 +209,7 @@ export class EksCluster extends pulumi.ComponentResource implements ClusterSourc
             configurationValues: addonConfiguration[addonName],
             resolveConflictsOnCreate: "OVERWRITE",
             resolveConflictsOnUpdate: "OVERWRITE",
-            tags: a.tags,
+            tags,
         }, { parent: this, dependsOn });
     }
 }

@@ -1,9 +1,12 @@
+import { Tags } from "./args";
 import * as pulumi from "@pulumi/pulumi";
 import { NodePlacement } from "../pools/placement";
 
 /** AWS facts about an EKS cluster that AWS-aware add-ons (Karpenter, Pod Identity roles) need. */
 export interface AwsClusterFacts {
     clusterName: pulumi.Output<string>;
+    /** Tags every AWS resource of the stack carries: the user's, the cluster's and the stack's identity (what a sweep finds leftovers by). */
+    tags: Tags;
     /** The cluster name as a plain value, known before the cluster exists (names queues, tags, ARNs). */
     clusterNameValue: string;
     clusterArn: pulumi.Output<string>;

@@ -76,7 +76,8 @@ export class NodePools extends pulumi.ComponentResource {
         super("kuberay-platform:index:NodePools", name, {}, opts);
         this.pools = resolved.pools;
         const facts = args.cluster.aws;
-        const tags = { ...args.tags };
+        // The stack's tags (its identity among them) on every node group, launch template and instance.
+        const tags = { ...facts?.tags, ...args.tags };
 
         if (facts) {
             for (const pool of this.pools.filter((x) => x.provisioner === "managed")) {

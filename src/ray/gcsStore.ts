@@ -112,7 +112,7 @@ export function createGcsStore(parent: pulumi.Resource, name: string, i: {
     }
     const facts = i.cluster.aws;
     if (!facts) throw new Error("a store for GCS fault tolerance needs EKS, or redisAddress");
-    const tags = { "kuberay-platform/cluster": facts.clusterNameValue, "kuberay-platform/rayservice": i.service };
+    const tags = { ...facts.tags, "kuberay-platform/rayservice": i.service };
     const securityGroup = new aws.ec2.SecurityGroup(`${name}-gcs`, {
         namePrefix: namePrefix("aws:ec2/securityGroup:SecurityGroup", `${name}-gcs`),
         description: `GCS store of RayService ${i.namespace}/${i.service}: Redis from the cluster's nodes only`,

@@ -53,7 +53,7 @@ export function createRayS3Access(parent: pulumi.Resource, name: string, i: RayS
     const role = new aws.iam.Role(`${name}-s3`, {
         namePrefix: namePrefix("aws:iam/role:Role", `${name}-s3`),
         assumeRolePolicy: clusterArn.apply((arn) => JSON.stringify(podIdentityTrustPolicy(arn, i.namespace, i.serviceAccountNames))),
-        tags: i.tags,
+        tags: { ...facts.tags, ...i.tags },
     }, { parent });
     const policy = new aws.iam.RolePolicy(`${name}-s3`, {
         namePrefix: namePrefix("aws:iam/rolePolicy:RolePolicy", `${name}-s3`),
@@ -62,7 +62,7 @@ export function createRayS3Access(parent: pulumi.Resource, name: string, i: RayS
         policy: pulumi.all([facts.partition, pulumi.output(i.grants)]).apply(([partition, grants]) => JSON.stringify(s3AccessPolicy(partition, grants))),
     }, { parent });
     const associations = i.serviceAccountNames.map((sa, n) => new aws.eks.PodIdentityAssociation(n === 0 ? `${name}-s3` : `${name}-s3-${n}`, {
-        clusterName: facts.clusterName, namespace: i.namespace, serviceAccount: sa, roleArn: role.arn, tags: i.tags,
+        clusterName: facts.clusterName, namespace: i.namespace, serviceAccount: sa, roleArn: role.arn, tags: { ...facts.tags, ...i.tags },
     }, { parent }));
     return { serviceAccounts, role, ready: [...serviceAccounts, policy, ...associations] as pulumi.Resource[] };
 }

@@ -1,0 +1,60 @@
+import { execFile } from "child_process";
+import { STACK_TAG } from "../cluster/args";
+import { LeftoverSweeper } from "./driver";
+
+/** Runs the AWS CLI (v2, the same the kubeconfig needs) and returns its stdout. */
+export function execAws(args: string[]): Promise<string> {
+    return new Promise((resolve, reject) => execFile("aws", args, { maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => (err ? reject(new Error(`aws ${args.slice(0, 2).join(" ")}: ${stderr || err.message}`)) : resolve(stdout))));
+}
+
+/** How a leftover is removed, by its ARN; undefined for kinds only reported (removing them is the destroy's job). */
+export function removeCommand(arn: string, region: string): string[] | undefined {
+    const [, , service, , , resource = ""] = arn.split(":");
+    const [kind, ...rest] = resource.split("/");
+    const id = rest.join("/");
+    const r = ["--region", region];
+    if (service === "ec2") {
+        switch (kind) {
+            case "instance": return ["ec2", "terminate-instances", "--instance-ids", id, ...r];
+            case "volume": return ["ec2", "delete-volume", "--volume-id", id, ...r];
+            case "network-interface": return ["ec2", "delete-network-interface", "--network-interface-id", id, ...r];
+            case "security-group": return ["ec2", "delete-security-group", "--group-id", id, ...r];
+            default: return undefined;
+        }
+    }
+    if (service === "elasticloadbalancing" && kind === "loadbalancer") {
+        // app/ and net/ are v2 load balancers (by ARN); a bare name is a classic one.
+        return rest.length > 1 ? ["elbv2", "delete-load-balancer", "--load-balancer-arn", arn, ...r] : ["elb", "delete-load-balancer", "--load-balancer-name", id, ...r];
+    }
+    return undefined;
+}
+
+/** The order leftovers go in: what holds others first (load balancers and instances hold interfaces and volumes). */
+function rank(arn: string): number {
+    const order = ["loadbalancer", "instance", "network-interface", "volume", "security-group"];
+    const kind = (arn.split(":")[5] ?? "").split("/")[0];
+    const i = order.indexOf(kind);
+    return i < 0 ? order.length : i;
+}
+
+/**
+ * Finds what carries a stack's identity tag (Resource Groups Tagging API: instances Karpenter
+ * launched, their volumes, load balancers, and anything else the stack tagged) and removes the
+ * kinds a failed destroy leaves behind; other kinds are reported, not removed.
+ */
+export class AwsCliSweeper implements LeftoverSweeper {
+    constructor(private readonly region: string, private readonly run: (args: string[]) => Promise<string> = execAws) {}
+
+    async find(stackIdentity: string): Promise<string[]> {
+        const out = JSON.parse(await this.run([
+            "resourcegroupstaggingapi", "get-resources", "--region", this.region, "--tag-filters", `Key=${STACK_TAG},Values=${stackIdentity}`, "--output", "json",
+        ])) as { ResourceTagMappingList?: { ResourceARN: string }[] };
+        return (out.ResourceTagMappingList ?? []).map((m) => m.ResourceARN).sort((a, b) => rank(a) - rank(b));
+    }
+
+    async remove(arn: string): Promise<void> {
+        const command = removeCommand(arn, this.region);
+        if (!command) throw new Error(`not removed automatically (remove it by hand): ${arn}`);
+        await this.run(command);
+    }
+}

@@ -1,0 +1,221 @@
+import * as assert from "assert";
+import { EventEmitter } from "events";
+import { AwsCliSweeper, removeCommand } from "../src/env/aws";
+import { EnvCommandDeps, envCommand, parseEnvArgs } from "../src/env/command";
+import { STACK_TAG } from "../src/cluster/args";
+import { ENV_TAG, EXPIRES_TAG, EnvStack, EnvWorkspace, LeftoverSweeper, sweep, withEnvironment } from "../src/env/driver";
+import { scenarios } from "./scenarios";
+
+/** An in-memory Automation API workspace: stacks with tags, config, and what is "deployed". */
+class FakeWorkspace implements EnvWorkspace {
+    readonly stacks = new Map<string, { tags: Record<string, string>; config: Record<string, unknown>; deployed: boolean }>();
+    readonly calls: string[] = [];
+    failUp = false;
+    /** Destroys that fail before one succeeds. */
+    failDestroys = 0;
+    /** Called during up: lets a test interrupt half-way. */
+    onUp: () => void = () => undefined;
+
+    async createOrSelectStack(name: string): Promise<EnvStack> {
+        if (!this.stacks.has(name)) this.stacks.set(name, { tags: {}, config: {}, deployed: false });
+        const s = this.stacks.get(name)!;
+        const ws = this;
+        return {
+            name,
+            async setAllConfig(config) { s.config = config; },
+            async setTag(key, value) { s.tags[key] = value; },
+            async up() {
+                ws.calls.push(`up ${name}`);
+                s.deployed = true; // resources exist as soon as up starts creating them
+                ws.onUp();
+                await new Promise((r) => setImmediate(r));
+                if (ws.failUp) throw new Error("up failed: quota exceeded");
+                return { outputs: { namespace: { value: name, secret: false } } };
+            },
+            async cancel() { ws.calls.push(`cancel ${name}`); },
+            async destroy() {
+                ws.calls.push(`destroy ${name}`);
+                if (ws.failDestroys > 0) {
+                    ws.failDestroys--;
+                    throw new Error("DependencyViolation: network interface in use");
+                }
+                s.deployed = false;
+                return {};
+            },
+        };
+    }
+    async listStacks() { return [...this.stacks.keys()].map((name) => ({ name })); }
+    async getTag(stack: string, key: string) {
+        const v = this.stacks.get(stack)?.tags[key];
+        if (v === undefined) throw new Error(`no tag ${key}`);
+        return v;
+    }
+    async removeStack(stack: string) {
+        if (this.stacks.get(stack)?.deployed) throw new Error(`stack ${stack} still has resources`);
+        this.calls.push(`rm ${stack}`);
+        this.stacks.delete(stack);
+    }
+}
+
+class FakeSweeper implements LeftoverSweeper {
+    readonly removed: string[] = [];
+    constructor(readonly leftovers: Record<string, string[]>) {}
+    async find(identity: string) { return this.leftovers[identity] ?? []; }
+    async remove(id: string) { this.removed.push(id); }
+}
+
+const NOW = Date.parse("2026-11-30T12:00:00Z");
+const base = { ttlMinutes: 60, now: () => NOW, identity: "kuberay-platform/pr-1" };
+
+describe("ephemeral environments (driver on the Automation API's workspace/stack interface)", () => {
+    it("creates, tags with its expiry, runs the work and tears down", async () => {
+        const ws = new FakeWorkspace();
+        let tags: Record<string, string> = {};
+        const { result, teardown } = await withEnvironment(ws, { ...base, name: "pr-1", config: { "kuberay-platform:tenant": { value: "{}" } } }, async (outputs) => {
+            tags = { ...ws.stacks.get("pr-1")!.tags };
+            return outputs.namespace;
+        });
+        assert.strictEqual(result, "pr-1");
+        assert.deepStrictEqual(tags, { [ENV_TAG]: "true", [EXPIRES_TAG]: "2026-11-30T13:00:00.000Z" });
+        assert.deepStrictEqual(ws.calls, ["up pr-1", "destroy pr-1", "rm pr-1"]);
+        assert.deepStrictEqual([teardown.destroyed, teardown.removed], [true, true]);
+    });
+
+    it("tears down when up fails half-way, and when the work fails", async () => {
+        const ws = new FakeWorkspace();
+        ws.failUp = true;
+        await assert.rejects(withEnvironment(ws, { ...base, name: "pr-2" }, async () => 0), (e: any) => e.teardown.destroyed === true && /quota exceeded/.test(e.message));
+        assert.deepStrictEqual(ws.calls, ["up pr-2", "destroy pr-2", "rm pr-2"]);
+        const ws2 = new FakeWorkspace();
+        await assert.rejects(withEnvironment(ws2, { ...base, name: "pr-3" }, async () => { throw new Error("tests failed"); }), /tests failed/);
+        assert.deepStrictEqual(ws2.calls, ["up pr-3", "destroy pr-3", "rm pr-3"]);
+        assert.strictEqual(ws2.stacks.size, 0);
+    });
+
+    it("tears down on interrupt (SIGINT during up or during the work), and stops listening afterwards", async () => {
+        const ws = new FakeWorkspace();
+        const signals = new EventEmitter();
+        ws.onUp = () => signals.emit("SIGINT");
+        await assert.rejects(withEnvironment(ws, { ...base, name: "pr-4", signals: signals as any }, async () => 0), /interrupted by SIGINT/);
+        // The update in flight is cancelled and settles before the destroy (a running update locks the stack).
+        assert.deepStrictEqual(ws.calls, ["up pr-4", "cancel pr-4", "destroy pr-4", "rm pr-4"]);
+        const ws2 = new FakeWorkspace();
+        const during = withEnvironment(ws2, { ...base, name: "pr-5", signals: signals as any }, () => new Promise<number>(() => { setImmediate(() => signals.emit("SIGTERM")); }));
+        await assert.rejects(during, /interrupted by SIGTERM/);
+        assert.deepStrictEqual(ws2.calls, ["up pr-5", "destroy pr-5", "rm pr-5"]);
+        assert.strictEqual(signals.listenerCount("SIGINT") + signals.listenerCount("SIGTERM"), 0);
+    });
+
+    it("after a failed destroy, removes the leftovers found by the stack's identity tag and destroys again", async () => {
+        const ws = new FakeWorkspace();
+        ws.failDestroys = 1;
+        const sweeper = new FakeSweeper({ "kuberay-platform/pr-6": ["arn:aws:ec2:us-west-2:1:instance/i-0abc", "arn:aws:ec2:us-west-2:1:volume/vol-1"] });
+        const { teardown } = await withEnvironment(ws, { ...base, name: "pr-6", identity: "kuberay-platform/pr-6", sweeper }, async () => 0);
+        assert.deepStrictEqual(sweeper.removed, ["arn:aws:ec2:us-west-2:1:instance/i-0abc", "arn:aws:ec2:us-west-2:1:volume/vol-1"]);
+        assert.deepStrictEqual([teardown.destroyed, teardown.removed, teardown.leftovers.length], [true, true, 2]);
+        // Still failing: the stack is kept (with its tags) for the next sweep.
+        const ws2 = new FakeWorkspace();
+        ws2.failDestroys = 2;
+        const kept = await withEnvironment(ws2, { ...base, name: "pr-7" }, async () => 0);
+        assert.deepStrictEqual([kept.teardown.destroyed, kept.teardown.removed], [false, false]);
+        assert.ok(ws2.stacks.has("pr-7"));
+    });
+
+    it("sweep tears down exactly the expired (or unreadable) environments, never other stacks or live ones", async () => {
+        const ws = new FakeWorkspace();
+        const make = async (name: string, tags: Record<string, string>) => {
+            const s = await ws.createOrSelectStack(name);
+            for (const [k, v] of Object.entries(tags)) await s.setTag(k, v);
+            ws.stacks.get(name)!.deployed = true;
+        };
+        await make("prod", {});
+        await make("pr-old", { [ENV_TAG]: "true", [EXPIRES_TAG]: "2026-11-30T11:59:00.000Z" });
+        await make("pr-live", { [ENV_TAG]: "true", [EXPIRES_TAG]: "2026-11-30T12:30:00.000Z" });
+        await make("pr-broken", { [ENV_TAG]: "true" });
+        await make("not-ours", { [ENV_TAG]: "false", [EXPIRES_TAG]: "2020-01-01T00:00:00.000Z" });
+        const reports = await sweep(ws, { now: () => NOW, identityOf: (s) => `kuberay-platform/${s}` });
+        assert.deepStrictEqual(reports.map((r) => r.stack), ["pr-old", "pr-broken"]);
+        assert.deepStrictEqual([...ws.stacks.keys()].sort(), ["not-ours", "pr-live", "prod"]);
+    });
+
+    it("the AWS sweeper finds by the stack tag and removes what holds others first", async () => {
+        const calls: string[][] = [];
+        const run = async (args: string[]) => {
+            calls.push(args);
+            return args[0] === "resourcegroupstaggingapi" ? JSON.stringify({ ResourceTagMappingList: [
+                { ResourceARN: "arn:aws:ec2:us-west-2:1:volume/vol-1" },
+                { ResourceARN: "arn:aws:ec2:us-west-2:1:instance/i-1" },
+                { ResourceARN: "arn:aws:elasticloadbalancing:us-west-2:1:loadbalancer/net/ray/abc" },
+                { ResourceARN: "arn:aws:iam::1:role/x" },
+            ] }) : "{}";
+        };
+        const s = new AwsCliSweeper("us-west-2", run);
+        const found = await s.find("kuberay-platform/pr-9");
+        assert.deepStrictEqual(calls[0], ["resourcegroupstaggingapi", "get-resources", "--region", "us-west-2", "--tag-filters", "Key=kuberay-platform/stack,Values=kuberay-platform/pr-9", "--output", "json"]);
+        assert.deepStrictEqual(found.map((a) => a.split(":").pop()), ["loadbalancer/net/ray/abc", "instance/i-1", "volume/vol-1", "role/x"]);
+        await s.remove(found[1]);
+        assert.deepStrictEqual(calls[1], ["ec2", "terminate-instances", "--instance-ids", "i-1", "--region", "us-west-2"]);
+        await assert.rejects(s.remove(found[3]), /not removed automatically/);
+        assert.deepStrictEqual(removeCommand("arn:aws:elasticloadbalancing:us-west-2:1:loadbalancer/abc123", "r"), ["elb", "delete-load-balancer", "--load-balancer-name", "abc123", "--region", "r"]);
+        assert.deepStrictEqual(removeCommand("arn:aws:ec2:r:1:network-interface/eni-1", "r"), ["ec2", "delete-network-interface", "--network-interface-id", "eni-1", "--region", "r"]);
+    });
+
+    describe("kuberay-platform env", () => {
+        const deps = (ws: FakeWorkspace, out: string[], exit = 0): EnvCommandDeps => ({
+            workspace: async () => ws, sweeper: () => new FakeSweeper({}), project: () => "kuberay-platform",
+            exec: async () => exit, out: (l) => out.push(l),
+        });
+
+        it("run: up, the command, and teardown whatever the command returns; its exit code", async () => {
+            const ws = new FakeWorkspace();
+            const out: string[] = [];
+            assert.strictEqual(await envCommand(["run", "--name", "pr-10", "--ttl", "30", "--secret", "kubeconfig=abc", "--", "npm", "test"], deps(ws, out, 3)), 3);
+            assert.deepStrictEqual(ws.calls, ["up pr-10", "destroy pr-10", "rm pr-10"]);
+            assert.ok(out.some((l) => l.startsWith("pr-10: destroyed, stack removed")), out.join("\n"));
+        });
+
+        it("up leaves it running with its expiry; sweep later removes it once expired; bad input is refused", async () => {
+            const ws = new FakeWorkspace();
+            const out: string[] = [];
+            assert.strictEqual(await envCommand(["up", "--name", "pr-11", "--ttl", "1"], deps(ws, out)), 0);
+            assert.ok(ws.stacks.get("pr-11")!.deployed);
+            const expires = Date.parse(ws.stacks.get("pr-11")!.tags[EXPIRES_TAG]);
+            assert.ok(expires > Date.now() && expires <= Date.now() + 60_000);
+            assert.strictEqual(await envCommand(["sweep"], deps(ws, out)), 0);
+            assert.ok(ws.stacks.has("pr-11"), "not expired yet");
+            assert.strictEqual(await envCommand(["down", "--name", "pr-11"], deps(ws, out)), 0);
+            assert.ok(!ws.stacks.has("pr-11"));
+            assert.strictEqual(await envCommand(["up"], deps(ws, out)), 2);
+            assert.strictEqual(await envCommand(["up", "--name", "x", "--ttl", "soon"], deps(ws, out)), 2);
+            assert.strictEqual(await envCommand(["launch"], deps(ws, out)), 2);
+        });
+
+        it("parses config, secrets and the command after --", () => {
+            assert.deepStrictEqual(parseEnvArgs(["run", "--config", "kuberay-platform:tenant={\"a\":1}", "--secret", "k=v=w", "--", "pytest", "-x"]), {
+                verb: "run", flags: {}, config: { "kuberay-platform:tenant": { value: "{\"a\":1}" }, k: { value: "v=w", secret: true } }, command: ["pytest", "-x"],
+            });
+        });
+    });
+});
+
+describe("every AWS resource carries the stack's identity tag (what a sweep finds leftovers by)", () => {
+    /** AWS types that take no tags (attachments, inline policies, associations, targets). */
+    const UNTAGGABLE = [
+        "aws:ec2/routeTableAssociation:RouteTableAssociation", "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "aws:iam/rolePolicy:RolePolicy",
+        "aws:sqs/queuePolicy:QueuePolicy", "aws:cloudwatch/eventTarget:EventTarget", "aws:ec2/tag:Tag", "aws:eks/accessPolicyAssociation:AccessPolicyAssociation",
+        "aws:ec2/route:Route",
+    ];
+    for (const s of scenarios().filter((x) => x.eks)) {
+        it(`${s.title}: every taggable AWS resource, and every instance Karpenter launches`, async () => {
+            const ev = await s.evaluation();
+            const aws = ev.resources.filter((r) => r.type.startsWith("aws:") && !UNTAGGABLE.includes(r.type));
+            assert.ok(aws.length > 10);
+            const untagged = aws.filter((r) => !String(r.inputs.tags?.[STACK_TAG] ?? "").match(/^[\w-]+\/dev$/)).map((r) => `${r.type} ${r.name}`);
+            assert.deepStrictEqual(untagged, []);
+            for (const nc of ev.ofType("kubernetes:karpenter.k8s.aws/v1:EC2NodeClass")) assert.match(nc.inputs.spec.tags[STACK_TAG], /^[\w-]+\/dev$/, nc.name);
+            for (const lt of ev.ofType("aws:ec2/launchTemplate:LaunchTemplate")) {
+                for (const spec of lt.inputs.tagSpecifications) assert.match(spec.tags[STACK_TAG], /\/dev$/, `${lt.name} ${spec.resourceType}`);
+            }
+        });
+    }
+});
