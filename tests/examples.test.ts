@@ -4,7 +4,7 @@ import * as path from "path";
 import { loadCrds } from "../src/kubernetes/crds";
 import { schemaErrors } from "./crdSchema";
 import { evaluateProgram } from "./harness";
-import { KUBECONFIG, exampleConfig, scenarios } from "./scenarios";
+import { KUBECONFIG, exampleConfig, scenarios, tenantExampleConfig } from "./scenarios";
 
 const crds = loadCrds();
 
@@ -17,7 +17,7 @@ describe("examples evaluate under mocks with their default config", () => {
         assert.ok(examples.length >= 1);
         for (const ex of examples) {
             for (const f of ["package.json", "README.md", "index.ts"]) assert.ok(fs.existsSync(path.join(root, "examples", ex, f)), `${ex}/${f}`);
-            assert.ok(ex in exampleConfig, `add ${ex} to exampleConfig`);
+            assert.ok(ex in exampleConfig || ex in tenantExampleConfig, `add ${ex} to exampleConfig (or tenantExampleConfig)`);
         }
     });
 

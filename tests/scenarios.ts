@@ -19,6 +19,15 @@ export const exampleConfig: Record<string, Record<string, string>> = {
     "ephemeral-ci": {},
     "serving": {},
     "gpu-quickstart": {},
+    "teams": {},
+};
+
+/** Examples that are tenants of a running platform (not platforms), with the config their README gives. */
+export const tenantExampleConfig: Record<string, Record<string, string>> = {
+    "pr-environment": {
+        platform: fs.readFileSync(path.join(root, "examples", "pr-environment", "platform.sample.json"), "utf8"),
+        kubeconfig: KUBECONFIG,
+    },
 };
 
 export const everything: RayPlatformArgs = {

@@ -1,8 +1,15 @@
 import * as assert from "assert";
 import { RayPlatform, RayTenant, RayTenantArgs, TenantConfig, ValidationError } from "../src";
 import { API_CHECK_ANNOTATION } from "../src/kuberay/liveApi";
-import { Evaluation, evaluate, expectRejected } from "./harness";
-import { KUBECONFIG, scenarios } from "./scenarios";
+import * as fs from "fs";
+import * as yaml from "js-yaml";
+import * as path from "path";
+import { main } from "../src/cli";
+import { validatePlatformArgs } from "../src/platform/args";
+import { tenantConfigOf } from "../src/tenant/config";
+import { Problems } from "../src/validation/problems";
+import { Evaluation, evaluate, evaluateProgram, expectRejected } from "./harness";
+import { KUBECONFIG, scenarios, tenantExampleConfig } from "./scenarios";
 
 /** Namespaced kinds a tenant may create, and the one cluster-scoped object it may: its namespace. */
 const TENANT_KINDS = [
@@ -126,5 +133,64 @@ describe("RayTenant: Ray workloads on a platform that already runs", () => {
         assert.deepStrictEqual(await problems({ ...base, namespace: "kuberay-system" }), ["namespace"]);
         assert.deepStrictEqual(await problems({ ...base, kubeconfig: undefined }), ["kubeconfig"]);
         assert.deepStrictEqual(await problems({ ...base, nameSpace: "x" } as unknown as RayTenantArgs), ["nameSpace"]);
+    });
+
+    describe("example pr-environment", () => {
+        const dir = path.join(__dirname, "..", "..", "examples", "pr-environment");
+        let example: Awaited<ReturnType<typeof evaluateProgram>>;
+        before(async function () {
+            this.timeout(60000);
+            example = await evaluateProgram(path.join(__dirname, "..", "examples", "pr-environment", "index.js"), "pr-environment", tenantExampleConfig["pr-environment"]);
+        });
+
+        it("its platform.sample.json is what the default platform publishes (so plan.yaml stays true)", () => {
+            const p = new Problems("x");
+            const sample = JSON.parse(fs.readFileSync(path.join(dir, "platform.sample.json"), "utf8"));
+            assert.deepStrictEqual(sample, tenantConfigOf(validatePlatformArgs({}, p), sample.clusterName, "kuberay-system"));
+            const plan = yaml.load(fs.readFileSync(path.join(dir, "plan.yaml"), "utf8")) as { config: Record<string, unknown> };
+            assert.deepStrictEqual(plan.config["pr-environment:platform"], sample);
+        });
+
+        it("evaluates as a tenant: a namespace named after the stack, a Ray cluster and a smoke job that must succeed; nothing shared", () => {
+            assert.deepStrictEqual(example.resources.filter((r) => r.type.startsWith("aws:") || r.type === "kubernetes:helm.sh/v3:Release"), []);
+            assert.deepStrictEqual(example.ofType("kubernetes:core/v1:Namespace").map((r) => r.inputs.metadata.name), ["dev"]);
+            const [job] = example.ofType("kubernetes:ray.io/v1:RayJob");
+            assert.strictEqual(job.inputs.metadata.annotations["pulumi.com/waitFor"].startsWith("jsonpath="), true);
+            assert.deepStrictEqual(Object.keys(example.outputs).sort(), ["costEstimate", "deployTimeline", "namespace", "rayClusters", "rayJobs"]);
+        });
+
+        it("plans offline with its plan.yaml: a Ready head within two minutes, and what it adds to the bill", async function () {
+            this.timeout(60000);
+            const out: string[] = [];
+            const write = process.stdout.write.bind(process.stdout);
+            process.stdout.write = ((x: string) => { out.push(String(x)); return true; }) as typeof process.stdout.write;
+            let code: number;
+            try {
+                code = await main(["plan", "--program", path.join(dir, "index.ts"), "--config", path.join(dir, "plan.yaml"), "--stack", "pr-123", "--json"]);
+            } finally {
+                process.stdout.write = write;
+            }
+            assert.strictEqual(code, 0);
+            const plan = JSON.parse(out.join(""));
+            assert.match(plan.tree[0], /^RayTenant pr-123$/);
+            assert.ok(plan.timeline.rayReadySeconds > 0 && plan.timeline.rayReadySeconds <= 120);
+            // (1100m + 100m) of a t3a.large's 1930m allocatable CPU, at $0.0752/h.
+            assert.strictEqual(plan.cost.idlePerHour, 0.0468, "the head and the smoke job's submitter: their share of a t3a.large");
+        });
+
+        it("its CI workflow creates one environment per pull request, destroys it on close, and sweeps on a schedule", () => {
+            const wf = yaml.load(fs.readFileSync(path.join(dir, "ci", "pr-environment.yml"), "utf8")) as any;
+            assert.deepStrictEqual(wf.on.pull_request.types, ["opened", "synchronize", "reopened", "closed"]);
+            assert.ok(wf.on.schedule[0].cron);
+            const steps = wf.jobs.environment.steps.map((s: any) => `${s.if ?? ""} :: ${s.run ?? s.uses}`);
+            assert.ok(steps.some((s: string) => /action != 'closed' :: npx kuberay-platform env run --name "pr-\$\{\{ github\.event\.pull_request\.number \}\}"/.test(s)), steps.join("\n"));
+            assert.ok(steps.some((s: string) => /action == 'closed' :: npx kuberay-platform env down --name "pr-/.test(s)));
+            assert.ok(steps.some((s: string) => /schedule' :: npx kuberay-platform env sweep/.test(s)));
+            assert.strictEqual(wf.permissions["id-token"], "write", "AWS through OIDC, no stored keys");
+            // The config keys it sets are the ones the program reads.
+            const run = wf.jobs.environment.steps.find((s: any) => (s.run ?? "").includes("env run")).run;
+            assert.match(run, /--config "pr-environment:platform=/);
+            assert.match(run, /--secret "pr-environment:kubeconfig=/);
+        });
     });
 });

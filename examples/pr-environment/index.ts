@@ -1,0 +1,29 @@
+import * as pulumi from "@pulumi/pulumi";
+import { RayTenant, TenantConfig } from "kuberay-platform";
+
+// One pull request's Ray environment on the shared platform: its own namespace (named after the
+// stack, e.g. pr-123), a Ray cluster and a smoke job that must succeed. Nothing cluster-wide and
+// nothing on AWS is created, so destroying it touches nothing shared. The CI workflow
+// (ci/pr-environment.yml) passes the platform stack's outputs as config:
+//   platform   = `pulumi stack output tenantConfig --json` of the platform stack
+//   kubeconfig = `pulumi stack output kubeconfig --show-secrets` of the platform stack (secret)
+//   team       = optional: a platform team whose GPU quota the environment uses
+const config = new pulumi.Config();
+const name = pulumi.getStack();
+const tenant = new RayTenant(name, {
+    platform: config.requireObject<TenantConfig>("platform"),
+    kubeconfig: config.requireSecret("kubeconfig"),
+    namespace: name,
+    team: config.get("team"),
+    rayClusters: [{ name: "ray" }],
+    rayJobs: [{
+        name: "smoke", clusterSelector: "ray", waitForCompletion: true, completionTimeoutSeconds: 600,
+        entrypoint: "python -c \"import ray; ray.init(); print(ray.cluster_resources())\"",
+    }],
+});
+
+export const namespace = tenant.namespace;
+export const rayClusters = tenant.rayClusters;
+export const rayJobs = tenant.rayJobs;
+export const costEstimate = tenant.costEstimate;
+export const deployTimeline = tenant.deployTimeline;
