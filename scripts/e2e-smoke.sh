@@ -14,18 +14,18 @@ pulumi() { npx --no-install pulumi "$@"; }   # the CLI release pinned in package
 log() { printf '\n==> %s\n' "$*"; }
 
 cleanup() {
-  log "destroy"
-  pulumi destroy --yes --stack "$STACK" || true
-  pulumi stack rm --yes --stack "$STACK" || true
+  # The package's own teardown: destroy; on failure remove what carries the stack's identity tag
+  # (kuberay-platform/stack) and destroy again; remove the stack only when nothing is left.
+  log "destroy (kuberay-platform env down)"
+  npx --no-install kuberay-platform env down --name "$STACK" --region "$REGION" || true
 }
 trap cleanup EXIT
 
 log "install and deploy (stack $STACK, region $REGION)"
 (cd ../.. && npm install)
 npm install
-pulumi stack init "$STACK"
-pulumi config set aws:region "$REGION" --stack "$STACK"
-pulumi up --yes --stack "$STACK"             # returns once the Ray head is Ready (HeadPodReady)
+# Tagged with a 2-hour expiry before anything exists: if this script dies, `kuberay-platform env sweep` removes it.
+npx --no-install kuberay-platform env up --name "$STACK" --ttl 120 --config "aws:region=$REGION"   # returns once the Ray head is Ready
 
 pulumi stack output kubeconfig --show-secrets --stack "$STACK" > "$PWD/kubeconfig.json"
 export KUBECONFIG="$PWD/kubeconfig.json"
@@ -70,7 +70,7 @@ cleanup
 
 log "nothing tagged by the stack is left"
 left=$(aws resourcegroupstaggingapi get-resources --region "$REGION" \
-  --tag-filters "Key=kuberay-platform/cluster,Values=${CLUSTER_NAME}" --query 'ResourceTagMappingList[].ResourceARN' --output text)
+  --tag-filters "Key=kuberay-platform/stack,Values=gpu-quickstart/${STACK}" --query 'ResourceTagMappingList[].ResourceARN' --output text)
 instances=$(aws ec2 describe-instances --region "$REGION" --filters "Name=tag:kubernetes.io/cluster/${CLUSTER_NAME},Values=owned" \
   "Name=instance-state-name,Values=pending,running,stopping,stopped" --query 'Reservations[].Instances[].InstanceId' --output text)
 if [ -n "$left$instances" ]; then echo "left behind: $left $instances"; exit 1; fi
