@@ -93,6 +93,7 @@ describe("destroy-safe resource graph", () => {
             });
 
             it("creates nothing that makes AWS leave load balancers or volumes behind", () => {
+                let lbs = 0;
                 assert.deepStrictEqual(ev.ofType("kubernetes:core/v1:PersistentVolumeClaim"), []);
                 assert.deepStrictEqual(ev.ofType("kubernetes:storage.k8s.io/v1:StorageClass"), []);
                 assert.deepStrictEqual(ev.ofType("kubernetes:core/v1:Service").filter((svc) => svc.inputs.spec?.type === "LoadBalancer"), []);
@@ -103,9 +104,13 @@ describe("destroy-safe resource graph", () => {
                     const spec = r.type.endsWith("RayCluster") ? r.inputs.spec : r.type.endsWith("RayJob") ? r.inputs.spec.rayClusterSpec : r.inputs.spec.rayClusterConfig;
                     if (spec?.headGroupSpec?.serviceType !== "LoadBalancer") continue;
                     assert.strictEqual(spec.headServiceAnnotations["service.beta.kubernetes.io/aws-load-balancer-scheme"], "internal");
+                    // Tagged with the stack: a sweep after a failed destroy finds it.
+                    assert.match(spec.headServiceAnnotations["service.beta.kubernetes.io/aws-load-balancer-additional-resource-tags"], /^kuberay-platform\/stack=[\w-]+\/dev$/);
+                    lbs++;
                     if (cluster) assert.ok(g.dependsOn(r, cluster), `${r.name} (and its load balancer) goes before the cluster`);
                     for (const subnet of subnets) assert.ok(g.dependsOn(r, subnet), `${r.name} goes before subnet ${subnet.name}`);
                 }
+                if (s.title === "every option") assert.strictEqual(lbs, 1, "the scenario with an internal head load balancer checks it");
                 for (const nc of ev.ofType("kubernetes:karpenter.k8s.aws/v1:EC2NodeClass")) {
                     for (const bd of nc.inputs.spec.blockDeviceMappings) assert.strictEqual(bd.ebs.deleteOnTermination, true, nc.name);
                 }

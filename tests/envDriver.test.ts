@@ -3,7 +3,7 @@ import { EventEmitter } from "events";
 import { AwsCliSweeper, removeCommand } from "../src/env/aws";
 import { EnvCommandDeps, envCommand, parseEnvArgs } from "../src/env/command";
 import { STACK_TAG } from "../src/cluster/args";
-import { ENV_TAG, EXPIRES_TAG, EnvStack, EnvWorkspace, LeftoverSweeper, sweep, withEnvironment } from "../src/env/driver";
+import { ENV_TAG, EXPIRES_TAG, EnvStack, EnvWorkspace, LeftoverSweeper, sweep, teardown, withEnvironment } from "../src/env/driver";
 import { scenarios } from "./scenarios";
 
 /** An in-memory Automation API workspace: stacks with tags, config, and what is "deployed". */
@@ -121,6 +121,21 @@ describe("ephemeral environments (driver on the Automation API's workspace/stack
         assert.ok(ws2.stacks.has("pr-7"));
     });
 
+    it("never sweeps a stack another update holds (its resources are in use), and survives a sweeper that cannot run", async () => {
+        const locked = new FakeWorkspace();
+        const stack = await locked.createOrSelectStack("pr-8");
+        stack.destroy = async () => { throw new Error("the stack is currently locked by 1 lock(s)"); };
+        const sweeper = new FakeSweeper({ "kuberay-platform/pr-8": ["arn:aws:ec2:us-west-2:1:instance/i-live"] });
+        const report = await teardown(locked, stack, "kuberay-platform/pr-8", sweeper);
+        assert.deepStrictEqual([report.destroyed, report.removed, sweeper.removed], [false, false, []]);
+        const ws = new FakeWorkspace();
+        ws.failDestroys = 1;
+        const broken: LeftoverSweeper = { find: async () => { throw new Error("aws: command not found"); }, remove: async () => undefined };
+        const r = await teardown(ws, await ws.createOrSelectStack("pr-9"), "kuberay-platform/pr-9", broken);
+        assert.deepStrictEqual([r.destroyed, r.removed], [true, true], "the second destroy still runs");
+        assert.match(r.leftovers[0].error!, /command not found/);
+    });
+
     it("sweep tears down exactly the expired (or unreadable) environments, never other stacks or live ones", async () => {
         const ws = new FakeWorkspace();
         const make = async (name: string, tags: Record<string, string>) => {
@@ -155,6 +170,8 @@ describe("ephemeral environments (driver on the Automation API's workspace/stack
         assert.deepStrictEqual(found.map((a) => a.split(":").pop()), ["loadbalancer/net/ray/abc", "instance/i-1", "volume/vol-1", "role/x"]);
         await s.remove(found[1]);
         assert.deepStrictEqual(calls[1], ["ec2", "terminate-instances", "--instance-ids", "i-1", "--region", "us-west-2"]);
+        // Termination is asynchronous: it waits, so the interfaces and volumes can go next.
+        assert.deepStrictEqual(calls[2], ["ec2", "wait", "instance-terminated", "--instance-ids", "i-1", "--region", "us-west-2"]);
         await assert.rejects(s.remove(found[3]), /not removed automatically/);
         assert.deepStrictEqual(removeCommand("arn:aws:elasticloadbalancing:us-west-2:1:loadbalancer/abc123", "r"), ["elb", "delete-load-balancer", "--load-balancer-name", "abc123", "--region", "r"]);
         assert.deepStrictEqual(removeCommand("arn:aws:ec2:r:1:network-interface/eni-1", "r"), ["ec2", "delete-network-interface", "--network-interface-id", "eni-1", "--region", "r"]);
@@ -188,6 +205,16 @@ describe("ephemeral environments (driver on the Automation API's workspace/stack
             assert.strictEqual(await envCommand(["up"], deps(ws, out)), 2);
             assert.strictEqual(await envCommand(["up", "--name", "x", "--ttl", "soon"], deps(ws, out)), 2);
             assert.strictEqual(await envCommand(["launch"], deps(ws, out)), 2);
+        });
+
+        it("finds leftovers by the tag's identity (the stack's own name, without a Pulumi Cloud org)", async () => {
+            const ws = new FakeWorkspace();
+            ws.failDestroys = 1;
+            const asked: string[] = [];
+            const out: string[] = [];
+            const d = { ...deps(ws, out), sweeper: () => ({ find: async (id: string) => { asked.push(id); return []; }, remove: async () => undefined }) };
+            assert.strictEqual(await envCommand(["down", "--name", "acme/pr-12"], d), 0);
+            assert.deepStrictEqual(asked, ["kuberay-platform/pr-12"]);
         });
 
         it("parses config, secrets and the command after --", () => {

@@ -101,7 +101,7 @@ describe("kuberay-platform plan (offline)", () => {
         assert.deepStrictEqual([workers.item, workers.idlePerHour], ["Workers on pool gpu", 0]);
         assert.ok(workers.maxPerHour > 1);
         const text = (await run(["plan", "--tenant", file])).out;
-        assert.match(text, /Ray head ready after 0m47s/);
+        assert.match(text, /Ray head ready after 0m49s/);
     });
 
     it("fails in one line, without a stack trace, on a missing or malformed file", async () => {

@@ -187,6 +187,8 @@ describe("Ray workloads: behaviour", () => {
         assert.deepStrictEqual(spec.headGroupSpec.headService, { spec: { loadBalancerSourceRanges: ["10.8.0.0/16", "10.9.0.0/16"] } });
         assert.deepStrictEqual(spec.headServiceAnnotations, {
             "service.beta.kubernetes.io/aws-load-balancer-internal": "true", "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal",
+            // The stack's identity on the load balancer: what a sweep after a failed destroy finds it by.
+            "service.beta.kubernetes.io/aws-load-balancer-additional-resource-tags": "kuberay-platform/stack=kuberay-platform/dev",
         });
         assert.deepStrictEqual(spec.autoscalerOptions, { version: "v2", upscalingMode: "Aggressive", idleTimeoutSeconds: 60, resources: { requests: { cpu: "100m", memory: "512Mi" }, limits: { cpu: "500m", memory: "512Mi" } } });
         assert.strictEqual(spec.headGroupSpec.template.spec.priorityClassName, "high");

@@ -8,6 +8,7 @@ import { main } from "../src/cli";
 import { validatePlatformArgs } from "../src/platform/args";
 import { tenantConfigOf } from "../src/tenant/config";
 import { Problems } from "../src/validation/problems";
+import { ResourceGraph } from "./graph";
 import { Evaluation, evaluate, evaluateProgram, expectRejected } from "./harness";
 import { KUBECONFIG, scenarios, tenantExampleConfig } from "./scenarios";
 
@@ -81,6 +82,20 @@ describe("RayTenant: Ray workloads on a platform that already runs", () => {
         assert.strictEqual(ours.workerGroupSpecs[0].template.spec.nodeSelector["kuberay-platform/pool"], "gpu");
     });
 
+    it("creates its NetworkPolicies after its namespace (and deletes them before it)", () => {
+        const g = new ResourceGraph(ev);
+        const [ns] = ev.ofType("kubernetes:core/v1:Namespace");
+        const policies = ev.ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy");
+        assert.ok(policies.length >= 3);
+        for (const np of policies) assert.ok(g.dependsOn(np, ns), np.name);
+    });
+
+    it("gives a cluster without worker groups the platform's own default group", () => {
+        const theirs = platform.ev.ofType("kubernetes:ray.io/v1:RayCluster")[0].inputs.spec.workerGroupSpecs[0];
+        const ours = ev.ofType("kubernetes:ray.io/v1:RayCluster")[0].inputs.spec.workerGroupSpecs[0];
+        assert.deepStrictEqual(ours.template.spec.containers[0].resources, theirs.template.spec.containers[0].resources);
+    });
+
     it("lets the platform's operator reach its Ray pods, and nothing else in", () => {
         for (const np of ev.ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy")) {
             assert.ok(JSON.stringify(np.inputs.spec.ingress).includes('"kubernetes.io/metadata.name":"kuberay-system"'), np.name);
@@ -121,13 +136,13 @@ describe("RayTenant: Ray workloads on a platform that already runs", () => {
         assert.deepStrictEqual(await problems({
             ...base,
             rayClusters: [
-                { name: "a", namespace: "other", s3Access: [{ bucket: "models" }] },
+                { name: "a", namespace: "other", s3Access: [{ bucket: "models" }], headServiceType: "LoadBalancer", networkPolicy: { dashboard: { cidrs: ["10.0.0.0/8"] } } },
                 { name: "b", workerGroups: [{ name: "huge", pool: "gpu", gpus: 1, cpu: "64", memory: "512Gi" }, { name: "x", pool: "nope" }] },
             ],
             rayJobs: [{ name: "j", entrypoint: "x", clusterSelector: "missing" }],
             rayServices: [{ name: "s", serveConfigV2: "applications: []", gcsFaultTolerance: { enabled: true } }],
         }), [
-            "rayClusters[0].namespace", "rayClusters[0].s3Access", "rayClusters[1].workerGroups[0]", "rayClusters[1].workerGroups[1].pool",
+            "rayClusters[0].headServiceType", "rayClusters[0].namespace", "rayClusters[0].s3Access", "rayClusters[1].workerGroups[0]", "rayClusters[1].workerGroups[1].pool",
             "rayJobs[0].clusterSelector", "rayServices[0].gcsFaultTolerance.redisAddress",
         ]);
         assert.deepStrictEqual(await problems({ ...base, namespace: "kuberay-system" }), ["namespace"]);

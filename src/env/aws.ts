@@ -56,5 +56,7 @@ export class AwsCliSweeper implements LeftoverSweeper {
         const command = removeCommand(arn, this.region);
         if (!command) throw new Error(`not removed automatically (remove it by hand): ${arn}`);
         await this.run(command);
+        // Termination is asynchronous: the instance holds its interfaces and volumes until it is gone.
+        if (command[1] === "terminate-instances") await this.run(["ec2", "wait", "instance-terminated", "--instance-ids", command[3], "--region", this.region]);
     }
 }

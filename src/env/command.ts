@@ -17,7 +17,7 @@ export const ENV_USAGE = `Usage: kuberay-platform env <up|down|run|sweep> [optio
   --ttl MINUTES     time to live (up, run); default 120
   --config K=V      stack config, repeatable (K without namespace: the project's)
   --secret K=V      secret stack config, repeatable
-  --region REGION   AWS region for the leftover sweep; default $AWS_REGION or us-west-2
+  --region REGION   AWS region for the leftover sweep; default $AWS_REGION, $AWS_DEFAULT_REGION, us-west-2
 
 Needs the Pulumi CLI (npx pulumi, from this package's devDependencies or your own) and, for the
 leftover sweep, the AWS CLI v2.`;
@@ -86,7 +86,9 @@ export async function envCommand(argv: string[], deps: EnvCommandDeps): Promise<
     }
     const dir = path.resolve(flags.dir ?? ".");
     const project = deps.project(dir);
-    const region = flags.region ?? process.env.AWS_REGION ?? "us-west-2";
+    const region = flags.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? "us-west-2";
+    // The tag carries `pulumi.getStack()`: the stack's own name, without a Pulumi Cloud org/ prefix.
+    const identityOf = (stack: string) => `${project}/${stack.split("/").pop()}`;
     const ttlMinutes = Number(flags.ttl ?? 120);
     const name = flags.name;
     if (verb !== "sweep" && !name) {
@@ -105,18 +107,18 @@ export async function envCommand(argv: string[], deps: EnvCommandDeps): Promise<
         return 0;
     }
     if (verb === "down") {
-        const report = await teardown(ws, await ws.createOrSelectStack(name!), `${project}/${name}`, sweeper, log);
+        const report = await teardown(ws, await ws.createOrSelectStack(name!), identityOf(name!), sweeper, log);
         deps.out(summary(report));
         return report.destroyed ? 0 : 1;
     }
     if (verb === "sweep") {
-        const reports = await sweep(ws, { identityOf: (s) => `${project}/${s}`, sweeper, log });
+        const reports = await sweep(ws, { identityOf, sweeper, log });
         for (const r of reports) deps.out(summary(r));
         deps.out(`sweep: ${reports.length} expired environment(s)`);
         return reports.every((r) => r.destroyed) ? 0 : 1;
     }
     try {
-        const { result, teardown: report } = await withEnvironment(ws, { name: name!, ttlMinutes, config, log, identity: `${project}/${name}`, sweeper },
+        const { result, teardown: report } = await withEnvironment(ws, { name: name!, ttlMinutes, config, log, identity: identityOf(name!), sweeper },
             () => (command.length > 0 ? deps.exec(command) : Promise.resolve(0)));
         deps.out(summary(report));
         return result !== 0 ? result : report.destroyed ? 0 : 1;

@@ -63,6 +63,14 @@ export interface LeftoverSweeper {
  * identity tag are found and removed, and the destroy is tried once more; the stack is removed only
  * when nothing is left, so a later `sweep` can try again.
  */
+/**
+ * A destroy that failed because another update holds the stack (a run still going, a second
+ * `down`): its resources are in use, so nothing is swept; the stack is left for a later try.
+ */
+export function isLockedError(message: string): boolean {
+    return /locked|currently being updated|conflict: another update|\b409\b|update is in progress/i.test(message);
+}
+
 export async function teardown(ws: EnvWorkspace, stack: EnvStack, identity: string, sweeper?: LeftoverSweeper, log: (l: string) => void = () => undefined): Promise<TeardownReport> {
     const report: TeardownReport = { stack: stack.name, destroyed: false, removed: false, leftovers: [] };
     try {
@@ -71,7 +79,17 @@ export async function teardown(ws: EnvWorkspace, stack: EnvStack, identity: stri
     } catch (e) {
         report.error = (e as Error).message;
         log(`destroy of ${stack.name} failed: ${report.error}`);
-        for (const id of sweeper ? await sweeper.find(identity) : []) {
+        if (isLockedError(report.error)) {
+            log(`${stack.name} is being updated elsewhere: nothing swept, left for a later try`);
+            return report;
+        }
+        let found: string[] = [];
+        try {
+            found = sweeper ? await sweeper.find(identity) : [];
+        } catch (err) {
+            report.leftovers.push({ id: `(finding leftovers tagged ${identity})`, removed: false, error: (err as Error).message });
+        }
+        for (const id of found) {
             try {
                 await sweeper!.remove(id);
                 report.leftovers.push({ id, removed: true });
@@ -139,14 +157,14 @@ export async function withEnvironment<T>(ws: EnvWorkspace, o: EnvironmentOptions
     let stack: EnvStack | undefined;
     let up: Promise<unknown> | undefined;
     let upSettled = false;
+    let result: T;
     try {
         stack = await Promise.race([prepareEnvironment(ws, o), interruption]);
         const running = stack.up({ onOutput: o.log });
         up = running.finally(() => { upSettled = true; });
         up.catch(() => undefined); // observed below when it matters; never an unhandled rejection
         const outputs = outputValues(await Promise.race([running, interruption]));
-        const result = await Promise.race([work(outputs), interruption]);
-        return { result, teardown: await teardown(ws, stack, o.identity, o.sweeper, o.log) };
+        result = await Promise.race([work(outputs), interruption]);
     } catch (e) {
         // Interrupted during up: stop the update and let it settle, or the destroy would find the stack locked.
         if (up && !upSettled) {
@@ -161,6 +179,8 @@ export async function withEnvironment<T>(ws: EnvWorkspace, o: EnvironmentOptions
         signals.removeListener("SIGINT", handlers.SIGINT);
         signals.removeListener("SIGTERM", handlers.SIGTERM);
     }
+    // Outside the try: a teardown that throws is never run a second time.
+    return { result, teardown: await teardown(ws, stack, o.identity, o.sweeper, o.log) };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { ResolvedRayClusterArgs, ResolvedRayClusterSpec } from "../ray/args";
 import { ResolvedRayJob } from "../ray/job";
 import { request } from "../scheduling/resources";
-import { AUTOSCALER_RESOURCES } from "../ray/injected";
+import { AUTOSCALER_RESOURCES, SUBMITTER_RESOURCES } from "../ray/injected";
 import { requestsOf } from "../scheduling/resources";
 import { Problems, join } from "../validation/problems";
 import { ResolvedTeam, quotaProblem } from "./teams";
@@ -17,7 +17,15 @@ export function teamOf(teams: ResolvedTeam[], namespace: string): ResolvedTeam |
  * deleted when the job ends; its RayCluster validation reserves the group name "head"; and a worker
  * or head larger than the team's quota is never admitted.
  */
-export function checkQueuedSpec(team: ResolvedTeam, spec: ResolvedRayClusterSpec, path: string, p: Problems): void {
+/** Kueue's limit of pod sets per workload (jobframework.MaxPodSets, v0.19.2): the head, each worker group, a submitter. */
+export const KUEUE_MAX_POD_SETS = 18;
+
+/** `submitter`: a K8sJobMode RayJob's submitter pod, which Kueue charges to the system flavor too (rayjob_controller.go PodSets). */
+export function checkQueuedSpec(team: ResolvedTeam, spec: ResolvedRayClusterSpec, path: string, p: Problems, submitter = false): void {
+    const podSets = spec.workerGroups.length + 1 + (submitter ? 1 : 0);
+    if (podSets > KUEUE_MAX_POD_SETS) {
+        p.add(join(path, "workerGroups"), spec.workerGroups.length, `makes ${podSets} pod sets, more than Kueue's ${KUEUE_MAX_POD_SETS}`, `at most ${KUEUE_MAX_POD_SETS - 1 - (submitter ? 1 : 0)} worker groups`, "merge worker groups");
+    }
     spec.workerGroups.forEach((g, i) => {
         const at = `${join(path, "workerGroups")}[${i}]`;
         if (g.name === "head") p.add(join(at, "name"), g.name, "is reserved by Kueue for the head's pod set", "any other group name", "rename the group");
@@ -27,10 +35,14 @@ export function checkQueuedSpec(team: ResolvedTeam, spec: ResolvedRayClusterSpec
     const head = request(spec.head.cpu, spec.head.memory);
     const room = request(team.head.cpu, team.head.memory);
     if (head && room) {
-        const autoscaler = requestsOf(AUTOSCALER_RESOURCES);
-        if (head.cpuMilli + autoscaler.cpuMilli > room.cpuMilli || head.memoryMi + autoscaler.memoryMi > room.memoryMi) {
-            p.add(join(path, "head"), `${spec.head.cpu} CPU, ${spec.head.memory} + autoscaler`, `would wait in the queue forever: it exceeds team "${team.name}"'s head quota (${team.head.cpu} CPU, ${team.head.memory})`,
-                "a head within the team's headQuota", "raise the team's headQuota, or shrink the head");
+        // What Kueue charges to the system flavor: the head with the autoscaler sidecar it accounts for, and the submitter.
+        const extra = [AUTOSCALER_RESOURCES, ...(submitter ? [SUBMITTER_RESOURCES] : [])].map(requestsOf);
+        const cpu = head.cpuMilli + extra.reduce((s, r) => s + r.cpuMilli, 0);
+        const memory = head.memoryMi + extra.reduce((s, r) => s + r.memoryMi, 0);
+        if (cpu > room.cpuMilli || memory > room.memoryMi) {
+            p.add(join(path, "head"), `${spec.head.cpu} CPU, ${spec.head.memory} + autoscaler${submitter ? " + submitter" : ""}`,
+                `would wait in the queue forever: it exceeds team "${team.name}"'s head quota (${team.head.cpu} CPU, ${team.head.memory})`,
+                "a head (and submitter) within the team's headQuota", "raise the team's headQuota, or shrink the head");
         }
     }
 }
@@ -48,6 +60,6 @@ export function checkQueuedWorkloads(teams: ResolvedTeam[], clusters: ResolvedRa
             p.add(`${prefix}rayJobs[${i}].shutdownAfterJobFinishes`, false, "is refused by Kueue for a queued job (its cluster would hold the quota after the job)", "true",
                 "remove shutdownAfterJobFinishes: false");
         }
-        checkQueuedSpec(team, j.cluster, `${prefix}rayJobs[${i}].rayCluster`, p);
+        checkQueuedSpec(team, j.cluster, `${prefix}rayJobs[${i}].rayCluster`, p, j.submissionMode === "K8sJobMode");
     });
 }

@@ -142,7 +142,9 @@ export class RayPlatform extends pulumi.ComponentResource {
             ? new Kueue(`${name}-kueue`, { cluster, kueue: resolved.kueue, teams: resolved.teams, pools: poolList }, child) : undefined;
         const targetIn = (namespace: string): RayTargetArgs => {
             const team = teamOf(resolved.teams, namespace);
-            return team && kueue ? { ...target, queueName: team.name, operatorReady: [...target.operatorReady, ...kueue.teamReady[team.name]] } : target;
+            return team && kueue
+                ? { ...target, queueName: team.name, operatorReady: [...target.operatorReady, ...kueue.teamReady[team.name]], namespaceReady: kueue.teamReady[team.name] }
+                : target;
         };
         const clusters = platformRayClusters(valid, poolList);
         const submitters = (cluster: string) => resolved.rayJobs
@@ -162,7 +164,7 @@ export class RayPlatform extends pulumi.ComponentResource {
                 ...workloads.rayJobs[i], ...jobTarget, operatorReady, selectedClusterTokenAuth: selected?.tokenAuth ?? true,
             }, j), child);
         });
-        const rayServices = resolved.rayServices.map((s, i) => new RayService(`${name}-svc-${s.name}`, withResolved({ ...workloads.rayServices[i], ...target }, s), child));
+        const rayServices = resolved.rayServices.map((s, i) => new RayService(`${name}-svc-${s.name}`, withResolved({ ...workloads.rayServices[i], ...targetIn(s.namespace), queueName: undefined }, s), child));
 
         parts.set(this, { cluster, operator, nodePools, rayClusters, rayJobs, rayServices });
         ({ rayClusters: this.rayClusters, rayJobs: this.rayJobs, rayServices: this.rayServices } = workloadOutputs(rayClusters, rayJobs, rayServices));

@@ -9,7 +9,8 @@ import { checkRayClusterPools } from "./poolFit";
 import { createRayS3Access } from "./s3";
 import { buildRayNetworkPolicy } from "./networkPolicy";
 import { headServiceName, rayClusterAccess } from "./access";
-import { KubernetesObject, RayClusterPlacements, buildRayCluster, customResource } from "./spec";
+import { KubernetesObject, RayClusterPlacements, buildRayCluster, customResource, withLoadBalancerTags } from "./spec";
+import { stackIdentityTags } from "../cluster/args";
 import { API_CHECK_ANNOTATION, LiveCrds } from "../kuberay/liveApi";
 import { versions } from "../versions";
 import { withQueue } from "../kueue/queue";
@@ -44,6 +45,12 @@ export interface RayTargetArgs {
      * @default undefined (not queued)
      */
     queueName?: string;
+    /**
+     * What makes the workload's namespace exist when the workload does not create it (a tenant's or
+     * a team's namespace): its NetworkPolicy and service accounts wait for it, and go before it.
+     * @default [] (the workload creates its namespace, or it already exists)
+     */
+    namespaceReady?: pulumi.Resource[];
 }
 
 /** The Ray custom resource; checked against the live KubeRay API first when the stack did not install KubeRay. */
@@ -52,7 +59,7 @@ export function rayCustomResource(name: string, manifest: KubernetesObject, targ
         ? { [API_CHECK_ANNOTATION]: target.liveCrds.checked(manifest, `upgrade the cluster's KubeRay (the platform stack) to ${versions.kuberay}, whose API this package sends`) }
         : {};
     const queued = target.queueName !== undefined && (manifest.kind === "RayCluster" || (manifest.kind === "RayJob" && manifest.spec.rayClusterSpec !== undefined));
-    const o = queued ? withQueue(manifest, target.queueName!) : manifest;
+    const o = withLoadBalancerTags(queued ? withQueue(manifest, target.queueName!) : manifest, stackIdentityTags());
     return customResource(name, o, opts, withStatus, annotations);
 }
 
@@ -119,7 +126,7 @@ export function prepareRayWorkload(parent: pulumi.Resource, name: string, target
     const k8sOpts = { parent, provider: target.cluster.provider };
     const pools = new Set((w.spec?.workerGroups ?? []).map((g) => g.pool).filter((x): x is string => x !== undefined));
     const dependsOn: pulumi.Resource[] = [...target.operatorReady, ...[...pools].flatMap((x) => target.poolResources?.[x] ?? [])];
-    const namespaceDeps: pulumi.Resource[] = [];
+    const namespaceDeps: pulumi.Resource[] = [...(target.namespaceReady ?? [])];
     if (w.createNamespace) {
         const ns = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: w.namespace } }, k8sOpts);
         dependsOn.push(ns);

@@ -44,6 +44,20 @@ export const INTERNAL_LB_ANNOTATIONS = {
 
 
 
+/**
+ * A Ray object whose head Service is a load balancer, with the stack's tags on that load balancer
+ * (the AWS cloud controllers' `additional-resource-tags` annotation): a sweep after a failed
+ * destroy finds it by the stack tag like every other AWS resource.
+ */
+export function withLoadBalancerTags(o: KubernetesObject, tags: Record<string, string>): KubernetesObject {
+    const key = o.kind === "RayJob" ? "rayClusterSpec" : o.kind === "RayService" ? "rayClusterConfig" : undefined;
+    const spec = (key ? o.spec[key] : o.spec) as Record<string, any> | undefined;
+    if (!spec?.headServiceAnnotations) return o;
+    const value = Object.entries(tags).map(([k, v]) => `${k}=${v}`).join(",");
+    const patched = { ...spec, headServiceAnnotations: { ...spec.headServiceAnnotations, "service.beta.kubernetes.io/aws-load-balancer-additional-resource-tags": value } };
+    return { ...o, spec: key ? { ...o.spec, [key]: patched } : patched };
+}
+
 /** `pulumi up` waits for a condition on a custom resource (pulumi-kubernetes >= 4.18 await annotations). */
 export function waitForAnnotations(condition: string, timeoutSeconds: number): Record<string, string> {
     return { "pulumi.com/waitFor": condition, "pulumi.com/timeoutSeconds": String(timeoutSeconds) };

@@ -5,7 +5,7 @@ import { placeOnRoom, systemWorkloadPods } from "../scheduling/platform";
 import { ResolvedTeam, TeamArgs, validateTeams } from "../kueue/teams";
 import { checkQueuedWorkloads } from "../kueue/workloads";
 import { ModelPod } from "../scheduling/pods";
-import { RayClusterArgs, ResolvedRayClusterArgs, ResolvedRayClusterSpec, validateRayClusterArgs } from "../ray/args";
+import { RayClusterArgs, ResolvedRayClusterArgs, ResolvedRayClusterSpec, defaultWorkerGroups, validateRayClusterArgs } from "../ray/args";
 import { RayJobArgs, ResolvedRayJob, validateRayJob } from "../ray/job";
 import { checkRayClusterPools } from "../ray/poolFit";
 import { RayServiceArgs, ResolvedRayService, checkGcsTarget, validateRayService } from "../ray/service";
@@ -82,7 +82,11 @@ const tenantConfigIsPlatformArgs = (c: TenantConfig): TenantPlatformArgs => c;
 void tenantConfigIsPlatformArgs;
 
 export interface RayTenantArgs {
-    /** What the platform stack publishes: its `tenantConfig` output (e.g. read through a StackReference). */
+    /**
+     * What the platform stack publishes: its `tenantConfig` output, as plain data (it decides which
+     * objects exist). In TypeScript read it with `await stackRef.getOutputDetails("tenantConfig")`;
+     * elsewhere pass it as stack config (`pulumi stack output tenantConfig --json` of the platform stack).
+     */
     platform: TenantPlatformArgs;
     /**
      * Kubeconfig of the platform's cluster (may be computed, e.g. the platform stack's `kubeconfig`
@@ -136,12 +140,9 @@ function inNamespace<T extends { namespace?: string; createNamespace?: boolean }
     return { ...w, namespace, createNamespace: false };
 }
 
-/** The worker groups the platform would give a cluster that names none: its first GPU pool, else its first pool. */
+/** The worker groups the platform would give a cluster that names none (the same function: the same groups). */
 function withPoolGroups<T extends { workerGroups?: unknown[] }>(spec: T | undefined, pools: ResolvedPool[]): T {
-    if (spec?.workerGroups) return spec;
-    const pool = pools.find((x) => x.gpu) ?? pools[0];
-    const group = pool ? [{ name: pool.gpu ? "gpu" : "cpu", pool: pool.name, ...(pool.gpu ? { gpus: 1 } : {}) }] : [];
-    return { ...(spec ?? {}), workerGroups: group } as T;
+    return spec?.workerGroups ? spec : ({ ...(spec ?? {}), workerGroups: defaultWorkerGroups(pools) } as T);
 }
 
 export function validateTenantArgs(a: RayTenantArgs, p: Problems): ResolvedTenant {
@@ -165,6 +166,10 @@ export function validateTenantArgs(a: RayTenantArgs, p: Problems): ResolvedTenan
     const spec = (s: ResolvedRayClusterSpec, path: string) => {
         // Everything a tenant runs must fit the platform's pools, and create nothing on AWS.
         checkRayClusterPools(s, path, poolsByName, p, { fit: true, requirePool: !existingCluster, devicePluginPools });
+        if (s.headServiceType === "LoadBalancer") {
+            p.add(join(path, "headServiceType"), s.headServiceType, "makes the cloud create a load balancer (an AWS resource), which a tenant never does",
+                '"ClusterIP" (reach Ray with kubectl port-forward)', "remove headServiceType, or run the service on the platform stack");
+        }
         if (s.s3Access.length > 0) {
             p.add(join(path, "s3Access"), s.s3Access.map((x) => x.bucket), "creates AWS resources (an IAM role and Pod Identity associations), which a tenant never does",
                 "s3Access on the platform stack", "grant the access in the platform stack, or remove s3Access");

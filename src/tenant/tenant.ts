@@ -64,13 +64,14 @@ export class RayTenant extends pulumi.ComponentResource {
             const labels = { "kuberay-platform/tenant": name, ...(t.team ? { [TEAM_LABEL]: t.team.name } : {}) };
             ready.push(new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: t.namespace, labels } }, k8sOpts));
         }
+        const namespaceReady = [...ready];
         if (t.team) {
             const lq = buildLocalQueue(t.team.name, t.namespace);
             ready.push(customResource(`${name}-queue`, lq, { ...k8sOpts, dependsOn: [...ready] }, false,
                 { [API_CHECK_ANNOTATION]: liveCrds.checked(lq, "install the platform with its teams (Kueue)") }));
         }
         const target: RayTargetArgs = {
-            cluster, operatorReady: ready, pools: t.pools, operatorNamespace: t.platform.operatorNamespace, liveCrds, queueName: t.team?.name,
+            cluster, operatorReady: ready, pools: t.pools, operatorNamespace: t.platform.operatorNamespace, liveCrds, queueName: t.team?.name, namespaceReady,
         };
         const submitters = (c: string) => t.rayJobs.filter((j) => j.clusterSelector === c && j.submissionMode === "K8sJobMode").map((j) => j.name);
         const clusters = t.rayClusters.map((rc) => new RayCluster(`${name}-${rc.name}`, withResolved({ ...rc, ...target, submitterJobs: submitters(rc.name) }, rc), child));
