@@ -84,6 +84,12 @@ describe("teams with GPU quotas, enforced by Kueue", () => {
             }
             assert.strictEqual(r.inputs.metadata.labels[QUEUE_LABEL], team, r.name);
             assert.strictEqual(r.inputs.metadata.annotations[ELASTIC_JOB_ANNOTATION], "true", r.name);
+            if (r.type.endsWith("RayCluster")) {
+                // Kueue's webhook adds these on create only and requires them on update: we send them ourselves.
+                for (const t of [r.inputs.spec.headGroupSpec.template, ...r.inputs.spec.workerGroupSpecs.map((w: any) => w.template)]) {
+                    assert.deepStrictEqual(t.spec.schedulingGates, [{ name: "kueue.x-k8s.io/elastic-job" }]);
+                }
+            }
             const spec = r.type.endsWith("RayJob") ? r.inputs.spec.rayClusterSpec : r.inputs.spec;
             if (r.type.endsWith("RayJob")) assert.strictEqual(r.inputs.spec.shutdownAfterJobFinishes, true, "Kueue's RayJob webhook requires it");
             for (const group of spec.workerGroupSpecs) {
