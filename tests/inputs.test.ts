@@ -72,6 +72,19 @@ describe("computed inputs (pulumi.Input): ARNs, CIDRs, tags, images, bucket name
         }
     });
 
+    it("a bring-your-own VPC's computed ids are checked once known, and EKS gets the checked ones", async () => {
+        const p = new Problems("RayPlatform \"ml\"");
+        const r = validatePlatformArgs({ eks: { existingVpc: { vpcId: pulumi.output("my-vpc"), subnetIds: [pulumi.output("subnet-0123abcd"), pulumi.output("subnet 2")] } } }, p);
+        assert.deepStrictEqual(p.list, []);
+        await assert.rejects(resolve(r.eks!.existingVpc!.vpcId), /eks\.existingVpc\.vpcId = "my-vpc": is not a VPC id/);
+        assert.strictEqual(await resolve(r.eks!.existingVpc!.subnetIds[0]), "subnet-0123abcd");
+        await assert.rejects(resolve(r.eks!.existingVpc!.subnetIds[1]), /eks\.existingVpc\.subnetIds\[1\] = "subnet 2": is not a subnet id/);
+        const ev = await evaluate((opts) => new RayPlatform("byo", {
+            eks: { existingVpc: { vpcId: pulumi.output("vpc-0123abcd"), subnetIds: [pulumi.output("subnet-0123abcd"), pulumi.output("subnet-4567cdef")] } },
+        }, opts));
+        assert.deepStrictEqual(ev.ofType("aws:eks/cluster:Cluster")[0].inputs.vpcConfig.subnetIds, ["subnet-0123abcd", "subnet-4567cdef"]);
+    });
+
     it("a computed 0.0.0.0/0 on the dashboard is refused once known, like a literal one", async () => {
         const p = new Problems("x");
         const r = validatePlatformArgs({ rayClusters: [{ name: "ray", networkPolicy: { dashboard: { cidrs: [pulumi.output("0.0.0.0/0")] } } }] }, p);

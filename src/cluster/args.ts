@@ -131,8 +131,9 @@ export function validateEksArgs(args: EksClusterArgs | undefined, path: string, 
     const kubernetesVersion = a.kubernetesVersion ?? versions.kubernetes;
     checkOneOf(p, join(path, "kubernetesVersion"), kubernetesVersion, versions.supportedKubernetes);
     let network: ResolvedNetworkArgs | undefined;
+    let existingVpc: ExistingVpcArgs | undefined;
     if (a.existingVpc) {
-        validateExistingVpcArgs(a.existingVpc, join(path, "existingVpc"), p);
+        existingVpc = validateExistingVpcArgs(a.existingVpc, join(path, "existingVpc"), p);
         if (a.network) {
             p.add(join(path, "network"), a.network, "conflicts with existingVpc", "either network or existingVpc",
                 "remove network (it describes a VPC to create) or existingVpc");
@@ -179,7 +180,7 @@ export function validateEksArgs(args: EksClusterArgs | undefined, path: string, 
         checkOneOf(p, `${join(path, "addonVersions")}.${key}`, key, ADDONS);
     }
     return {
-        clusterName: a.clusterName, kubernetesVersion, network, existingVpc: a.existingVpc, endpointPublicAccess,
+        clusterName: a.clusterName, kubernetesVersion, network, existingVpc, endpointPublicAccess,
         publicAccessCidrs, clusterAdminArns, systemNodes, kubeconfigCredentials: { ...kubeconfigCredentials, roleArn }, logRetentionDays: retention, addonVersions, tags,
     };
 }

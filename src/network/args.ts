@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { checkInput, checkInputs, knownValues } from "../validation/inputs";
 import { Problems, join } from "../validation/problems";
 import { checkCidr, checkInt, checkOneOf } from "../validation/rules";
 
@@ -81,21 +82,23 @@ export function validateNetworkArgs(args: NetworkArgs | undefined, path: string,
 
 const AWS_ID = (prefix: string) => new RegExp(`^${prefix}-([0-9a-f]{8}|[0-9a-f]{17})$`);
 
-export function validateExistingVpcArgs(args: ExistingVpcArgs, path: string, p: Problems): void {
+/** Validates a VPC you bring; returns it with computed ids replaced by their checked Outputs. */
+export function validateExistingVpcArgs(args: ExistingVpcArgs, path: string, p: Problems): ExistingVpcArgs {
+    let vpcId = args.vpcId;
     if (args.vpcId === undefined || args.vpcId === "") {
         p.add(join(path, "vpcId"), args.vpcId, "is required", "a VPC id such as vpc-0123456789abcdef0", "set existingVpc.vpcId");
-    } else if (typeof args.vpcId === "string" && !AWS_ID("vpc").test(args.vpcId)) {
-        p.add(join(path, "vpcId"), args.vpcId, "is not a VPC id", "vpc- and 8 or 17 hex digits, e.g. vpc-0123456789abcdef0", "use the VPC's id, not its name or ARN");
-    }
-    if (Array.isArray(args.subnetIds)) {
-        // Only known values can be checked at preview; Outputs pass through.
-        const known = args.subnetIds.map((s) => (typeof s === "string" ? s : undefined));
-        known.forEach((s, i) => {
-            if (s !== undefined && !AWS_ID("subnet").test(s)) {
-                p.add(`${join(path, "subnetIds")}[${i}]`, s, "is not a subnet id", "subnet- and 8 or 17 hex digits", "use the subnet's id, not its name or ARN");
-            }
+    } else {
+        vpcId = checkInput(p, join(path, "vpcId"), args.vpcId, (v, at, q) => {
+            if (typeof v !== "string" || !AWS_ID("vpc").test(v)) q.add(at, v, "is not a VPC id", "vpc- and 8 or 17 hex digits, e.g. vpc-0123456789abcdef0", "use the VPC's id, not its name or ARN");
         });
-        const listed = known.filter((s): s is string => s !== undefined);
+    }
+    let subnetIds = args.subnetIds;
+    if (Array.isArray(args.subnetIds)) {
+        // Known ids are checked now, computed ones when they resolve (the checked Output is what EKS gets).
+        subnetIds = checkInputs(p, join(path, "subnetIds"), args.subnetIds, (s, at, q) => {
+            if (typeof s !== "string" || !AWS_ID("subnet").test(s)) q.add(at, s, "is not a subnet id", "subnet- and 8 or 17 hex digits", "use the subnet's id, not its name or ARN");
+        });
+        const listed = knownValues(args.subnetIds);
         if (new Set(listed).size !== listed.length) {
             p.add(join(path, "subnetIds"), listed, "lists a subnet twice", "distinct subnets in two or more AZs", "remove the duplicate");
         }
@@ -104,4 +107,5 @@ export function validateExistingVpcArgs(args: ExistingVpcArgs, path: string, p: 
         p.add(join(path, "subnetIds"), args.subnetIds, "needs at least two subnets (EKS requires two availability zones)",
             "two or more subnet ids in different AZs", "list subnets from at least two availability zones");
     }
+    return { vpcId, subnetIds };
 }
