@@ -34,6 +34,7 @@ export function platformFromConfig(opts?: pulumi.ComponentResourceOptions) {
         costEstimate: platform.costEstimate,
         deployTimeline: platform.deployTimeline,
         schedulingModel: platform.schedulingModel,
+        scaleUpTimeline: platform.scaleUpTimeline,
         tenantConfig: platform.tenantConfig,
     };
 }

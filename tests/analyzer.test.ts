@@ -36,8 +36,8 @@ describe("multi-language component (Pulumi's own analyzer)", () => {
             "eks", "existingCluster", "karpenter", "kuberay", "kueue", "nodePools", "nvidiaDevicePlugin", "rayClusters", "rayJobs", "rayServices", "teams",
         ]);
         assert.deepStrictEqual(Object.keys(c.outputs).sort(), [
-            "clusterName", "costEstimate", "deployTimeline", "eksCluster", "kubeconfig", "operatorNamespace", "rayClusters", "rayJobs", "rayServices", "schedulingModel",
-            "tenantConfig",
+            "clusterName", "costEstimate", "deployTimeline", "eksCluster", "kubeconfig", "operatorNamespace", "rayClusters", "rayJobs", "rayServices", "scaleUpTimeline",
+            "schedulingModel", "tenantConfig",
         ]);
         const tenant = result.components.RayTenant;
         assert.deepStrictEqual(Object.keys(tenant.inputs).sort(), ["createNamespace", "kubeconfig", "namespace", "platform", "rayClusters", "rayJobs", "rayServices", "team"]);

@@ -40,11 +40,13 @@ describe("kuberay-platform plan (offline)", () => {
         assert.match(out, /system-1 \(t3a\.large, system\): requested \d+m CPU/);
         assert.match(out, /ray\/ray-head: ray-head 1000m CPU, 2Gi \+ autoscaler 100m CPU, 512Mi/);
         assert.match(out, /Ray head ready after 15m53s/);
+        // Worker cold start: the default GPU group from pending to a Ray worker, baseline and each pull method.
+        assert.match(out, /Worker cold start \(modelled[^\n]*\n  ray\/gpu on gpu: 3m30s \(with soci-parallel 3m04s, bottlerocket-soci 2m56s\)/);
     });
 
     it("--json has the same parts, machine-readable", async () => {
         const plan = JSON.parse((await run(["plan", "--json"])).out);
-        assert.deepStrictEqual(Object.keys(plan), ["notice", "tree", "manifests", "cost", "scheduling", "timeline"]);
+        assert.deepStrictEqual(Object.keys(plan), ["notice", "tree", "manifests", "cost", "scheduling", "timeline", "scaleUp"]);
         assert.deepStrictEqual(plan.scheduling.nodes.map((n: any) => n.name), ["system-1", "system-2"]);
         assert.ok(plan.manifests.some((m: any) => m.kind === "HelmRelease" && m.chart === "kuberay-operator" && m.version === "1.7.0"));
         assert.ok(plan.manifests.some((m: any) => m.kind === "CustomResourceDefinition" && m.metadata.name === "rayclusters.ray.io"));

@@ -3,6 +3,7 @@ import { CostEstimate } from "../cost/model";
 import { RayPlatform } from "../platform/platform";
 import { RayTenant } from "../tenant/tenant";
 import { SchedulingModel } from "../scheduling/platform";
+import { ScaleUpTimeline } from "../timeline/coldStart";
 import { GraphNode, GraphRecorder } from "../timeline/recorder";
 import { mockComputed, mockInvoke, mockRead } from "./mocks";
 
@@ -17,6 +18,8 @@ export interface OfflineEvaluation {
     costEstimates: CostEstimate[];
     /** Scheduling models of the RayPlatforms in the program. */
     schedulingModels: SchedulingModel[];
+    /** Worker cold-start models of the RayPlatforms in the program. */
+    scaleUps: ScaleUpTimeline[];
 }
 
 const waitForRPCs: () => Promise<void> = require("@pulumi/pulumi/runtime/settings").waitForRPCs;
@@ -64,5 +67,6 @@ export async function evaluateOffline(
         outputs: (await resolve(outputs)) as Record<string, unknown>,
         costEstimates: (await Promise.all(platforms.map((p) => resolve(p.costEstimate)))) as CostEstimate[],
         schedulingModels: (await Promise.all(platforms.filter((p): p is RayPlatform => p instanceof RayPlatform).map((p) => resolve(p.schedulingModel)))) as SchedulingModel[],
+        scaleUps: (await Promise.all(platforms.filter((p): p is RayPlatform => p instanceof RayPlatform).map((p) => resolve(p.scaleUpTimeline)))) as ScaleUpTimeline[],
     };
 }

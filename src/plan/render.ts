@@ -2,6 +2,7 @@ import * as yaml from "js-yaml";
 import { CostEstimate } from "../cost/model";
 import { SchedulingModel } from "../scheduling/platform";
 import { DeployTimeline, computeTimeline } from "../timeline/model";
+import { ScaleUpTimeline } from "../timeline/coldStart";
 import { OfflineEvaluation } from "./evaluate";
 
 export const OFFLINE_NOTICE = "OFFLINE ESTIMATE — not `pulumi preview`. Evaluated under Pulumi's mock runtime: no cloud "
@@ -14,6 +15,8 @@ export interface Plan {
     cost?: CostEstimate;
     scheduling?: SchedulingModel;
     timeline: DeployTimeline;
+    /** Worker cold starts (pending to a Ray worker) on pools that scale from zero. */
+    scaleUp?: ScaleUpTimeline;
 }
 
 function short(type: string): string {
@@ -63,6 +66,7 @@ export function buildPlan(ev: OfflineEvaluation): Plan {
         cost: ev.costEstimates[0],
         scheduling: ev.schedulingModels[0],
         timeline: computeTimeline(ev.nodes),
+        scaleUp: ev.scaleUps[0],
     };
 }
 
@@ -105,5 +109,14 @@ export function renderText(plan: Plan): string {
         "  critical path:");
     for (const s of t.criticalPath) out.push(`    ${mins(s.startSeconds)} -> ${mins(s.finishSeconds)}  ${s.type} ${s.name}  [${s.source}]`);
     out.push(`  ${t.note}`);
+    if (plan.scaleUp && plan.scaleUp.groups.length > 0) {
+        out.push("", "Worker cold start (modelled: a task asks, a worker joins Ray)");
+        for (const g of plan.scaleUp.groups) {
+            const others = Object.entries(g.withPullMethod).filter(([m]) => m !== g.pullMethod).map(([m, s]) => `${m} ${mins(Math.round(s))}`).join(", ");
+            out.push(`  ${g.group} on ${g.pool}: ${mins(Math.round(g.totalSeconds))} (with ${others})`);
+            for (const s of g.steps) out.push(`    ${String(s.seconds).padStart(5)} s  ${s.name}  [${s.source}]`);
+        }
+        out.push(...plan.scaleUp.notes.map((n) => `  note: ${n}`));
+    }
     return out.join("\n");
 }

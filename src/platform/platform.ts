@@ -17,6 +17,8 @@ import { withResolved } from "../validation/resolved";
 import { Kueue } from "../kueue/kueue";
 import { teamOf } from "../kueue/workloads";
 import { TenantConfig } from "../tenant/args";
+import { ScaleUpTimeline, scaleUpTimeline } from "../timeline/coldStart";
+import { ResolvedRayClusterSpec } from "../ray/args";
 import { tenantConfigOf } from "../tenant/config";
 import { RayPlatformArgs, platformJobsAndServices, platformPools, platformRayClusters, validatePlatformArgs } from "./args";
 
@@ -87,6 +89,8 @@ export class RayPlatform extends pulumi.ComponentResource {
     readonly deployTimeline: pulumi.Output<DeployTimeline>;
     /** Every node that runs while the platform idles, with the pods placed on it (requested and free). */
     readonly schedulingModel: pulumi.Output<SchedulingModel>;
+    /** Modelled time from a pending worker to a Ray worker, per worker group on a pool that scales from zero, step by step. */
+    readonly scaleUpTimeline: pulumi.Output<ScaleUpTimeline>;
     /** What a tenant stack (RayTenant) needs of this platform: give it as the tenant's `platform`. */
     readonly tenantConfig: pulumi.Output<TenantConfig>;
     /*
@@ -183,11 +187,16 @@ export class RayPlatform extends pulumi.ComponentResource {
         this.costEstimate = pulumi.output(estimateCost(resolved));
         this.deployTimeline = pulumi.output(recorder.graph().then(computeTimeline));
         this.schedulingModel = pulumi.output(resolved.scheduling);
+        this.scaleUpTimeline = pulumi.output(scaleUpTimeline([
+            ...resolved.rayClusters.map((c) => ({ workload: c.name, spec: c as ResolvedRayClusterSpec })),
+            ...resolved.rayJobs.filter((j) => j.cluster).map((j) => ({ workload: j.name, spec: j.cluster! })),
+            ...resolved.rayServices.map((s) => ({ workload: s.name, spec: s.cluster })),
+        ], resolved.pools));
         this.tenantConfig = pulumi.all([this.clusterName, this.operatorNamespace]).apply(([c, ns]) => tenantConfigOf(resolved, c, ns));
         this.registerOutputs({
             kubeconfig: this.kubeconfig, clusterName: this.clusterName, eksCluster: this.eksCluster, operatorNamespace: this.operatorNamespace,
             rayClusters: this.rayClusters, rayJobs: this.rayJobs, rayServices: this.rayServices,
-            costEstimate: this.costEstimate, deployTimeline: this.deployTimeline, schedulingModel: this.schedulingModel, tenantConfig: this.tenantConfig,
+            costEstimate: this.costEstimate, deployTimeline: this.deployTimeline, schedulingModel: this.schedulingModel, scaleUpTimeline: this.scaleUpTimeline, tenantConfig: this.tenantConfig,
         });
     }
 
