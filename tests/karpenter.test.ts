@@ -61,7 +61,9 @@ describe("Karpenter objects", () => {
         const nc = buildEc2NodeClass(pool, ctx).spec as any;
         assert.deepStrictEqual(nc.amiSelectorTerms, [{ alias: "al2023@v20260724" }]);
         assert.deepStrictEqual(nc.metadataOptions, { httpEndpoint: "enabled", httpProtocolIPv6: "disabled", httpPutResponseHopLimit: 1, httpTokens: "required" });
-        assert.deepStrictEqual(nc.blockDeviceMappings, [{ deviceName: "/dev/xvda", ebs: { volumeSize: "100Gi", volumeType: "gp3", throughput: 250, iops: 3000, encrypted: true, deleteOnTermination: true } }]);
+        assert.deepStrictEqual(nc.blockDeviceMappings, [{ deviceName: "/dev/xvda", ebs: { volumeSize: "100Gi", volumeType: "gp3", throughput: 600, iops: 3000, encrypted: true, deleteOnTermination: true } }]);
+        // Fast image pull (on by default on GPU pools): nodeadm's feature gate in the user data.
+        assert.match(nc.userData, /FastImagePull: true/);
     });
 
     it("keeps controller policies within the inline policy quota of one role (10,240 characters)", () => {

@@ -41,7 +41,7 @@ describe("kuberay-platform plan (offline)", () => {
         assert.match(out, /ray\/ray-head: ray-head 1000m CPU, 2Gi \+ autoscaler 100m CPU, 512Mi/);
         assert.match(out, /Ray head ready after 15m53s/);
         // Worker cold start: the default GPU group from pending to a Ray worker, baseline and each pull method.
-        assert.match(out, /Worker cold start \(modelled[^\n]*\n  ray\/gpu on gpu: 3m30s \(with soci-parallel 3m04s, bottlerocket-soci 2m56s\)/);
+        assert.match(out, /Worker cold start \(modelled[^\n]*\n  ray\/gpu on gpu: 3m04s \(with containerd 3m30s, bottlerocket-soci 2m56s\)/);
     });
 
     it("--json has the same parts, machine-readable", async () => {

@@ -25,3 +25,18 @@ describe("vendored KubeRay CRDs", () => {
         }
     });
 });
+
+describe("vendored Kueue and nodeadm schemas", () => {
+    for (const dir of [path.join(vendorDir(), "kueue", "v0.19.2"), path.join(vendorDir(), "nodeadm", "v20260724")]) {
+        it(`${path.basename(path.dirname(dir))} ${path.basename(dir)}: byte-identical to the release files listed in SOURCE.md`, () => {
+            const source = fs.readFileSync(path.join(dir, "SOURCE.md"), "utf8");
+            const rows = [...source.matchAll(/^\| `([^`]+\.yaml)` \| `[^`]+` \| ([0-9a-f]{64}) \|$/gm)];
+            assert.ok(rows.length >= 1);
+            assert.deepStrictEqual(rows.map((r) => r[1]).sort(), fs.readdirSync(dir).filter((f) => f.endsWith(".yaml")).sort(), "every vendored file is listed");
+            for (const [, file, sha] of rows) {
+                assert.strictEqual(crypto.createHash("sha256").update(fs.readFileSync(path.join(dir, file))).digest("hex"), sha, file);
+            }
+        });
+    }
+});
+

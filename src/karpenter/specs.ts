@@ -32,6 +32,31 @@ function blockDevices(pool: ResolvedPool) {
         : [{ deviceName: "/dev/xvda", ebs: data }];
 }
 
+/** nodeadm's NodeConfig that turns on SOCI parallel pull (amazon-eks-ami nodeadm/doc/examples.md, "Enabling fast image pull"). */
+export const FAST_PULL_NODE_CONFIG = {
+    apiVersion: "node.eks.aws/v1alpha1",
+    kind: "NodeConfig",
+    spec: { featureGates: { FastImagePull: true } },
+};
+
+/** Bottlerocket's settings for SOCI parallel pull (aws-samples/karpenter-blueprints soci-snapshotter; Bottlerocket >= 1.44). */
+export const BOTTLEROCKET_FAST_PULL = [
+    "[settings.container-runtime]",
+    'snapshotter = "soci"',
+    "",
+    "[settings.container-runtime-plugins.soci-snapshotter]",
+    'pull-mode = "parallel-pull-unpack"',
+    "",
+].join("\n");
+
+/** The pool's user data: what fast image pull needs, or none (Karpenter's own bootstrap). */
+export function nodeUserData(pool: ResolvedPool): string | undefined {
+    if (!pool.fastImagePull) return undefined;
+    if (pool.ami === "bottlerocket") return BOTTLEROCKET_FAST_PULL;
+    const c = FAST_PULL_NODE_CONFIG;
+    return [`apiVersion: ${c.apiVersion}`, `kind: ${c.kind}`, "spec:", "  featureGates:", "    FastImagePull: true", ""].join("\n");
+}
+
 /**
  * One EC2NodeClass per pool: a pinned AMI alias (never @latest), IMDSv2 with hop limit 1 (pods
  * cannot borrow the node role), encrypted gp3 volumes.
@@ -48,6 +73,7 @@ export function buildEc2NodeClass(pool: ResolvedPool, ctx: NodeClassContext): Ku
             securityGroupSelectorTerms: ctx.securityGroupSelectorTerms,
             metadataOptions: { httpEndpoint: "enabled", httpProtocolIPv6: "disabled", httpPutResponseHopLimit: 1, httpTokens: "required" },
             blockDeviceMappings: blockDevices(pool),
+            ...(nodeUserData(pool) !== undefined ? { userData: nodeUserData(pool) } : {}),
             ...(pool.capacityReservationIds.length > 0 ? { capacityReservationSelectorTerms: pool.capacityReservationIds.map((id) => ({ id })) } : {}),
             tags: { ...ctx.tags, "kuberay-platform/pool": pool.name },
         },

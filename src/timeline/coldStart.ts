@@ -66,7 +66,13 @@ function pullSeconds(bytes: number, method: string, pool: ResolvedPool): number 
 }
 
 /** The cold start of every worker group on a Karpenter pool (managed and existing pools are warm). */
-export function scaleUpTimeline(specs: { workload: string; spec: ResolvedRayClusterSpec }[], pools: ResolvedPool[], pullMethod = "containerd"): ScaleUpTimeline {
+/** The pull method a pool's nodes use. */
+export function pullMethodOf(pool: ResolvedPool): string {
+    if (!pool.fastImagePull) return "containerd";
+    return pool.ami === "bottlerocket" ? "bottlerocket-soci" : "soci-parallel";
+}
+
+export function scaleUpTimeline(specs: { workload: string; spec: ResolvedRayClusterSpec }[], pools: ResolvedPool[]): ScaleUpTimeline {
     const notes = [
         "Modelled, not measured: each step's figure and source is listed; pull rates come from one ~10 GB image on fast instances and volumes, so smaller instances may pull slower.",
     ];
@@ -75,6 +81,7 @@ export function scaleUpTimeline(specs: { workload: string; spec: ResolvedRayClus
         for (const g of spec.workerGroups) {
             const pool = pools.find((x) => x.name === g.pool);
             if (!pool || pool.provisioner !== "karpenter") continue;
+            const pullMethod = pullMethodOf(pool);
             const image = knownValue(g.image) ?? "(computed)";
             const known = IMAGE_SIZES[image];
             const size = known ?? IMAGE_SIZES[g.gpus > 0 ? rayGpuImage(versions.ray) : rayCpuImage(versions.ray)];
