@@ -2,7 +2,7 @@ import { InstanceShape, expandFamilies, instanceCatalog, nearMatches } from "../
 import { Problems, join } from "../validation/problems";
 import { checkDns1123Label, checkInt, checkLabels, checkTaint, checkUniqueNames } from "../validation/rules";
 import { versions } from "../versions";
-import { gp3Iops, validateProvisionerFields } from "./fields";
+import { checkFastImagePull, gp3Iops, validateProvisionerFields } from "./fields";
 import { NodePlacement, Taint, existingPlacement, poolPlacement } from "./placement";
 
 export { GP3, gp3Iops } from "./fields";
@@ -282,23 +282,6 @@ export function validatePool(a: NodePoolArgs, path: string, existingCluster: boo
         ami, amiAlias, consolidateAfter, expireAfter, terminationGracePeriod, fastImagePull, capacityReservationIds: a.capacityReservationIds ?? [], availabilityZone: a.availabilityZone,
         placement: { ...placement, podAnnotations },
     };
-}
-
-/**
- * nodeadm (amazon-eks-ami v20260724, internal/containerd/config.go UseSOCISnapshotter) turns the
- * feature gate on only with at least 4000m CPU and 7 GiB of memory, silently: a smaller type would
- * pull the slow way while the pool claims otherwise.
- */
-function checkFastImagePull(p: Problems, path: string, provisioner: string, shapes: Record<string, InstanceShape>): void {
-    if (provisioner !== "karpenter") {
-        p.add(join(path, "fastImagePull"), true, "is set in a Karpenter EC2NodeClass's user data", "fastImagePull on Karpenter pools", "remove fastImagePull, or use a Karpenter pool");
-        return;
-    }
-    const small = Object.entries(shapes).filter(([, s]) => s.vcpu < 4 || s.memoryGiB < 7.5).map(([t]) => t);
-    if (small.length > 0) {
-        p.add(join(path, "fastImagePull"), small, "is ignored by nodeadm on types below 4 vCPUs and 7 GiB (they would pull the slow way)",
-            "instance types of 4 vCPUs and 8 GiB or more (xlarge and up)", `drop ${small.join(", ")} from the pool, or set fastImagePull: false`);
-    }
 }
 
 /** Pools whose nodes get the NVIDIA device plugin: explicit choice, else AL2023 GPU pools we create. */

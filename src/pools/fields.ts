@@ -1,4 +1,5 @@
-/** Per-provisioner pool fields: node counts, disks, capacity reservations. */
+/** Per-provisioner pool fields: node counts, disks, capacity reservations, fast image pull. */
+import { InstanceShape } from "../catalog/instances";
 import { Problems, join } from "../validation/problems";
 import { checkInt } from "../validation/rules";
 import type { NodePoolArgs } from "./args";
@@ -74,3 +75,19 @@ export function validateProvisionerFields(a: NodePoolArgs, provisioner: string, 
     checkInt(p, join(path, "diskThroughput"), a.diskThroughput ?? 250, 125, GP3.maxThroughput);
 }
 
+/**
+ * nodeadm (amazon-eks-ami v20260724, internal/containerd/config.go UseSOCISnapshotter) turns the
+ * feature gate on only with at least 4000m CPU and 7 GiB of memory, silently: a smaller type would
+ * pull the slow way while the pool claims otherwise.
+ */
+export function checkFastImagePull(p: Problems, path: string, provisioner: string, shapes: Record<string, InstanceShape>): void {
+    if (provisioner !== "karpenter") {
+        p.add(join(path, "fastImagePull"), true, "is set in a Karpenter EC2NodeClass's user data", "fastImagePull on Karpenter pools", "remove fastImagePull, or use a Karpenter pool");
+        return;
+    }
+    const small = Object.entries(shapes).filter(([, s]) => s.vcpu < 4 || s.memoryGiB < 7.5).map(([t]) => t);
+    if (small.length > 0) {
+        p.add(join(path, "fastImagePull"), small, "is ignored by nodeadm on types below 4 vCPUs and 7 GiB (they would pull the slow way)",
+            "instance types of 4 vCPUs and 8 GiB or more (xlarge and up)", `drop ${small.join(", ")} from the pool, or set fastImagePull: false`);
+    }
+}
