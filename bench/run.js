@@ -32,15 +32,22 @@ const largest = rows[rows.length - 1];
 const ok = base.evaluateS <= 3 && largest.evaluateS <= 10;
 console.log(`goals: default ${base.evaluateS.toFixed(2)} s <= 3 s, largest ${largest.evaluateS.toFixed(2)} s <= 10 s: ${ok ? "met" : "NOT met"}`);
 
-// Worker cold start (modelled, not timed): the default GPU group, baseline and each pull method side by side.
+// Worker cold start (modelled, not timed): the default GPU group and a CPU group, today's baseline and each option side by side.
 const { validatePlatformArgs } = require("../bin/platform/args");
 const { Problems } = require("../bin/validation/problems");
 const { scaleUpTimeline } = require("../bin/timeline/coldStart");
-const resolved = validatePlatformArgs({}, new Problems("bench"));
-const coldStart = scaleUpTimeline(resolved.rayClusters.map((c) => ({ workload: c.name, spec: c })), resolved.pools);
-const methods = Object.keys(coldStart.groups[0]?.withPullMethod ?? {});
+const coldStartOf = (args) => {
+    const r = validatePlatformArgs(args, new Problems("bench"));
+    return scaleUpTimeline(r.rayClusters.map((c) => ({ workload: c.name, spec: c })), r.pools, { ownWaitGcsReady: !r.kuberay.injectsWaitGcsReady }).groups;
+};
+const coldStart = [
+    ...coldStartOf({}),
+    ...coldStartOf({ nodePools: [{ name: "cpu", instanceTypes: ["m7i.xlarge", "m7i.2xlarge"] }], rayClusters: [{ name: "ray", workerGroups: [{ name: "cpu", pool: "cpu", cpu: "3", memory: "12Gi" }] }] }),
+];
+const setups = Object.keys(coldStart[0].alternatives);
 console.log("");
-console.log(`| worker group (cold start, modelled) | ${methods.join(" | ")} |`);
-console.log(`|---|${methods.map(() => "---").join("|")}|`);
-for (const g of coldStart.groups) console.log(`| ${g.group} on ${g.pool} | ${methods.map((m) => `${g.withPullMethod[m].toFixed(1)} s`).join(" | ")} |`);
-console.log(`cold-start goal: <= 120 s on the default GPU pool: ${coldStart.groups.every((g) => Math.min(...Object.values(g.withPullMethod)) <= 120) ? "met by some method" : "NOT met by any pull method alone"}`);
+console.log(`| worker group (cold start, modelled) | as configured | ${setups.join(" | ")} |`);
+console.log(`|---|---|${setups.map(() => "---").join("|")}|`);
+for (const g of coldStart) console.log(`| ${g.group} on ${g.pool} | ${g.totalSeconds.toFixed(1)} s | ${setups.map((m) => `${g.alternatives[m].toFixed(1)} s`).join(" | ")} |`);
+const gpu = coldStart[0];
+console.log(`cold-start goal: default GPU worker <= 120 s: ${gpu.totalSeconds.toFixed(1)} s (${gpu.setup}): ${gpu.totalSeconds <= 120 ? "met" : "NOT met"}`);

@@ -38,6 +38,8 @@ export const versions = {
     kueueChart: "oci://registry.k8s.io/kueue/charts/kueue",
     /** The released Kueue image (the chart's values at the tag name a staging image). */
     kueueImage: "registry.k8s.io/kueue/kueue",
+    /** The pause container of image pre-pull pods (a few hundred KB; registry.k8s.io, Kubernetes 1.31+). */
+    pauseImage: "registry.k8s.io/pause:3.10",
     /** ElastiCache Valkey engine (major.minor) of the GCS fault-tolerance store this package creates. */
     valkey: "8.0",
 } as const;

@@ -19,9 +19,12 @@ export function discoveryTerms(clusterName: string) {
 }
 
 function blockDevices(pool: ResolvedPool) {
+    const cache = pool.imageCache;
     const data = {
         volumeSize: `${pool.diskSizeGiB}Gi`, volumeType: "gp3", throughput: pool.diskThroughput, iops: pool.diskIops,
         encrypted: true, deleteOnTermination: true,
+        // The image cache: the data volume comes from the snapshot, hydrated at a provisioned rate.
+        ...(cache ? { snapshotID: cache.snapshotId, volumeInitializationRate: cache.initializationRate } : {}),
     };
     // Bottlerocket keeps the OS on a small volume and images on the second one.
     return pool.ami === "bottlerocket"

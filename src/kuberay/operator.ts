@@ -53,6 +53,16 @@ export interface KubeRayOperatorArgs {
      */
     values?: Record<string, any>;
     /**
+     * Let the operator inject its own `wait-gcs-ready` init container into every worker. KubeRay
+     * hard-codes it at 200m CPU, which throttles `ray health-check` into up to ~55 s of every
+     * worker's start (ray-project/kuberay#5138). Off, the operator injects none
+     * (ENABLE_INIT_CONTAINER_INJECTION=false) and the workers this package builds (the platform's and
+     * every RayTenant's) carry the same wait with the worker's CPU. Turn it on if you apply
+     * RayClusters to this operator without this package: their workers then get KubeRay's.
+     * @default false
+     */
+    injectWaitGcsReady?: boolean;
+    /**
      * Seconds Helm waits for the operator to become ready.
      * @default 600
      */
@@ -74,6 +84,8 @@ export interface ResolvedKubeRayArgs {
     retainCrdsOnDelete: boolean;
     values: Values;
     timeoutSeconds: number;
+    /** The operator injects KubeRay's own wait-gcs-ready (always assumed of a KubeRay we did not install). */
+    injectsWaitGcsReady: boolean;
 }
 
 /** `existingCluster`: the cluster outlives the stack (and may be shared), so its CRDs are kept by default. */
@@ -81,7 +93,7 @@ export function validateKubeRayArgs(args: KubeRayOperatorArgs | undefined, path:
     const a = args ?? {};
     const install = a.install ?? true;
     if (!install) {
-        for (const key of ["version", "repository", "crdDirectory", "retainCrdsOnDelete", "values", "timeoutSeconds"] as const) {
+        for (const key of ["version", "repository", "crdDirectory", "retainCrdsOnDelete", "values", "timeoutSeconds", "injectWaitGcsReady"] as const) {
             if (a[key] !== undefined) {
                 p.add(join(path, key), a[key], "has no effect: install is false (the cluster's own KubeRay is used)", `${key} only when installing`, `remove ${key}, or set install: true`);
             }
@@ -99,11 +111,19 @@ export function validateKubeRayArgs(args: KubeRayOperatorArgs | undefined, path:
             `"${VENDORED_KUBERAY_VERSION}", or any version together with crdDirectory`,
             "set crdDirectory to the chart's crds/ folder of that version");
     }
+    const env = (a.values as { env?: unknown } | undefined)?.env;
+    if (Array.isArray(env) && env.some((e) => (e as { name?: unknown })?.name === "ENABLE_INIT_CONTAINER_INJECTION")) {
+        // The workers' init container follows injectWaitGcsReady: a value set behind its back would
+        // give workers two init containers of one name (invalid pods) or none of ours.
+        p.add(join(path, "values.env"), "ENABLE_INIT_CONTAINER_INJECTION", "is set by this package from injectWaitGcsReady", "injectWaitGcsReady: true or false",
+            "remove the variable from values.env and set kuberay.injectWaitGcsReady");
+    }
     const timeoutSeconds = a.timeoutSeconds ?? 600;
     checkInt(p, join(path, "timeoutSeconds"), timeoutSeconds, 30, 3600);
     return {
         install, namespace, version, repository: a.repository ?? versions.kuberayHelmRepo, crdDirectory: a.crdDirectory,
         retainCrdsOnDelete: a.retainCrdsOnDelete ?? existingCluster, values: a.values ?? {}, timeoutSeconds,
+        injectsWaitGcsReady: install ? a.injectWaitGcsReady ?? false : true,
     };
 }
 
@@ -146,7 +166,7 @@ export class KubeRayOperator extends pulumi.ComponentResource {
             repositoryOpts: { repo: a.repository },
             namespace: ns.metadata.name,
             skipCrds: true,
-            values: kuberayOperatorValues(cluster.systemPlacement, a.values),
+            values: kuberayOperatorValues(cluster.systemPlacement, a.values, a.injectsWaitGcsReady),
             timeout: a.timeoutSeconds,
         }, { ...k8sOpts, dependsOn: [...this.crds, ...cluster.systemNodesReady] });
         this.ready = [this.release, ...this.crds];

@@ -20,8 +20,11 @@ export function deepMerge(base: Values, override: Values): Values {
  * Helm values of the kuberay-operator chart (keys from the v1.7.0 chart's values.yaml): the
  * operator runs on the system nodes; the user's values win over ours.
  */
-export function kuberayOperatorValues(placement: NodePlacement, overrides: Values = {}): Values {
+export function kuberayOperatorValues(placement: NodePlacement, overrides: Values = {}, injectWaitGcsReady = false): Values {
+    const env = [{ name: "ENABLE_INIT_CONTAINER_INJECTION", value: String(injectWaitGcsReady) }];
     const ours: Values = {
+        // The chart's `env` list (values.yaml:237); see KubeRayOperatorArgs.injectWaitGcsReady.
+        env,
         nodeSelector: { ...placement.nodeSelector },
         tolerations: placement.tolerations.map((t) => ({ ...t })),
         // Requests equal to the chart's limits so the scheduler reserves what the operator uses.
@@ -30,5 +33,8 @@ export function kuberayOperatorValues(placement: NodePlacement, overrides: Value
             limits: { cpu: "100m", memory: "512Mi" },
         },
     };
-    return deepMerge(ours, overrides);
+    // `env` is a list, which deepMerge replaces: the user's entries are added to ours (theirs win by name).
+    const theirs = Array.isArray(overrides.env) ? (overrides.env as { name?: string }[]) : [];
+    const merged = deepMerge(ours, overrides);
+    return theirs.length > 0 ? { ...merged, env: [...env.filter((e) => !theirs.some((t) => t.name === e.name)), ...theirs] } : merged;
 }

@@ -112,9 +112,9 @@ export function renderText(plan: Plan): string {
     if (plan.scaleUp && plan.scaleUp.groups.length > 0) {
         out.push("", "Worker cold start (modelled: a task asks, a worker joins Ray)");
         for (const g of plan.scaleUp.groups) {
-            const others = Object.entries(g.withPullMethod).filter(([m]) => m !== g.pullMethod).map(([m, s]) => `${m} ${mins(Math.round(s))}`).join(", ");
-            out.push(`  ${g.group} on ${g.pool}: ${mins(Math.round(g.totalSeconds))} (with ${others})`);
+            out.push(`  ${g.group} on ${g.pool}: ${mins(Math.round(g.totalSeconds))} (${g.setup})`);
             for (const s of g.steps) out.push(`    ${String(s.seconds).padStart(5)} s  ${s.name}  [${s.source}]`);
+            out.push("    other setups: " + Object.entries(g.alternatives).map(([m, s]) => `${m} ${mins(Math.round(s))}`).join("; "));
         }
         out.push(...plan.scaleUp.notes.map((n) => `  note: ${n}`));
     }

@@ -7,6 +7,7 @@ import { NodePoolArgs, ResolvedPool, defaultPools, validatePools } from "../pool
 import { RayClusterArgs, ResolvedRayClusterArgs, ResolvedRayClusterSpec, defaultWorkerGroups, validateRayClusterArgs } from "../ray/args";
 import { RayJobArgs, ResolvedRayJob, validateRayJob } from "../ray/job";
 import { checkRayClusterPools } from "../ray/poolFit";
+import { prePullImagesOf } from "../pools/prePull";
 import { checkScheduling, schedulingInputs, systemShapes } from "./scheduling";
 import { RayServiceArgs, ResolvedRayService, checkGcsTarget, validateRayService } from "../ray/service";
 import { SchedulingModel } from "../scheduling/platform";
@@ -226,7 +227,10 @@ export function validatePlatformArgs(input: RayPlatformArgs, p: Problems, option
         ...rayJobs.map((j, i) => ({ path: `rayJobs[${i}]`, namespace: j.namespace, createNamespace: j.createNamespace })),
         ...rayServices.map((s, i) => ({ path: `rayServices[${i}]`, namespace: s.namespace, createNamespace: s.createNamespace })),
     ]);
-    const resolved = { eks, existingCluster: args.existingCluster, kuberay, pools, karpenter, rayClusters, rayJobs, rayServices, teams, kueue };
+    // Pre-pull what the platform's own groups on each pool run.
+    const specs = [...rayClusters, ...rayJobs.flatMap((j) => (j.cluster ? [j.cluster] : [])), ...rayServices.map((s) => s.cluster)];
+    const withPrePull = pools.map((x) => ({ ...x, prePullImages: prePullImagesOf(x, specs.flatMap((c) => c.workerGroups.filter((g) => g.pool === x.name).map((g) => g.image))) }));
+    const resolved = { eks, existingCluster: args.existingCluster, kuberay, pools: withPrePull, karpenter, rayClusters, rayJobs, rayServices, teams, kueue };
     const scheduling = checkScheduling(schedulingInputs(args, resolved, system, karpenter?.replicas), p);
     return { ...resolved, scheduling, args };
 }

@@ -138,7 +138,7 @@ export class RayPlatform extends pulumi.ComponentResource {
         // Named after the workload, never its list position: reordering renames nothing.
         const target: RayTargetArgs = {
             cluster, operatorReady: operator.ready, pools: nodePools?.pools, operatorNamespace: resolved.kuberay.namespace, poolResources: nodePools?.poolResources,
-            liveCrds: operator.liveCrds,
+            liveCrds: operator.liveCrds, ownWaitGcsReady: !resolved.kuberay.injectsWaitGcsReady,
         };
         const poolList = nodePools?.pools ?? [];
         // Teams: Kueue, the quotas, and the team namespaces; a workload in a team's namespace goes through its queue.
@@ -191,7 +191,7 @@ export class RayPlatform extends pulumi.ComponentResource {
             ...resolved.rayClusters.map((c) => ({ workload: c.name, spec: c as ResolvedRayClusterSpec })),
             ...resolved.rayJobs.filter((j) => j.cluster).map((j) => ({ workload: j.name, spec: j.cluster! })),
             ...resolved.rayServices.map((s) => ({ workload: s.name, spec: s.cluster })),
-        ], resolved.pools));
+        ], resolved.pools, { ownWaitGcsReady: !resolved.kuberay.injectsWaitGcsReady }));
         this.tenantConfig = pulumi.all([this.clusterName, this.operatorNamespace]).apply(([c, ns]) => tenantConfigOf(resolved, c, ns));
         this.registerOutputs({
             kubeconfig: this.kubeconfig, clusterName: this.clusterName, eksCluster: this.eksCluster, operatorNamespace: this.operatorNamespace,

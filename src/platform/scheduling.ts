@@ -62,6 +62,7 @@ export function schedulingInputs(args: RayPlatformArgs, a: Omit<ResolvedPlatform
         rayServices: a.rayServices.map((s, i) => ({
             path: `rayServices[${i}]`, name: s.name, namespace: s.namespace, spec: s.cluster, newCluster: s.upgradeStrategy === "NewCluster",
         })),
+        ownWaitGcsReady: !a.kuberay.injectsWaitGcsReady,
     };
 }
 

@@ -1,31 +1,22 @@
-import { InstanceShape, expandFamilies, instanceCatalog, nearMatches } from "../catalog/instances";
+import { InstanceShape, expandFamilies } from "../catalog/instances";
 import { Problems, join } from "../validation/problems";
-import { checkDns1123Label, checkInt, checkLabels, checkTaint, checkUniqueNames } from "../validation/rules";
+import { checkDns1123Label, checkLabels, checkTaint, checkUniqueNames } from "../validation/rules";
 import { versions } from "../versions";
 import { checkFastImagePull, gp3Iops, validateProvisionerFields } from "./fields";
+import { ImageCacheArgs, ResolvedImageCache, checkImageCache, checkPrePullImages } from "./imageCache";
+
+export { ImageCacheArgs } from "./imageCache";
+import { defaultPrePull } from "./prePull";
 import { NodePlacement, Taint, existingPlacement, poolPlacement } from "./placement";
+import { InstanceShapeArgs, resolveShapes } from "./shapes";
+
+export { InstanceShapeArgs } from "./shapes";
 
 export { GP3, gp3Iops } from "./fields";
 
 export const provisioners = ["karpenter", "managed", "existing"] as const;
 export const capacityTypeValues = ["spot", "on-demand"] as const;
 export const amiFamilies = ["al2023", "bottlerocket"] as const;
-
-/** The shape of an instance type the catalog does not know. */
-export interface InstanceShapeArgs {
-    /** Instance type name, e.g. "g7.2xlarge". */
-    instanceType: string;
-    /** vCPUs. */
-    vcpu: number;
-    /** Memory in GiB. */
-    memoryGiB: number;
-    /** GPUs per instance. @default 0 */
-    gpus?: number;
-    /** Max pods kubelet runs (sets the memory kubelet reserves). @default 110 */
-    maxPods?: number;
-    /** On-demand $/h, for cost estimates. @default undefined (unknown) */
-    pricePerHour?: number;
-}
 
 /** A pool of nodes for Ray workers: Karpenter (scale to zero), a managed node group, or existing nodes. */
 export interface NodePoolArgs {
@@ -98,6 +89,21 @@ export interface NodePoolArgs {
      * @default true on Karpenter GPU pools, false elsewhere
      */
     fastImagePull?: boolean;
+    /**
+     * Images each new node of the pool pulls as soon as it is Ready (a DaemonSet), while the GPU
+     * device plugin starts: the worker that asked for the node then finds its image there instead
+     * of pulling it after its GPUs register. `[]` turns it off. Every image needs /bin/bash (Ray
+     * images have it).
+     * @default Karpenter GPU pools: the images of the platform's Ray groups on the pool (the pinned Ray GPU image when none); others: []
+     */
+    prePullImages?: string[];
+    /**
+     * Karpenter Bottlerocket pools: each node's data volume is restored from an EBS snapshot that
+     * already holds the Ray images (build it with `scripts/build-image-cache.sh`), so nothing is
+     * pulled; the volume hydrates from S3 at `initializationRate`.
+     * @default undefined (images are pulled)
+     */
+    imageCache?: ImageCacheArgs;
     /** Extra node labels. @default {} */
     labels?: Record<string, string>;
     /** Extra taints (GPU pools always carry nvidia.com/gpu=true:NoSchedule). @default [] */
@@ -146,6 +152,11 @@ export interface ResolvedPool {
     expireAfter: string;
     terminationGracePeriod: string;
     fastImagePull: boolean;
+    /** Images its nodes pre-pull (see prePull.ts); the platform replaces a default list with its groups' images. */
+    prePullImages: string[];
+    /** prePullImages came from the user (the platform keeps it as is). */
+    prePullExplicit: boolean;
+    imageCache?: ResolvedImageCache;
     placement: NodePlacement;
     capacityReservationIds: string[];
     availabilityZone?: string;
@@ -155,28 +166,6 @@ export const GPU_TAINT: Taint = { key: "nvidia.com/gpu", value: "true", effect: 
 export const DEFAULT_GPU_TYPES = ["g6.xlarge", "g6.2xlarge", "g5.xlarge", "g5.2xlarge"];
 export const defaultPools: NodePoolArgs[] = [{ name: "gpu" }];
 const DURATION = /^(Never|([0-9]+(s|m|h))+)$/;
-
-function resolveShapes(a: NodePoolArgs, types: string[], path: string, p: Problems): Record<string, InstanceShape> {
-    const custom = new Map((a.customShapes ?? []).map((s) => [s.instanceType, s]));
-    (a.customShapes ?? []).forEach((s, i) => {
-        checkInt(p, `${join(path, "customShapes")}[${i}].vcpu`, s.vcpu, 1, 1024);
-        checkInt(p, `${join(path, "customShapes")}[${i}].memoryGiB`, s.memoryGiB, 1, 65536);
-    });
-    const shapes: Record<string, InstanceShape> = {};
-    types.forEach((t, i) => {
-        const c = custom.get(t);
-        if (c) {
-            shapes[t] = { vcpu: c.vcpu, memoryGiB: c.memoryGiB, gpus: c.gpus ?? 0, arch: "x86_64", maxPods: c.maxPods ?? 110, pricePerHour: c.pricePerHour };
-        } else if (instanceCatalog[t]) {
-            shapes[t] = instanceCatalog[t];
-        } else {
-            p.add(`${join(path, "instanceTypes")}[${i}]`, t, "is not in the instance catalog",
-                `a catalog type (closest: ${nearMatches(t).join(", ")}), or a type described in customShapes`,
-                `fix the name, or add { instanceType: "${t}", vcpu, memoryGiB, gpus } to customShapes`);
-        }
-    });
-    return shapes;
-}
 
 export function validatePool(a: NodePoolArgs, path: string, existingCluster: boolean, p: Problems): ResolvedPool {
     checkDns1123Label(p, join(path, "name"), a.name);
@@ -269,8 +258,11 @@ export function validatePool(a: NodePoolArgs, path: string, existingCluster: boo
         }
     }
     const podAnnotations: Record<string, string> = provisioner === "karpenter" && (a.doNotDisrupt ?? true) ? { "karpenter.sh/do-not-disrupt": "true" } : {};
-    const fastImagePull = a.fastImagePull ?? (provisioner === "karpenter" && gpu);
+    const imageCache = checkImageCache(a, path, provisioner, gpu, p);
+    // An image cache is unpacked by containerd's default snapshotter, and Bottlerocket wipes it on a node that uses SOCI.
+    const fastImagePull = a.fastImagePull ?? (provisioner === "karpenter" && gpu && !imageCache);
     if (fastImagePull) checkFastImagePull(p, path, provisioner, shapes);
+    const prePullImages = checkPrePullImages(a, path, p) ?? defaultPrePull(provisioner, gpu);
     const throughput = a.diskThroughput ?? (fastImagePull ? 600 : 250);
     const placement = provisioner === "existing"
         ? existingPlacement(a.name, labels, a.taints ?? (gpu ? [{ key: GPU_TAINT.key, effect: "NoSchedule" }] : []))
@@ -279,7 +271,7 @@ export function validatePool(a: NodePoolArgs, path: string, existingCluster: boo
         name: a.name, provisioner, instanceTypes: types, families, shapes, gpu, capacityTypes,
         maxGpus: a.maxGpus ?? 8, maxCpus: a.maxCpus ?? 64, minNodes, maxNodes,
         diskSizeGiB: a.diskSizeGiB ?? 100, diskThroughput: throughput, diskIops: gp3Iops(throughput),
-        ami, amiAlias, consolidateAfter, expireAfter, terminationGracePeriod, fastImagePull, capacityReservationIds: a.capacityReservationIds ?? [], availabilityZone: a.availabilityZone,
+        ami, amiAlias, consolidateAfter, expireAfter, terminationGracePeriod, fastImagePull, prePullImages, prePullExplicit: a.prePullImages !== undefined, imageCache, capacityReservationIds: a.capacityReservationIds ?? [], availabilityZone: a.availabilityZone,
         placement: { ...placement, podAnnotations },
     };
 }

@@ -12,6 +12,7 @@ import { customResource } from "../ray/spec";
 import { Problems, validateOrThrow } from "../validation/problems";
 import { resolvedOr, withResolved } from "../validation/resolved";
 import { NodePoolArgs, ResolvedPool, devicePluginPoolNames, validatePools } from "./args";
+import { PREPULL_NAMESPACE, buildPrePullDaemonSet } from "./prePull";
 
 /** Node pools for Ray workers, with the controllers they need. */
 export interface NodePoolsComponentArgs {
@@ -69,6 +70,8 @@ export class NodePools extends pulumi.ComponentResource {
     readonly devicePlugin?: NvidiaDevicePlugin;
     readonly managedNodeGroups: Record<string, aws.eks.NodeGroup> = {};
     readonly nodePools: Record<string, k8s.apiextensions.CustomResource> = {};
+    /** Image pre-pull DaemonSets, by pool. */
+    readonly prePulls: Record<string, k8s.apps.v1.DaemonSet> = {};
 
     constructor(name: string, args: NodePoolsComponentArgs, opts?: pulumi.ComponentResourceOptions) {
         const check = (p: Problems) => validateNodePools(args, args.cluster.aws, p);
@@ -114,12 +117,23 @@ export class NodePools extends pulumi.ComponentResource {
                 });
             }
         }
+        const prePullPools = this.pools.filter((x) => x.prePullImages.length > 0);
+        if (prePullPools.length > 0) {
+            const k8sOpts = { parent: this, provider: args.cluster.provider };
+            const ns = new k8s.core.v1.Namespace(`${name}-prepull`, {
+                metadata: { name: PREPULL_NAMESPACE, labels: { "pod-security.kubernetes.io/enforce": "restricted" } },
+            }, k8sOpts);
+            for (const pool of prePullPools) {
+                const ds = buildPrePullDaemonSet(pool, pool.prePullImages);
+                this.prePulls[pool.name] = new k8s.apps.v1.DaemonSet(`${name}-${pool.name}-prepull`, ds, { ...k8sOpts, dependsOn: [ns] });
+            }
+        }
         this.registerOutputs({ pools: this.pools.map((x) => x.name) });
     }
 
     /** What each pool's nodes come from (NodePool or node group), for Ray workloads to depend on. */
     get poolResources(): Record<string, pulumi.Resource[]> {
-        return Object.fromEntries(this.pools.map((x) => [x.name, [this.nodePools[x.name], this.managedNodeGroups[x.name]].filter((r): r is NonNullable<typeof r> => r !== undefined)]));
+        return Object.fromEntries(this.pools.map((x) => [x.name, [this.nodePools[x.name], this.managedNodeGroups[x.name], this.prePulls[x.name]].filter((r): r is NonNullable<typeof r> => r !== undefined)]));
     }
 
     private managedNodeGroup(name: string, pool: ResolvedPool, facts: AwsClusterFacts, tags: Tags) {

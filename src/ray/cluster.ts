@@ -51,6 +51,14 @@ export interface RayTargetArgs {
      * @default [] (the workload creates its namespace, or it already exists)
      */
     namespaceReady?: pulumi.Resource[];
+    /**
+     * The KubeRay operator injects no `wait-gcs-ready` init container (ENABLE_INIT_CONTAINER_INJECTION
+     * is false, as RayPlatform installs it): workers carry their own, with the worker's CPU (see
+     * ray/waitGcsReady.ts). Wrong either way breaks workers: with injection on, two init containers
+     * of one name make every worker pod invalid.
+     * @default false (the operator injects its own)
+     */
+    ownWaitGcsReady?: boolean;
 }
 
 /** The Ray custom resource; checked against the live KubeRay API first when the stack did not install KubeRay. */
@@ -96,7 +104,8 @@ export function placementsFor(spec: ResolvedRayClusterSpec, target: RayTargetArg
     serviceAccounts: { head?: string; worker?: string } = {}): RayClusterPlacements {
     const pools = Object.fromEntries((target.pools ?? []).map((x) => [x.name, x.placement]));
     const workers = Object.fromEntries(spec.workerGroups.map((g) => [g.name, g.pool === undefined ? undefined : pools[g.pool]]));
-    return { head: target.cluster.systemPlacement, workers, serviceAccountName: serviceAccounts.head, workerServiceAccountName: serviceAccounts.worker, workload };
+    return { head: target.cluster.systemPlacement, workers, serviceAccountName: serviceAccounts.head, workerServiceAccountName: serviceAccounts.worker, workload,
+        ownWaitGcsReady: target.ownWaitGcsReady ?? false };
 }
 
 export function workerGroupOutputs(spec: ResolvedRayClusterSpec): WorkerGroupOutput[] {

@@ -6,6 +6,7 @@ import { ResolvedRayClusterArgs, ResolvedRayClusterSpec } from "./args";
 import { ResolvedHead, ResolvedPod, ResolvedWorkerGroup } from "./groupArgs";
 import { AUTOSCALER_RESOURCES } from "./injected";
 import { WORKLOAD_LABEL } from "./networkPolicy";
+import { withWaitGcsReady } from "./waitGcsReady";
 
 /** A Kubernetes object as plain data, ready to send or validate against its CRD schema. */
 export interface KubernetesObject {
@@ -135,7 +136,8 @@ function headGroupSpec(s: ResolvedRayClusterSpec, head: ResolvedHead, ctx: RayCl
     };
 }
 
-function workerGroupSpec(g: ResolvedWorkerGroup, ctx: RayClusterPlacements) {
+function workerGroupSpec(g: ResolvedWorkerGroup, ctx: RayClusterPlacements, headPort: string) {
+    const template = podTemplate(g, { name: "ray-worker" }, ctx.workers[g.name], ctx, g.gpus, ctx.workerServiceAccountName);
     return {
         groupName: g.name,
         // No `replicas`: the Ray autoscaler owns it (it JSON-patches /spec/workerGroupSpecs/<i>/replicas).
@@ -147,7 +149,7 @@ function workerGroupSpec(g: ResolvedWorkerGroup, ctx: RayClusterPlacements) {
         ...(Object.keys(g.rayResources).length > 0 ? { resources: { ...g.rayResources } } : {}),
         ...(Object.keys(g.rayLabels).length > 0 ? { labels: { ...g.rayLabels } } : {}),
         rayStartParams: { ...g.rayStartParams },
-        template: podTemplate(g, { name: "ray-worker" }, ctx.workers[g.name], ctx, g.gpus, ctx.workerServiceAccountName),
+        template: ctx.ownWaitGcsReady ? withWaitGcsReady(template, headPort) : template,
     };
 }
 
@@ -165,6 +167,8 @@ export interface RayClusterPlacements {
     workerServiceAccountName?: string;
     /** Workload name every Ray pod is labelled with (see WORKLOAD_LABEL). */
     workload: string;
+    /** Workers carry our own `wait-gcs-ready` init container (the operator's injection is off). */
+    ownWaitGcsReady?: boolean;
 }
 
 /**
@@ -183,7 +187,8 @@ export function buildRayClusterSpec(s: ResolvedRayClusterSpec, placements: RayCl
         ...(s.tokenAuth ? { authOptions: { mode: "token" } } : {}),
         ...(s.headServiceType === "LoadBalancer" ? { headServiceAnnotations: { ...INTERNAL_LB_ANNOTATIONS } } : {}),
         headGroupSpec: headGroupSpec(s, s.head, placements),
-        workerGroupSpecs: s.workerGroups.map((g) => workerGroupSpec(g, placements)),
+        // KubeRay's GetHeadPort (common/pod.go:54-59): the head's `port`, else the GCS default.
+        workerGroupSpecs: s.workerGroups.map((g) => workerGroupSpec(g, placements, s.head.rayStartParams.port ?? "6379")),
     };
     return deepMerge(spec, s.specOverrides);
 }

@@ -1,5 +1,6 @@
 import { InstanceShape } from "../catalog/instances";
-import { Resources } from "./resources";
+import { PREPULL_INIT_RESOURCES, PREPULL_NAMESPACE, PREPULL_PAUSE_RESOURCES } from "../pools/prePull";
+import { Resources, max, requestsOf } from "./resources";
 
 /**
  * How much of a node pods can have, and what runs on every node before any of ours: the model
@@ -62,7 +63,16 @@ export const EKS_DAEMONSETS: readonly DaemonSetPod[] = [
 /** The NVIDIA device plugin 0.20.0 DaemonSet: chart `resources: {}`, on AL2023 GPU nodes. */
 export const DEVICE_PLUGIN_POD: DaemonSetPod = { name: "nvidia-device-plugin/nvidia-device-plugin", request: { cpuMilli: 0, memoryMi: 0, gpus: 0 } };
 
-/** DaemonSet pods on a node of a pool: the EKS set, plus the device plugin where it runs. */
-export function daemonSetsFor(devicePlugin: boolean): DaemonSetPod[] {
-    return devicePlugin ? [...EKS_DAEMONSETS, DEVICE_PLUGIN_POD] : [...EKS_DAEMONSETS];
+/**
+ * The image pre-pull pod (pools/prePull.ts): its largest init container (5m / 16Mi) is its
+ * effective request, above the pause container's 1m / 8Mi. Computed on use: the modules import
+ * each other.
+ */
+export function prePullPod(): DaemonSetPod {
+    return { name: `${PREPULL_NAMESPACE}/prepull`, request: max(requestsOf(PREPULL_INIT_RESOURCES), requestsOf(PREPULL_PAUSE_RESOURCES)) };
+}
+
+/** DaemonSet pods on a node of a pool: the EKS set, plus the device plugin and the image pre-pull where they run. */
+export function daemonSetsFor(devicePlugin: boolean, prePull = false): DaemonSetPod[] {
+    return [...EKS_DAEMONSETS, ...(devicePlugin ? [DEVICE_PLUGIN_POD] : []), ...(prePull ? [prePullPod()] : [])];
 }

@@ -27,6 +27,8 @@ export interface SchedulingInputs {
     rayJobs: { path: string; job: ResolvedRayJob }[];
     /** `newCluster`: a NewCluster upgrade runs a second cluster (and head) beside the first. */
     rayServices: { path: string; name: string; namespace: string; spec: ResolvedRayClusterSpec; newCluster?: boolean }[];
+    /** Workers carry our wait-gcs-ready init container, not KubeRay's. @default false */
+    ownWaitGcsReady?: boolean;
 }
 
 /** CPU (millicores), memory (MiB), GPUs and pod slots of a node. */
@@ -88,7 +90,7 @@ function workloadPods(i: SchedulingInputs): WorkloadPods {
         const head = headPod(`${namespace}/${name}-head`, `${path}.head`, spec, sidecar);
         if (head) out.heads.push(head);
         spec.workerGroups.forEach((g, k) => {
-            const pod = workerPod(`${namespace}/${name}-${g.name}`, `${path}.workerGroups[${k}]`, g);
+            const pod = workerPod(`${namespace}/${name}-${g.name}`, `${path}.workerGroups[${k}]`, g, i.ownWaitGcsReady);
             if (pod) out.workers.push({ pool: g.pool, groupName: g.name, value: { cpu: g.cpu, memory: g.memory, gpus: g.gpus, pool: g.pool }, minReplicas: g.minReplicas, maxReplicas: g.maxReplicas, pod });
         });
     };

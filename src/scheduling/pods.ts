@@ -61,12 +61,16 @@ export function headPod(name: string, path: string, spec: ResolvedRayClusterSpec
     return pod(name, path, { kind: "system" }, containers);
 }
 
-/** A worker pod: the Ray container and KubeRay's wait-gcs-ready init container (pod.go:641-655). */
-export function workerPod(name: string, path: string, g: ResolvedWorkerGroup): ModelPod | undefined {
+/**
+ * A worker pod: the Ray container and its wait-gcs-ready init container, KubeRay's (pod.go:641-655)
+ * or ours (`ownWaitGcsReady`: the Ray container's CPU and memory, see ray/waitGcsReady.ts).
+ */
+export function workerPod(name: string, path: string, g: ResolvedWorkerGroup, ownWaitGcsReady = false): ModelPod | undefined {
     const ray = request(g.cpu, g.memory, g.gpus);
     if (!ray) return undefined;
+    const wait = ownWaitGcsReady ? { ...ray, gpus: 0 } : requestsOf(WAIT_GCS_READY_RESOURCES);
     return pod(name, path, g.pool === undefined ? { kind: "untainted" } : { kind: "pool", pool: g.pool },
-        [{ name: "ray-worker", request: ray }], [{ name: "wait-gcs-ready", request: requestsOf(WAIT_GCS_READY_RESOURCES) }]);
+        [{ name: "ray-worker", request: ray }], [{ name: "wait-gcs-ready", request: wait }]);
 }
 
 /**

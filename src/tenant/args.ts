@@ -42,6 +42,12 @@ export interface TenantPlatformArgs {
      * @default [] (unknown: not checked, e.g. on an existing cluster)
      */
     systemNodesFree?: NodeRoomArgs[];
+    /**
+     * The platform's KubeRay operator injects its own `wait-gcs-ready` init container into workers
+     * (see KubeRayOperatorArgs.injectWaitGcsReady); when false, the tenant's workers carry ours.
+     * @default true (what a KubeRay left at its defaults does)
+     */
+    kuberayInjectsWaitGcsReady?: boolean;
 }
 
 /** Free room on one node. */
@@ -76,6 +82,7 @@ export interface TenantConfig {
     systemInstanceType: string;
     systemNodesFree: NodeRoomArgs[];
     teams: TeamArgs[];
+    kuberayInjectsWaitGcsReady: boolean;
 }
 // A platform's tenantConfig is always a valid tenant `platform` (compile-time check).
 const tenantConfigIsPlatformArgs = (c: TenantConfig): TenantPlatformArgs => c;
@@ -236,7 +243,7 @@ export function validateTenantArgs(a: RayTenantArgs, p: Problems): ResolvedTenan
         platform: {
             clusterName: pl.clusterName, operatorNamespace, existingCluster, systemNodeSelector: pl.systemNodeSelector ?? {},
             systemNodeTaints: pl.systemNodeTaints ?? [], nodePools: pl.nodePools ?? [], devicePluginPools, systemInstanceType: pl.systemInstanceType,
-            systemNodesFree: room, teams: pl.teams ?? [],
+            systemNodesFree: room, teams: pl.teams ?? [], kuberayInjectsWaitGcsReady: pl.kuberayInjectsWaitGcsReady ?? true,
         },
         team,
         systemPods, pools, namespace, createNamespace: a.createNamespace ?? true, rayClusters, rayJobs, rayServices,

@@ -18,5 +18,6 @@ export function tenantConfigOf(r: ResolvedPlatformArgs, clusterName: string, ope
         systemInstanceType: r.eks?.systemNodes.instanceTypes[0] ?? "",
         systemNodesFree: r.scheduling.nodes.filter((n) => n.group === "system").map((n) => ({ ...n.free })),
         teams: (r.args.teams ?? []).map((t) => JSON.parse(JSON.stringify(t))),
+        kuberayInjectsWaitGcsReady: r.kuberay.injectsWaitGcsReady,
     };
 }

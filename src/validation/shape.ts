@@ -66,6 +66,7 @@ const nodePoolsShape: Shape = {
             capacityTypes: strings, maxGpus: "integer", maxCpus: "integer", minNodes: "integer", maxNodes: "integer",
             capacityReservationIds: strings, availabilityZone: "string", diskSizeGiB: "integer", diskThroughput: "integer", labels, taints: { list: taint },
             ami: "string", amiAlias: "string", consolidateAfter: "string", expireAfter: "string", terminationGracePeriod: "string", doNotDisrupt: "boolean", fastImagePull: "boolean",
+            prePullImages: strings, imageCache: { object: { snapshotId: "string", initializationRate: "integer", images: strings, dataGiB: "number" } },
         }
     },
 };
@@ -139,7 +140,7 @@ export const platformShape: Shape = {
         kuberay: {
             object: {
                 install: "boolean", namespace: "string", version: "string", repository: "string", crdDirectory: "string",
-                retainCrdsOnDelete: "boolean", values: "any", timeoutSeconds: "integer",
+                retainCrdsOnDelete: "boolean", values: "any", timeoutSeconds: "integer", injectWaitGcsReady: "boolean",
             },
         },
         nodePools: nodePoolsShape,
@@ -161,6 +162,7 @@ export const tenantShape: Shape = {
                 clusterName: "string", operatorNamespace: "string", existingCluster: "boolean", systemNodeSelector: labels, systemNodeTaints: { list: taint },
                 nodePools: nodePoolsShape, devicePluginPools: strings, systemInstanceType: "string", teams: teamsShape,
                 systemNodesFree: { list: { object: { cpuMilli: "integer", memoryMi: "number", gpus: "integer", pods: "integer" } } },
+                kuberayInjectsWaitGcsReady: "boolean",
             },
         },
         kubeconfig: "input", namespace: "string", createNamespace: "boolean", team: "string",
