@@ -12,9 +12,11 @@ import { buildPlan, renderText } from "./plan/render";
 import { platformFromConfig } from "./program";
 import { ValidationError } from "./validation/problems";
 import { envCommand, realEnvDeps } from "./env/command";
+import { imageCacheCommand } from "./imageCache/command";
 
 const USAGE = `Usage: kuberay-platform plan [--config FILE | --tenant FILE | --program FILE] [--name NAME] [--stack NAME] [--json]
        kuberay-platform env <up|down|run|sweep> ...   (ephemeral environments: kuberay-platform env --help)
+       kuberay-platform image-cache build ...         (EBS snapshot for a pool's imageCache: kuberay-platform image-cache --help)
 
   --config FILE   RayPlatformArgs as YAML/JSON, or a Pulumi stack file (Pulumi.<stack>.yaml) whose
                   config has kuberay-platform:platform (or :tenant). Default: the default platform.
@@ -84,6 +86,7 @@ function enablePrograms(): void {
 
 export async function main(argv: string[]): Promise<number> {
     if (argv[0] === "env") return envCommand(argv.slice(1), realEnvDeps);
+    if (argv[0] === "image-cache") return imageCacheCommand(argv.slice(1), (line) => process.stdout.write(`${line}\n`));
     const args = parse(argv);
     if (args.help || args._ !== "plan") {
         process.stdout.write(`${USAGE}\n`);

@@ -41,7 +41,8 @@ describe("kuberay-platform plan (offline)", () => {
         assert.match(out, /ray\/ray-head: ray-head 1000m CPU, 2Gi \+ autoscaler 100m CPU, 512Mi/);
         assert.match(out, /Ray head ready after 15m53s/);
         // Worker cold start: the default GPU group from pending to a Ray worker, baseline and each pull method.
-        assert.match(out, /Worker cold start \(modelled[^\n]*\n  ray\/gpu on gpu: 3m04s \(with containerd 3m30s, bottlerocket-soci 2m56s\)/);
+        assert.match(out, /Worker cold start \(modelled[^\n]*\n  ray\/gpu on gpu: 1m51s \(al2023, soci-parallel \+ pre-pull, own wait-gcs-ready\)/);
+        assert.match(out, /other setups: baseline \(containerd, 125 MiB\/s, KubeRay's init container\) 3m30s; AL2023 \+ SOCI \+ pre-pull \(default\) 1m51s; Bottlerocket \+ SOCI \+ pre-pull 1m36s; Bottlerocket \+ snapshot cache \(300 MiB\/s\) 1m29s/);
     });
 
     it("--json has the same parts, machine-readable", async () => {

@@ -101,6 +101,8 @@ describe("RayPlatform defaults (EKS)", () => {
             "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition ml-pools-karpenter-nodeoverlays <- ml-pools-karpenter",
             "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition ml-pools-karpenter-nodepools <- ml-pools-karpenter",
             "kubernetes:core/v1:Namespace ml-pools-nvidia-ns <- ml-pools-nvidia",
+            "kubernetes:apps/v1:DaemonSet ml-pools-gpu-prepull <- ml-pools",
+            "kubernetes:core/v1:Namespace ml-pools-prepull <- ml-pools",
             "kubernetes:helm.sh/v3:Release ml-pools-karpenter-controller <- ml-pools-karpenter",
             "kubernetes:helm.sh/v3:Release ml-pools-nvidia <- ml-pools-nvidia",
             "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass ml-pools-gpu-class <- ml-pools",

@@ -43,6 +43,7 @@ export const everything: RayPlatformArgs = {
             capacityReservationIds: ["cr-0123456789abcdef0"], availabilityZone: "us-west-2a",
         },
         { name: "br", ami: "bottlerocket", provisioner: "managed", instanceTypes: ["g5.xlarge"], minNodes: 1 },
+        { name: "cached", ami: "bottlerocket", instanceTypes: ["g6.xlarge"], imageCache: { snapshotId: "snap-0123456789abcdef0", initializationRate: 250 } },
     ],
     rayClusters: [{
         name: "ray", headServiceType: "LoadBalancer", s3Access: [{ bucket: "data", prefix: "x/" }],

@@ -100,15 +100,22 @@ describe("scheduling model", () => {
         assert.match(p.message, /selects no pool and fits on no system node/);
     });
 
-    it("counts KubeRay's wait-gcs-ready init container in a small worker's request", () => {
-        const { m } = model({
+    it("counts the wait-gcs-ready init container in a small worker's request: KubeRay's 200m, or ours at the worker's size", () => {
+        const args = (injectWaitGcsReady: boolean): RayPlatformArgs => ({
+            kuberay: { injectWaitGcsReady },
             nodePools: [{ name: "cpu", instanceTypes: ["m7i.xlarge"] }],
             rayClusters: [{ name: "ray", workerGroups: [{ name: "tiny", pool: "cpu", cpu: "100m", memory: "128Mi", minReplicas: 1 }] }],
         });
-        const node = m.nodes.find((n) => n.group === "cpu")!;
-        const worker = node.pods.find((p) => p.name === "ray/ray-tiny")!;
-        assert.strictEqual(worker.detail, "ray-worker 100m CPU, 128Mi + init:wait-gcs-ready 200m CPU, 256Mi");
-        assert.strictEqual(node.requested.cpuMilli, 150 + 200);
+        const tiny = (injected: boolean) => {
+            const node = model(args(injected)).m.nodes.find((n) => n.group === "cpu")!;
+            return { node, worker: node.pods.find((p) => p.name === "ray/ray-tiny")! };
+        };
+        const kuberay = tiny(true);
+        assert.strictEqual(kuberay.worker.detail, "ray-worker 100m CPU, 128Mi + init:wait-gcs-ready 200m CPU, 256Mi");
+        assert.strictEqual(kuberay.node.requested.cpuMilli, 150 + 200);
+        const ours = tiny(false);
+        assert.strictEqual(ours.worker.detail, "ray-worker 100m CPU, 128Mi + init:wait-gcs-ready 100m CPU, 128Mi");
+        assert.strictEqual(ours.node.requested.cpuMilli, 150 + 100);
     });
 
     it("rejects a worker that only fits a type the pool's GPU limit forbids", () => {
@@ -138,8 +145,8 @@ describe("scheduling model", () => {
         const { m, problems } = model(args(2));
         assert.deepStrictEqual(problems.list, []);
         assert.deepStrictEqual(m.nodes.filter((n) => n.group === "gpu").map((n) => [n.instanceType, n.pods.map((x) => x.name)]), [
-            ["g6.xlarge", ["kube-system/aws-node", "kube-system/kube-proxy", "kube-system/eks-pod-identity-agent", "nvidia-device-plugin/nvidia-device-plugin", "ray/ray-g"]],
-            ["g6.xlarge", ["kube-system/aws-node", "kube-system/kube-proxy", "kube-system/eks-pod-identity-agent", "nvidia-device-plugin/nvidia-device-plugin", "ray/ray-g"]],
+            ["g6.xlarge", ["kube-system/aws-node", "kube-system/kube-proxy", "kube-system/eks-pod-identity-agent", "nvidia-device-plugin/nvidia-device-plugin", "ray-image-prepull/prepull", "ray/ray-g"]],
+            ["g6.xlarge", ["kube-system/aws-node", "kube-system/kube-proxy", "kube-system/eks-pod-identity-agent", "nvidia-device-plugin/nvidia-device-plugin", "ray-image-prepull/prepull", "ray/ray-g"]],
         ]);
     });
 

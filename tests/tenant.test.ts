@@ -172,6 +172,10 @@ describe("RayTenant: Ray workloads on a platform that already runs", () => {
             const [job] = example.ofType("kubernetes:ray.io/v1:RayJob");
             assert.strictEqual(job.inputs.metadata.annotations["pulumi.com/waitFor"].startsWith("jsonpath="), true);
             assert.deepStrictEqual(Object.keys(example.outputs).sort(), ["costEstimate", "deployTimeline", "namespace", "rayClusters", "rayJobs"]);
+            // The platform's KubeRay injects no wait-gcs-ready (kuberayInjectsWaitGcsReady: false): the tenant's workers bring ours.
+            const workers = example.ofType("kubernetes:ray.io/v1:RayCluster").flatMap((c) => c.inputs.spec.workerGroupSpecs);
+            assert.ok(workers.length > 0);
+            for (const w of workers) assert.deepStrictEqual(w.template.spec.initContainers.map((c: any) => c.name), ["wait-gcs-ready"]);
         });
 
         it("plans offline with its plan.yaml: a Ready head within two minutes, and what it adds to the bill", async function () {

@@ -43,3 +43,6 @@ export function cachedBytes(images: string[], gpu: boolean): number {
         return sum + s.bytes * (1 + s.unpackRatio);
     }, 0);
 }
+
+/** The NVIDIA device plugin's image, pulled by its pod after node Ready (AL2023 GPU nodes). */
+export const DEVICE_PLUGIN_IMAGE = { bytes: 246e6, source: "NVIDIA/OpenShell#180: k8s-device-plugin v0.17.4, about 246 MB compressed (amd64); no figure found for 0.20.0" };

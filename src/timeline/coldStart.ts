@@ -1,4 +1,4 @@
-import { cachedBytes, imageSize } from "../catalog/images";
+import { DEVICE_PLUGIN_IMAGE, cachedBytes, imageSize } from "../catalog/images";
 import { ResolvedPool } from "../pools/args";
 import { ResolvedRayClusterSpec } from "../ray/args";
 import { knownValue } from "../validation/inputs";
@@ -84,8 +84,11 @@ export function coldStartSteps(gpu: boolean, imageBytes: number, imageSource: st
     const ready = gpu ? SCALE_UP_STEPS.gpuNodeReady : SCALE_UP_STEPS.cpuNodeReady;
     const registered = !gpu ? undefined : s.ami === "bottlerocket" ? SCALE_UP_STEPS.gpuRegisteredBottlerocket : SCALE_UP_STEPS.gpuRegistered;
     // Seconds after launch: when the pod can be bound, and when its image is on the node.
-    const bind = ready.seconds + (registered?.seconds ?? 0);
     const pull = pullSeconds(imageBytes, s.pullMethod, s.volumeThroughput);
+    // A pre-pull from Ready shares the node's bandwidth with the device plugin's own pull: counted
+    // as if the plugin's image waited for the Ray image's share of the link, at the same rate.
+    const shared = registered && s.ami === "al2023" && s.prePulled && !s.cache ? pullSeconds(DEVICE_PLUGIN_IMAGE.bytes, s.pullMethod, s.volumeThroughput) : 0;
+    const bind = ready.seconds + (registered?.seconds ?? 0) + shared;
     const gib = (imageBytes / 1024 ** 3).toFixed(2);
     let image: ScaleUpStep;
     if (s.cache) {
@@ -110,6 +113,7 @@ export function coldStartSteps(gpu: boolean, imageBytes: number, imageSource: st
         { name: "pending -> NodeClaim", ...SCALE_UP_STEPS.nodeClaim },
         { name: "launch -> node Ready", ...ready },
         ...(registered ? [{ name: s.ami === "bottlerocket" ? "GPUs registered (Bottlerocket's built-in plugin)" : "GPUs registered (device plugin)", ...registered }] : []),
+        ...(shared > 0 ? [{ name: "device plugin's image pull slowed by the pre-pull (its bytes again)", seconds: round(shared), source: DEVICE_PLUGIN_IMAGE.source }] : []),
         image,
         { name: s.ownWaitGcsReady ? "wait-gcs-ready (ours, the worker's CPU)" : "wait-gcs-ready (KubeRay's, 200m CPU)", ...(s.ownWaitGcsReady ? SCALE_UP_STEPS.waitGcsReadyOwn : SCALE_UP_STEPS.waitGcsReadyKubeRay) },
         { name: "ray start, worker joins", ...SCALE_UP_STEPS.rayStart },
