@@ -6,6 +6,9 @@ import * as path from "path";
 import { RayPlatform, RayPlatformArgs, ValidationError } from "../src";
 import { crdSchema, karpenterCrdDir, loadCrds } from "../src/kubernetes/crds";
 import { waitGcsReadyScript } from "../src/ray/waitGcsReady";
+import { estimateCost } from "../src/cost/model";
+import { validatePlatformArgs } from "../src/platform/args";
+import { Problems } from "../src/validation/problems";
 import { rayGpuImage, versions } from "../src/versions";
 import { celErrors, loadCel } from "./celRules";
 import { schemaErrors } from "./crdSchema";
@@ -145,6 +148,15 @@ describe("cold start, on the node: our wait-gcs-ready, image pre-pull, the snaps
             const tooFast = structuredClone(object);
             tooFast.spec.blockDeviceMappings[1].ebs.volumeInitializationRate = 500;
             assert.ok(schemaErrors(karpenterCrds, tooFast).length > 0, "the CRD's 100-300 range");
+        });
+
+        it("prices the snapshot's storage and notes what each node launch pays to initialize its volume", () => {
+            const p = new Problems("x");
+            const cost = estimateCost(validatePlatformArgs({ nodePools: [{ name: "gpu", ami: "bottlerocket", imageCache: { snapshotId: "snap-0123456789abcdef0", dataGiB: 20 } }] }, p));
+            assert.deepStrictEqual(p.list, []);
+            const item = cost.items.find((i) => i.item.startsWith("Pool gpu image cache snapshot"))!;
+            assert.deepStrictEqual([item.item, item.idlePerHour], ["Pool gpu image cache snapshot (20.0 GiB)", Math.round((20 * 0.05 / 730) * 10000) / 10000]);
+            assert.ok(cost.notes.some((n) => n.includes("each node launch pays for initializing its volume from the snapshot, about $0.072")));
         });
 
         it("reports every bad input at once, each with its path", async () => {

@@ -1,4 +1,5 @@
 import { instanceCatalog } from "../catalog/instances";
+import { cachedBytes } from "../catalog/images";
 import { ResolvedPool } from "../pools/args";
 import { launchableShapes } from "../scheduling/pools";
 import { ResolvedPlatformArgs } from "../platform/args";
@@ -99,6 +100,11 @@ export function estimateCost(a: ResolvedPlatformArgs): CostEstimate {
         add(`Pool ${pool.name} volumes (gp3)`, idleNodes * disk, max.nodes * disk);
         publicNodesIdle += idleNodes;
         publicNodesMax += max.nodes;
+        if (pool.imageCache) {
+            const data = (pool.imageCache.dataGiB ?? 0) || cachedBytes(pool.imageCache.images, pool.gpu) / 1024 ** 3;
+            add(`Pool ${pool.name} image cache snapshot (${data.toFixed(1)} GiB)`, data * prices.snapshotPerGiBHour, data * prices.snapshotPerGiBHour);
+            notes.push(`Pool ${pool.name}: each node launch pays for initializing its volume from the snapshot, about $${(data * prices.volumeInitializationPerGiB).toFixed(3)} (${data.toFixed(1)} GiB; approximate per-GiB price, check EBS pricing for your region).`);
+        }
     }
     for (const s of a.rayServices.filter((x) => x.gcs.enabled && x.gcs.redisAddress === undefined && a.eks)) {
         const node = prices.elasticacheValkeyPerHour[s.gcs.nodeType] ?? 0;

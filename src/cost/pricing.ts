@@ -30,6 +30,14 @@ export const prices = {
     elasticacheValkeyPerHour: {
         "cache.t4g.micro": 0.0128, "cache.t4g.small": 0.0256, "cache.t4g.medium": 0.0520, "cache.m7g.large": 0.1261, "cache.r7g.large": 0.1747,
     } as Record<string, number>,
+    /** EBS snapshot storage (standard tier), $0.05 per GB-month: an image cache's snapshot. */
+    snapshotPerGiBHour: 0.05 / 730,
+    /**
+     * EBS provisioned rate for volume initialization, per GiB of snapshot data on each volume
+     * created, at 300 MiB/s. AWS publishes it per region and tier; this us-east-1 figure is a
+     * third-party reading, not AWS's own page, so it is shown as an approximation.
+     */
+    volumeInitializationPerGiB: 0.0036,
     /** Customer managed KMS key, $1 per month. */
     kmsKeyPerHour: 1 / 730,
 };
