@@ -40,6 +40,10 @@ export const versions = {
     kueueImage: "registry.k8s.io/kueue/kueue",
     /** The pause container of image pre-pull pods (a few hundred KB; registry.k8s.io, Kubernetes 1.31+). */
     pauseImage: "registry.k8s.io/pause:3.10",
+    /** NVIDIA DCGM exporter image (NVIDIA/dcgm-exporter release 4.6.0-4.8.3, 2026-07-14). */
+    dcgmExporterImage: "nvcr.io/nvidia/k8s/dcgm-exporter:4.6.0-4.8.3-distroless",
+    /** Fluent Bit image (fluent/fluent-bit v5.1.1, 2026-08-14; EKS Pod Identity credentials since 3.2.10). */
+    fluentBitImage: "cr.fluentbit.io/fluent/fluent-bit:5.1.1",
     /** ElastiCache Valkey engine (major.minor) of the GCS fault-tolerance store this package creates. */
     valkey: "8.0",
 } as const;

@@ -54,7 +54,11 @@ describe("kuberay-platform image-cache build (the EBS snapshot of a Bottlerocket
         assert.strictEqual(flag(launch, "--metadata-options"), "HttpTokens=required,HttpPutResponseHopLimit=1,HttpEndpoint=enabled");
         assert.deepStrictEqual(JSON.parse(flag(launch, "--block-device-mappings"))[0], { DeviceName: "/dev/xvdb", Ebs: { VolumeSize: 100, VolumeType: "gp3", Throughput: 600, Iops: 3000, Encrypted: true, DeleteOnTermination: true } });
         assert.strictEqual(flag(launch, "--user-data"), BUILDER_USER_DATA);
-        assert.deepStrictEqual(JSON.parse(flag(aws.calls[5], "--parameters")).commands, ["apiclient exec admin sheltie systemctl stop kubelet", pullCommand(rayGpuImage(versions.ray))]);
+        assert.deepStrictEqual(JSON.parse(flag(aws.calls[5], "--parameters")).commands,
+            ["set -euo pipefail", "apiclient exec admin sheltie systemctl stop kubelet", pullCommand(rayGpuImage(versions.ray))]);
+        // ctr has no ECR credential helper: private ECR images get a token.
+        assert.doesNotMatch(pullCommand("rayproject/ray:2.58.0-py312-gpu"), /--user/);
+        assert.match(pullCommand("123456789012.dkr.ecr.us-west-2.amazonaws.com/ray:1"), /--user AWS:\$\(aws ecr get-login-password --region us-west-2\) 123456789012/);
         assert.match(flag(aws.calls[10], "--query"), /DeviceName=='\/dev\/xvdb'/);
         assert.strictEqual(flag(aws.calls[11], "--volume-id"), "vol-0data");
         for (const c of aws.calls) assert.strictEqual(flag(c, "--region"), "us-west-2", c.join(" "));
@@ -76,7 +80,7 @@ describe("kuberay-platform image-cache build (the EBS snapshot of a Bottlerocket
         assert.strictEqual(code, 0);
         assert.deepStrictEqual(JSON.parse(out[out.length - 1]), {
             ami: "bottlerocket", amiAlias: versions.bottlerocketAmiAlias, diskSizeGiB: 120,
-            imageCache: { snapshotId: "snap-0123456789abcdef0", images: [rayGpuImage(versions.ray)], dataGiB: 16.2 },
+            imageCache: { snapshotId: "snap-0123456789abcdef0", images: [rayGpuImage(versions.ray)], volumeSizeGiB: 120, dataGiB: 16.2 },
         });
     });
 });

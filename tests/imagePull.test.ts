@@ -83,8 +83,12 @@ describe("cold start, on the node: our wait-gcs-ready, image pre-pull, the snaps
                 kuberay: { values: { env: [{ name: "ENABLE_INIT_CONTAINER_INJECTION", value: "true" }] } },
             });
             assert.deepStrictEqual(found.map((x) => x.path), ["kuberay.values.env"]);
-            const notInstalled = await problems({ existingCluster: { kubeconfig: KUBECONFIG }, kuberay: { install: false, injectWaitGcsReady: false } });
-            assert.ok(notInstalled.some((x) => x.path === "kuberay.injectWaitGcsReady" && /install is false/.test(x.message)));
+            // With install: false it states what the cluster's operator does (e.g. another RayPlatform installed it).
+            const declared = await evaluate((opts) => new RayPlatform("d", {
+                existingCluster: { kubeconfig: KUBECONFIG }, kuberay: { install: false, injectWaitGcsReady: false },
+                nodePools: [{ name: "gpu", instanceTypes: ["g6.xlarge"], labels: { "nvidia.com/gpu.present": "true" } }],
+            }, opts));
+            assert.deepStrictEqual(declared.get("kubernetes:ray.io/v1:RayCluster", "d-ray-raycluster").inputs.spec.workerGroupSpecs[0].template.spec.initContainers.map((c: any) => c.name), ["wait-gcs-ready"]);
         });
     });
 
@@ -119,6 +123,9 @@ describe("cold start, on the node: our wait-gcs-ready, image pre-pull, the snaps
             }, opts));
             const images = Object.fromEntries(ev.ofType("kubernetes:apps/v1:DaemonSet").map((d) => [d.inputs.metadata.name, d.inputs.spec.template.spec.initContainers.map((c: any) => c.image)]));
             assert.deepStrictEqual(images, { "prepull-gpu": ["example.com/ray:2.58.0-gpu"], "prepull-cpu": ["example.com/etl:1.2"] });
+            // A GPU pool only tenants use pulls nothing it would have to guess.
+            const tenantsOnly = await evaluate((opts) => new RayPlatform("t", { nodePools: [{ name: "gpu" }], rayClusters: [] }, opts));
+            assert.deepStrictEqual(tenantsOnly.ofType("kubernetes:apps/v1:DaemonSet"), []);
         });
 
         it("refuses unpinned or repeated images, with their paths", async () => {
@@ -164,6 +171,7 @@ describe("cold start, on the node: our wait-gcs-ready, image pre-pull, the snaps
                 nodePools: [
                     { name: "a", imageCache: { snapshotId: "ami-0123456789abcdef0", initializationRate: 500, images: ["rayproject/ray:latest"] }, fastImagePull: true },
                     { name: "m", provisioner: "managed", ami: "bottlerocket", instanceTypes: ["g6.xlarge"], imageCache: { snapshotId: "snap-01234567", dataGiB: 500 } },
+                    { name: "small", ami: "bottlerocket", diskSizeGiB: 80, imageCache: { snapshotId: "snap-0123456789abcdef0" } },
                 ],
                 rayClusters: [],
             });
@@ -175,7 +183,9 @@ describe("cold start, on the node: our wait-gcs-ready, image pre-pull, the snaps
                 ["nodePools[0].imageCache.images[0]", "rayproject/ray:latest"],
                 ["nodePools[1].imageCache.dataGiB", 500],
                 ["nodePools[1].imageCache", "snap-01234567"],
+                ["nodePools[2].diskSizeGiB", 80],
             ]);
+            assert.match(found[7].message, /smaller than the snapshot's volume \(100 GiB\)/);
             assert.match(found[2].message, /AL2023 keeps images on its root volume/);
             assert.match(found[6].message, /Karpenter EC2NodeClass/);
         });

@@ -34,10 +34,17 @@ export const IMAGE_CACHE_DEFAULTS = {
 /** The build instance's user data: only the admin container, whose `sheltie` reaches the host's containerd. */
 export const BUILDER_USER_DATA = '[settings.host-containers.admin]\nenabled = true\n';
 
-/** The pull of one image into the CRI namespace, labelled as kubelet's own so image GC and kubelet see it. */
+const ECR = /^[0-9]{12}\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?\//;
+
+/**
+ * The pull of one image into the CRI namespace, labelled as kubelet's own so image GC and kubelet
+ * see it. `ctr` has no ECR credential helper: a private ECR image gets a registry token first.
+ */
 export function pullCommand(image: string): string {
     if (!/^[A-Za-z0-9._\-/:@]+$/.test(image)) throw new Error(`not an image reference: ${image}`);
-    return `apiclient exec admin sheltie ctr -a /run/containerd/containerd.sock -n k8s.io images pull --label io.cri-containerd.image=managed --platform linux/amd64 ${image}`;
+    const ecr = ECR.exec(image);
+    const auth = ecr ? ` --user AWS:$(aws ecr get-login-password --region ${ecr[1]})` : "";
+    return `apiclient exec admin sheltie ctr -a /run/containerd/containerd.sock -n k8s.io images pull --label io.cri-containerd.image=managed --platform linux/amd64${auth} ${image}`;
 }
 
 export type AwsRun = (args: string[]) => Promise<string>;
@@ -63,7 +70,8 @@ async function poll<T>(what: string, tries: number, everyMs: number, check: () =
 export async function buildImageCache(o: ImageCacheBuildOptions, aws: AwsRun, log: (line: string) => void, pollMs = 10000): Promise<ImageCacheResult> {
     const r = ["--region", o.region];
     // kubelet has no cluster to join here; stopped, it garbage-collects nothing while we pull.
-    const commands = ["apiclient exec admin sheltie systemctl stop kubelet", ...o.images.map(pullCommand)];
+    // One script: `set -e` makes any failed pull fail the command (its status is otherwise the last line's).
+    const commands = ["set -euo pipefail", "apiclient exec admin sheltie systemctl stop kubelet", ...o.images.map(pullCommand)];
     const ami = (await aws(["ssm", "get-parameter", "--name", `/aws/service/bottlerocket/aws-k8s-${o.kubernetesVersion}/x86_64/${o.bottlerocketVersion}/image_id`,
         "--query", "Parameter.Value", "--output", "text", ...r])).trim();
     const tags = "{Key=Name,Value=kuberay-platform-image-cache}";

@@ -9,7 +9,8 @@ Prints the snapshot id and its data size for nodePools[].imageCache. Needs the A
 
   --region REGION            AWS region of the platform (snapshots are regional)
   --subnet-id SUBNET         a subnet that reaches the registries and SSM (a node subnet: eksCluster.nodeSubnetIds)
-  --instance-profile NAME    instance profile with AmazonSSMManagedInstanceCore (plus ECR read for private images)
+  --instance-profile NAME    instance profile with AmazonSSMManagedInstanceCore (plus ECR read, e.g.
+                             AmazonEC2ContainerRegistryReadOnly, for private ECR images: the pull asks ECR for a token)
   --images A,B               pinned images to hold; default ${IMAGE_CACHE_DEFAULTS.images.join(",")}
   --volume-size GIB          data volume GiB; the pool's diskSizeGiB must be at least this; default ${IMAGE_CACHE_DEFAULTS.volumeSizeGiB}
   --kubernetes VERSION       default ${IMAGE_CACHE_DEFAULTS.kubernetesVersion}
@@ -54,7 +55,7 @@ export async function imageCacheCommand(argv: string[], out: (line: string) => v
         const r = await buildImageCache(o, aws, out, pollMs);
         out(`snapshot ${r.snapshotId}${r.dataGiB !== undefined ? ` (${r.dataGiB} GiB of data)` : ""}. In the pool (Bottlerocket ${o.bottlerocketVersion}, diskSizeGiB >= ${o.volumeSizeGiB}):`);
         out(JSON.stringify({ ami: "bottlerocket", amiAlias: `bottlerocket@v${o.bottlerocketVersion}`, diskSizeGiB: o.volumeSizeGiB,
-            imageCache: { snapshotId: r.snapshotId, images: o.images, ...(r.dataGiB !== undefined ? { dataGiB: r.dataGiB } : {}) } }, null, 2));
+            imageCache: { snapshotId: r.snapshotId, images: o.images, volumeSizeGiB: o.volumeSizeGiB, ...(r.dataGiB !== undefined ? { dataGiB: r.dataGiB } : {}) } }, null, 2));
         return 0;
     } catch (e) {
         out(`kuberay-platform image-cache build: ${(e as Error).message}`);

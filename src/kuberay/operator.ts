@@ -59,7 +59,11 @@ export interface KubeRayOperatorArgs {
      * (ENABLE_INIT_CONTAINER_INJECTION=false) and the workers this package builds (the platform's and
      * every RayTenant's) carry the same wait with the worker's CPU. Turn it on if you apply
      * RayClusters to this operator without this package: their workers then get KubeRay's.
-     * @default false
+     * With `install: false` it states what the cluster's operator does (another RayPlatform
+     * installs it with injection off). Changing it on a running platform: redeploy its tenants
+     * (RayTenant reads it from tenantConfig), or their workers get two init containers of one name
+     * (true) or none (false).
+     * @default false when installing; true with install: false (KubeRay's own default)
      */
     injectWaitGcsReady?: boolean;
     /**
@@ -93,7 +97,7 @@ export function validateKubeRayArgs(args: KubeRayOperatorArgs | undefined, path:
     const a = args ?? {};
     const install = a.install ?? true;
     if (!install) {
-        for (const key of ["version", "repository", "crdDirectory", "retainCrdsOnDelete", "values", "timeoutSeconds", "injectWaitGcsReady"] as const) {
+        for (const key of ["version", "repository", "crdDirectory", "retainCrdsOnDelete", "values", "timeoutSeconds"] as const) {
             if (a[key] !== undefined) {
                 p.add(join(path, key), a[key], "has no effect: install is false (the cluster's own KubeRay is used)", `${key} only when installing`, `remove ${key}, or set install: true`);
             }
@@ -123,7 +127,7 @@ export function validateKubeRayArgs(args: KubeRayOperatorArgs | undefined, path:
     return {
         install, namespace, version, repository: a.repository ?? versions.kuberayHelmRepo, crdDirectory: a.crdDirectory,
         retainCrdsOnDelete: a.retainCrdsOnDelete ?? existingCluster, values: a.values ?? {}, timeoutSeconds,
-        injectsWaitGcsReady: install ? a.injectWaitGcsReady ?? false : true,
+        injectsWaitGcsReady: a.injectWaitGcsReady ?? !install,
     };
 }
 

@@ -94,7 +94,7 @@ export interface NodePoolArgs {
      * device plugin starts: the worker that asked for the node then finds its image there instead
      * of pulling it after its GPUs register. `[]` turns it off. Every image needs /bin/bash (Ray
      * images have it).
-     * @default Karpenter GPU pools: the images of the platform's Ray groups on the pool (the pinned Ray GPU image when none); others: []
+     * @default Karpenter GPU pools: the images of the platform's Ray groups on the pool (none when only tenants use it); others: []
      */
     prePullImages?: string[];
     /**

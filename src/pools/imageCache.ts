@@ -19,6 +19,12 @@ export interface ImageCacheArgs {
     /** The images the snapshot holds (as given to the build script). @default the pinned Ray image of the pool's kind (GPU or CPU) */
     images?: string[];
     /**
+     * GiB of the volume the snapshot was taken from (the build command's `--volume-size`): EC2
+     * refuses a volume smaller than its snapshot, so the pool's diskSizeGiB must be at least this.
+     * @default 100
+     */
+    volumeSizeGiB?: number;
+    /**
      * The snapshot's data size in GiB (`FullSnapshotSizeInBytes`, printed by the build script), for
      * the cold-start model's hydration time.
      * @default estimated from the images' catalog sizes
@@ -30,6 +36,7 @@ export interface ResolvedImageCache {
     snapshotId: string;
     initializationRate: number;
     images: string[];
+    volumeSizeGiB: number;
     dataGiB?: number;
 }
 
@@ -68,6 +75,11 @@ export function checkImageCache(a: NodePoolArgs, path: string, provisioner: stri
     }
     const initializationRate = c.initializationRate ?? INITIALIZATION_RATE.max;
     checkInt(p, join(at, "initializationRate"), initializationRate, INITIALIZATION_RATE.min, INITIALIZATION_RATE.max);
+    const volumeSizeGiB = c.volumeSizeGiB ?? 100;
+    if (checkInt(p, join(at, "volumeSizeGiB"), volumeSizeGiB, 1, 16384) && volumeSizeGiB > (a.diskSizeGiB ?? 100)) {
+        p.add(join(path, "diskSizeGiB"), a.diskSizeGiB ?? 100, `is smaller than the snapshot's volume (${volumeSizeGiB} GiB): EC2 refuses to restore it, so no node would launch`,
+            `${volumeSizeGiB} or more`, `set diskSizeGiB: ${volumeSizeGiB}, or rebuild the snapshot with a smaller --volume-size`);
+    }
     if (c.dataGiB !== undefined && (typeof c.dataGiB !== "number" || !(c.dataGiB > 0) || c.dataGiB > (a.diskSizeGiB ?? 100))) {
         p.add(join(at, "dataGiB"), c.dataGiB, "is not a snapshot data size that fits the pool's volume", `a number of GiB above 0 and at most diskSizeGiB (${a.diskSizeGiB ?? 100})`,
             "give the size the build script printed, and a diskSizeGiB at least the snapshot's volume size");
@@ -86,5 +98,5 @@ export function checkImageCache(a: NodePoolArgs, path: string, provisioner: stri
     const images = c.images ?? [gpu ? rayGpuImage(versions.ray) : rayCpuImage(versions.ray)];
     checkImages(images, join(at, "images"), p);
     if (images.length === 0) p.add(join(at, "images"), images, "is empty", "the images the snapshot holds", "list the images given to the build script");
-    return { snapshotId: c.snapshotId, initializationRate, images: [...images], ...(c.dataGiB !== undefined ? { dataGiB: c.dataGiB } : {}) };
+    return { snapshotId: c.snapshotId, initializationRate, images: [...images], volumeSizeGiB, ...(c.dataGiB !== undefined ? { dataGiB: c.dataGiB } : {}) };
 }

@@ -32,13 +32,13 @@ export function defaultPrePull(provisioner: string, gpu: boolean): string[] {
 
 /**
  * The images a pool's nodes pre-pull: the pool's own list when given; else, on a pool that
- * pre-pulls by default, the images of the Ray groups bound to it (the pinned GPU image when none
- * is, for tenants that use the default). Computed images are not known at preview and are skipped.
+ * pre-pulls by default, the images of the platform's Ray groups bound to it. A pool only tenants
+ * use pre-pulls nothing by default: a guessed image would compete with theirs for the node's
+ * bandwidth and disk (list the tenants' images in prePullImages). Computed images are skipped.
  */
 export function prePullImagesOf(pool: ResolvedPool, groupImages: unknown[]): string[] {
     if (pool.prePullExplicit || pool.prePullImages.length === 0) return pool.prePullImages;
-    const known = [...new Set(groupImages.map((i) => knownValue(i)).filter((i): i is string => typeof i === "string"))];
-    return known.length > 0 ? known : pool.prePullImages;
+    return [...new Set(groupImages.map((i) => knownValue(i)).filter((i): i is string => typeof i === "string"))];
 }
 
 /** The pre-pull DaemonSet of one pool: its nodes, its tolerations, one init container per image. */

@@ -61,11 +61,11 @@ export const SCALE_UP_STEPS: Record<string, Duration> = {
     },
     waitGcsReadyKubeRay: {
         seconds: 55,
-        source: "ray-project/kuberay#5145 (#5138): KubeRay's wait-gcs-ready init container, capped at 200m CPU, adds up to ~55 s to worker startup (data-on-eks ray-batch-inference: 53 s)",
+        source: "worst case: ray-project/kuberay#5145 (#5138): KubeRay's wait-gcs-ready init container, capped at 200m CPU, adds up to ~55 s to worker startup, most on images without precompiled .pyc (data-on-eks ray-batch-inference measured 53 s)",
     },
     waitGcsReadyOwn: {
         seconds: 11,
-        source: "derived: 55 s at 200m CPU is 11 CPU-seconds of single-threaded Python import (`ray health-check` imports the Ray CLI, kuberay#5138); with the worker's CPU (>= 1) it takes at most that",
+        source: "derived worst case: 55 s at 200m CPU is 11 CPU-seconds of single-threaded Python import (`ray health-check` imports the Ray CLI, kuberay#5138); with the worker's CPU (>= 1) it takes at most that",
     },
     rayStart: { seconds: 10, source: "estimate: ray start (raylet, agents) and registration with the GCS; ray-project/ray#27308 shows agent registration alone at ~1.1 s" },
 };

@@ -66,7 +66,7 @@ const nodePoolsShape: Shape = {
             capacityTypes: strings, maxGpus: "integer", maxCpus: "integer", minNodes: "integer", maxNodes: "integer",
             capacityReservationIds: strings, availabilityZone: "string", diskSizeGiB: "integer", diskThroughput: "integer", labels, taints: { list: taint },
             ami: "string", amiAlias: "string", consolidateAfter: "string", expireAfter: "string", terminationGracePeriod: "string", doNotDisrupt: "boolean", fastImagePull: "boolean",
-            prePullImages: strings, imageCache: { object: { snapshotId: "string", initializationRate: "integer", images: strings, dataGiB: "number" } },
+            prePullImages: strings, imageCache: { object: { snapshotId: "string", initializationRate: "integer", images: strings, volumeSizeGiB: "integer", dataGiB: "number" } },
         }
     },
 };
