@@ -36,6 +36,7 @@ export function platformFromConfig(opts?: pulumi.ComponentResourceOptions) {
         schedulingModel: platform.schedulingModel,
         scaleUpTimeline: platform.scaleUpTimeline,
         tenantConfig: platform.tenantConfig,
+        observability: platform.observability,
     };
 }
 

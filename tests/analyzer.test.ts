@@ -33,10 +33,10 @@ describe("multi-language component (Pulumi's own analyzer)", () => {
         const c = result.components.RayPlatform;
         assert.ok(c, `components: ${Object.keys(result.components)}`);
         assert.deepStrictEqual(Object.keys(c.inputs).sort(), [
-            "eks", "existingCluster", "karpenter", "kuberay", "kueue", "nodePools", "nvidiaDevicePlugin", "rayClusters", "rayJobs", "rayServices", "teams",
+            "eks", "existingCluster", "karpenter", "kuberay", "kueue", "nodePools", "nvidiaDevicePlugin", "observability", "rayClusters", "rayJobs", "rayServices", "teams",
         ]);
         assert.deepStrictEqual(Object.keys(c.outputs).sort(), [
-            "clusterName", "costEstimate", "deployTimeline", "eksCluster", "kubeconfig", "operatorNamespace", "rayClusters", "rayJobs", "rayServices", "scaleUpTimeline",
+            "clusterName", "costEstimate", "deployTimeline", "eksCluster", "kubeconfig", "observability", "operatorNamespace", "rayClusters", "rayJobs", "rayServices", "scaleUpTimeline",
             "schedulingModel", "tenantConfig",
         ]);
         const tenant = result.components.RayTenant;

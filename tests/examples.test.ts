@@ -38,7 +38,7 @@ describe("the repository's root program", () => {
         const ev = await evaluateProgram(path.join(root, "program", "index.js"), "kuberay-platform", {});
         assert.strictEqual(ev.get("aws:eks/cluster:Cluster", "kuberay-eks").inputs.name, "kuberay-dev-b1072b");
         assert.strictEqual(ev.ofType("kubernetes:ray.io/v1:RayCluster").length, 1);
-        assert.deepStrictEqual(Object.keys(ev.outputs).sort(), ["clusterName", "costEstimate", "deployTimeline", "eksCluster", "kubeconfig", "operatorNamespace", "rayClusters", "rayJobs", "rayServices", "scaleUpTimeline", "schedulingModel", "tenantConfig"]);
+        assert.deepStrictEqual(Object.keys(ev.outputs).sort(), ["clusterName", "costEstimate", "deployTimeline", "eksCluster", "kubeconfig", "observability", "operatorNamespace", "rayClusters", "rayJobs", "rayServices", "scaleUpTimeline", "schedulingModel", "tenantConfig"]);
     });
 
     it("takes the platform args and an existing cluster's kubeconfig from stack config", async () => {

@@ -54,7 +54,7 @@ describe("kuberay-platform plan (offline)", () => {
         assert.strictEqual(plan.timeline.ratio, 1);
     });
 
-    for (const ex of ["existing-cluster", "spot-and-reserved", "ephemeral-ci", "serving", "gpu-quickstart", "teams"]) {
+    for (const ex of ["existing-cluster", "spot-and-reserved", "ephemeral-ci", "serving", "gpu-quickstart", "teams", "observability"]) {
         it(`plans example ${ex} from its TypeScript program`, async () => {
             const dir = path.join(root, "examples", ex);
             const file = path.join(os.tmpdir(), `plan-${ex}.yaml`);

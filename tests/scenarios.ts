@@ -20,6 +20,7 @@ export const exampleConfig: Record<string, Record<string, string>> = {
     "serving": {},
     "gpu-quickstart": {},
     "teams": {},
+    "observability": {},
 };
 
 /** Examples that are tenants of a running platform (not platforms), with the config their README gives. */

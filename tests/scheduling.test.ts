@@ -54,7 +54,7 @@ describe("scheduling model", () => {
             const platform = ev.resources.find((r) => r.type === "kuberay-platform:index:RayPlatform")!.resource as RayPlatform;
             models.push([s.title, await ev.value(platform.schedulingModel)]);
         }
-        assert.strictEqual(models.length, 7);
+        assert.strictEqual(models.length, 8);
         for (const [title, m] of models) {
             for (const n of m.nodes.filter((x) => x.group === "system")) {
                 assert.ok(n.free.cpuMilli >= 0.1 * n.allocatable.cpuMilli && n.free.memoryMi >= 0.1 * n.allocatable.memoryMi,

@@ -119,6 +119,9 @@ export function estimateCost(a: ResolvedPlatformArgs): CostEstimate {
         });
         notes.push(`Team ${t.name} (Kueue quota): ${parts.map((x) => x.text).join(", ")}; at most about $${round(parts.reduce((s, x) => s + x.perHour, 0)).toFixed(2)}/h of GPU nodes.`);
     }
+    if (a.observability.logs) {
+        notes.push(`Ray logs in CloudWatch Logs: usage-priced, about $${prices.cloudWatchLogsIngestionPerGB.toFixed(2)} per GB ingested and $${prices.cloudWatchLogsStoragePerGBMonth.toFixed(2)} per GB-month kept (${a.observability.logs.retentionDays} days; approximate, us-east-1).`);
+    }
     if (noNat) {
         add("Node public IPv4 (no NAT: nodes in public subnets)", publicNodesIdle * prices.publicIpv4PerHour, publicNodesMax * prices.publicIpv4PerHour);
     }

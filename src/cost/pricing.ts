@@ -38,6 +38,9 @@ export const prices = {
      * third-party reading, not AWS's own page, so it is shown as an approximation.
      */
     volumeInitializationPerGiB: 0.0036,
+    /** CloudWatch Logs, standard class: ingestion per GB and storage per GB-month (third-party readings of the us-east-1 price page, June 2026). */
+    cloudWatchLogsIngestionPerGB: 0.50,
+    cloudWatchLogsStoragePerGBMonth: 0.03,
     /** Customer managed KMS key, $1 per month. */
     kmsKeyPerHour: 1 / 730,
 };

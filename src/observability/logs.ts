@@ -1,12 +1,14 @@
 /**
  * Ray pods' container logs to CloudWatch Logs with Fluent Bit, so a RayJob's logs outlive its
  * cluster. Fluent Bit tails every container log on the node (CRI format), adds Kubernetes
- * metadata, keeps only Ray pods (KubeRay labels each `ray.io/is-ray-node: "yes"`, common/pod.go),
- * and writes one stream per container, `<namespace>.<pod>.<container>`, into a log group this
+ * metadata, keeps only the pods KubeRay creates — heads, workers and K8sJobMode submitters, all
+ * labelled `app.kubernetes.io/created-by: kuberay-operator` (common/pod.go:1175,
+ * rayjob_controller.go:604); a submitter's log is the job's driver output — and writes one stream per container, `<namespace>.<pod>.<container>`, into a log group this
  * package creates with its retention. Its AWS identity comes from EKS Pod Identity (Fluent Bit's
  * HTTP credential provider since 3.2.10), scoped to that log group.
  */
 import type * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
 import { PolicyDocument } from "../cluster/iam";
 import { versions } from "../versions";
 import { OBSERVABILITY_NAMESPACE } from "./args";
@@ -20,11 +22,19 @@ export function rayLogGroupName(clusterName: string): string {
     return `/kuberay-platform/${clusterName}/ray`;
 }
 
-/** The least the cloudwatch_logs output needs on an existing group: it creates streams and writes (fluent-bit src/aws cloudwatch_api.c). */
+/**
+ * The least the cloudwatch_logs output needs on an existing group: it creates streams and writes
+ * (fluent-bit src/aws cloudwatch_api.c). CloudWatch Logs authorizes CreateLogStream on the group
+ * in its `:*` form and PutLogEvents on the stream (CloudWatch Logs User Guide, "Overview of
+ * managing access permissions"); `logGroupArn` is the provider's, without the `:*`.
+ */
 export function logWriterPolicy(logGroupArn: string): PolicyDocument {
     return {
         Version: "2012-10-17",
-        Statement: [{ Sid: "WriteRayLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${logGroupArn}:log-stream:*` }],
+        Statement: [
+            { Sid: "CreateRayLogStreams", Effect: "Allow", Action: "logs:CreateLogStream", Resource: `${logGroupArn}:*` },
+            { Sid: "WriteRayLogs", Effect: "Allow", Action: "logs:PutLogEvents", Resource: `${logGroupArn}:log-stream:*` },
+        ],
     };
 }
 
@@ -56,7 +66,7 @@ export function fluentBitConfig(region: string, logGroupName: string): string {
 [FILTER]
     Name   grep
     Match  kube.*
-    Regex  $kubernetes['labels']['ray.io/is-ray-node'] ^yes$
+    Regex  $kubernetes['labels']['app.kubernetes.io/created-by'] ^kuberay-operator$
 
 [OUTPUT]
     Name                 cloudwatch_logs
@@ -77,7 +87,7 @@ export const FLUENT_BIT_RULES = [{ apiGroups: [""], resources: ["pods", "namespa
  * reads the node's container logs (hostPath /var/log, read-only); its read positions live in a
  * node directory of its own so a restart does not ship logs twice.
  */
-export function fluentBitDaemonSet(configMapName: string, region: string): k8s.types.input.apps.v1.DaemonSet & { metadata: { name: string; namespace: string } } {
+export function fluentBitDaemonSet(configMapName: string, region: pulumi.Input<string>): k8s.types.input.apps.v1.DaemonSet & { metadata: { name: string; namespace: string } } {
     return {
         metadata: { name: FLUENT_BIT, namespace: OBSERVABILITY_NAMESPACE, labels: { ...FLUENT_BIT_LABELS } },
         spec: {

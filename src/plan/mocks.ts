@@ -21,6 +21,8 @@ export function mockComputed(type: string, name: string, inputs: Record<string, 
             vpcConfig: { ...inputs.vpcConfig, clusterSecurityGroupId: "sg-cluster" },
         };
         case "aws:ec2/launchTemplate:LaunchTemplate": return { latestVersion: 1 };
+        // CloudWatch Logs' own ARN form (the resource's `arn` has no trailing ":*").
+        case "aws:cloudwatch/logGroup:LogGroup": return { arn: arn("logs", `log-group:${inputs.name ?? name}`), name: inputs.name ?? name };
         case "aws:sqs/queue:Queue": return { arn: arn("sqs", inputs.name ?? name), name: inputs.name ?? name, url: `https://sqs/${name}` };
         case "aws:elasticache/replicationGroup:ReplicationGroup": return { primaryEndpointAddress: `master.${inputs.replicationGroupId}.abc123.use1.cache.amazonaws.com`, arn: arn("elasticache", `replicationgroup:${inputs.replicationGroupId}`) };
         case "aws:ec2/securityGroup:SecurityGroup": return { id: `sg-${name}` };

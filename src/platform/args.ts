@@ -8,6 +8,8 @@ import { RayClusterArgs, ResolvedRayClusterArgs, ResolvedRayClusterSpec, default
 import { RayJobArgs, ResolvedRayJob, validateRayJob } from "../ray/job";
 import { checkRayClusterPools } from "../ray/poolFit";
 import { prePullImagesOf } from "../pools/prePull";
+import { ObservabilityArgs, ResolvedObservability, validateObservability } from "../observability/args";
+import { observabilityDaemonSets, withObservabilityPods, withOperatorMetrics, withRayMetrics } from "../observability/platform";
 import { checkScheduling, schedulingInputs, systemShapes } from "./scheduling";
 import { RayServiceArgs, ResolvedRayService, checkGcsTarget, validateRayService } from "../ray/service";
 import { SchedulingModel } from "../scheduling/platform";
@@ -61,6 +63,12 @@ export interface RayPlatformArgs {
     teams?: TeamArgs[];
     /** Kueue, installed when there are teams. @default chart 0.19.2 on the system nodes */
     kueue?: KueueArgs;
+    /**
+     * Metrics for your Prometheus Operator (Ray and KubeRay monitors, the DCGM GPU exporter, the
+     * Ray dashboard's Grafana settings) and Ray logs in CloudWatch Logs that outlive their clusters.
+     * @default both off
+     */
+    observability?: ObservabilityArgs;
 }
 
 export interface ResolvedPlatformArgs {
@@ -76,6 +84,7 @@ export interface ResolvedPlatformArgs {
     teams: ResolvedTeam[];
     /** Kueue's settings, when there are teams. */
     kueue?: ResolvedKueueArgs;
+    observability: ResolvedObservability;
     /** Every pod placed as the scheduler and Karpenter would, at steady state. */
     scheduling: SchedulingModel;
     /** The args as validated: well-formed, quantities given as numbers written as strings. */
@@ -230,7 +239,16 @@ export function validatePlatformArgs(input: RayPlatformArgs, p: Problems, option
     // Pre-pull what the platform's own groups on each pool run.
     const specs = [...rayClusters, ...rayJobs.flatMap((j) => (j.cluster ? [j.cluster] : [])), ...rayServices.map((s) => s.cluster)];
     const withPrePull = pools.map((x) => ({ ...x, prePullImages: prePullImagesOf(x, specs.flatMap((c) => c.workerGroups.filter((g) => g.pool === x.name).map((g) => g.image))) }));
-    const resolved = { eks, existingCluster: args.existingCluster, kuberay, pools: withPrePull, karpenter, rayClusters, rayJobs, rayServices, teams, kueue };
-    const scheduling = checkScheduling(schedulingInputs(args, resolved, system, karpenter?.replicas), p);
+    const observability = validateObservability(args.observability, "observability", eks !== undefined, p);
+    const resolved = {
+        eks, existingCluster: args.existingCluster, kuberay: withOperatorMetrics(kuberay, observability), pools: withObservabilityPods(withPrePull, observability), karpenter,
+        rayClusters: rayClusters.map((c) => withRayMetrics(c, observability)),
+        rayJobs: rayJobs.map((j) => (j.cluster ? { ...j, cluster: withRayMetrics(j.cluster, observability) } : j)),
+        rayServices: rayServices.map((s) => ({ ...s, cluster: withRayMetrics(s.cluster, observability) })),
+        teams, kueue, observability,
+    };
+    const scheduling = checkScheduling({
+        ...schedulingInputs(args, resolved, system, karpenter?.replicas), systemDaemonSets: observabilityDaemonSets(observability, false),
+    }, p);
     return { ...resolved, scheduling, args };
 }

@@ -20,6 +20,8 @@ import { TenantConfig } from "../tenant/args";
 import { ScaleUpTimeline, scaleUpTimeline } from "../timeline/coldStart";
 import { ResolvedRayClusterSpec } from "../ray/args";
 import { tenantConfigOf } from "../tenant/config";
+import { Observability } from "../observability/observability";
+import { logsCommand } from "../observability/logs";
 import { RayPlatformArgs, platformJobsAndServices, platformPools, platformRayClusters, validatePlatformArgs } from "./args";
 
 /** What other stacks and tools need of the EKS cluster (every field empty on an existing cluster). */
@@ -40,6 +42,24 @@ export interface EksClusterOutput {
     nodeRoleArn: string;
     /** IAM role of Karpenter's nodes (empty without Karpenter). */
     karpenterNodeRoleArn: string;
+}
+
+/** How to read one Ray workload's logs. */
+export interface WorkloadLogsCommand {
+    workload: string;
+    namespace: string;
+    /** An AWS CLI command printing the last 7 days of its pods' logs. */
+    command: string;
+}
+
+/** Where the platform's logs and metrics are. */
+export interface ObservabilityOutput {
+    /** CloudWatch log group holding every Ray pod's logs ("" without observability.logs). */
+    logGroupName: string;
+    /** For each Ray cluster, job and service: the command that prints its pods' logs, also after its cluster is gone. */
+    logsCommands: WorkloadLogsCommand[];
+    /** The namespace whose Prometheus may scrape Ray ("" without observability.metrics). */
+    prometheusNamespace: string;
 }
 
 /** The child components of a RayPlatform, for TypeScript users who compose further. */
@@ -93,6 +113,8 @@ export class RayPlatform extends pulumi.ComponentResource {
     readonly scaleUpTimeline: pulumi.Output<ScaleUpTimeline>;
     /** What a tenant stack (RayTenant) needs of this platform: give it as the tenant's `platform`. */
     readonly tenantConfig: pulumi.Output<TenantConfig>;
+    /** Where Ray's logs and metrics go (observability), with each workload's logs command. */
+    readonly observability: pulumi.Output<ObservabilityOutput>;
     /*
      * The child components are reached through parts(), not properties: every public property of a
      * component is a stack output for Python, Go and YAML users, and outputs must be plain data.
@@ -138,7 +160,7 @@ export class RayPlatform extends pulumi.ComponentResource {
         // Named after the workload, never its list position: reordering renames nothing.
         const target: RayTargetArgs = {
             cluster, operatorReady: operator.ready, pools: nodePools?.pools, operatorNamespace: resolved.kuberay.namespace, poolResources: nodePools?.poolResources,
-            liveCrds: operator.liveCrds, ownWaitGcsReady: !resolved.kuberay.injectsWaitGcsReady,
+            liveCrds: operator.liveCrds, ownWaitGcsReady: !resolved.kuberay.injectsWaitGcsReady, headMetricsPorts: resolved.observability.metrics !== undefined,
         };
         const poolList = nodePools?.pools ?? [];
         // Teams: Kueue, the quotas, and the team namespaces; a workload in a team's namespace goes through its queue.
@@ -170,6 +192,20 @@ export class RayPlatform extends pulumi.ComponentResource {
         });
         const rayServices = resolved.rayServices.map((s, i) => new RayService(`${name}-svc-${s.name}`, withResolved({ ...workloads.rayServices[i], ...targetIn(s.namespace), queueName: undefined }, s), child));
 
+        const o = resolved.observability;
+        const observability = o.metrics || o.logs
+            ? new Observability(`${name}-observability`, {
+                cluster, observability: o, gpuPools: (nodePools?.pools ?? []).filter((x) => x.gpu).map((x) => x.placement),
+            }, child)
+            : undefined;
+        const logGroup = observability?.logGroupName ?? pulumi.output("");
+        const rayWorkloads = [...resolved.rayClusters, ...resolved.rayJobs, ...resolved.rayServices].map((w) => ({ workload: w.name, namespace: w.namespace }));
+        this.observability = pulumi.all([logGroup, eksFacts?.region ?? pulumi.output("")]).apply(([group, region]): ObservabilityOutput => ({
+            logGroupName: group,
+            logsCommands: group ? rayWorkloads.map((w) => ({ ...w, command: logsCommand(region, group, w.namespace, w.workload) })) : [],
+            prometheusNamespace: o.metrics?.prometheusNamespace ?? "",
+        }));
+
         parts.set(this, { cluster, operator, nodePools, rayClusters, rayJobs, rayServices });
         ({ rayClusters: this.rayClusters, rayJobs: this.rayJobs, rayServices: this.rayServices } = workloadOutputs(rayClusters, rayJobs, rayServices));
         const karpenterRole = nodePools?.karpenter?.nodeRole.arn ?? pulumi.output("");
@@ -197,6 +233,7 @@ export class RayPlatform extends pulumi.ComponentResource {
             kubeconfig: this.kubeconfig, clusterName: this.clusterName, eksCluster: this.eksCluster, operatorNamespace: this.operatorNamespace,
             rayClusters: this.rayClusters, rayJobs: this.rayJobs, rayServices: this.rayServices,
             costEstimate: this.costEstimate, deployTimeline: this.deployTimeline, schedulingModel: this.schedulingModel, scaleUpTimeline: this.scaleUpTimeline, tenantConfig: this.tenantConfig,
+            observability: this.observability,
         });
     }
 

@@ -157,6 +157,8 @@ export interface ResolvedPool {
     /** prePullImages came from the user (the platform keeps it as is). */
     prePullExplicit: boolean;
     imageCache?: ResolvedImageCache;
+    /** DaemonSet pods the platform adds on the pool's nodes (observability), for the scheduling model. */
+    extraDaemonSets?: { name: string; request: { cpuMilli: number; memoryMi: number; gpus: number } }[];
     placement: NodePlacement;
     capacityReservationIds: string[];
     availabilityZone?: string;

@@ -59,6 +59,8 @@ export interface RayTargetArgs {
      * @default false (the operator injects its own)
      */
     ownWaitGcsReady?: boolean;
+    /** Heads declare the metrics ports Prometheus scrapes (observability.metrics). @default false */
+    headMetricsPorts?: boolean;
 }
 
 /** The Ray custom resource; checked against the live KubeRay API first when the stack did not install KubeRay. */
@@ -105,7 +107,7 @@ export function placementsFor(spec: ResolvedRayClusterSpec, target: RayTargetArg
     const pools = Object.fromEntries((target.pools ?? []).map((x) => [x.name, x.placement]));
     const workers = Object.fromEntries(spec.workerGroups.map((g) => [g.name, g.pool === undefined ? undefined : pools[g.pool]]));
     return { head: target.cluster.systemPlacement, workers, serviceAccountName: serviceAccounts.head, workerServiceAccountName: serviceAccounts.worker, workload,
-        ownWaitGcsReady: target.ownWaitGcsReady ?? false };
+        ownWaitGcsReady: target.ownWaitGcsReady ?? false, headMetricsPorts: target.headMetricsPorts ?? false };
 }
 
 export function workerGroupOutputs(spec: ResolvedRayClusterSpec): WorkerGroupOutput[] {

@@ -7,6 +7,7 @@ import { ResolvedHead, ResolvedPod, ResolvedWorkerGroup } from "./groupArgs";
 import { AUTOSCALER_RESOURCES } from "./injected";
 import { WORKLOAD_LABEL } from "./networkPolicy";
 import { withWaitGcsReady } from "./waitGcsReady";
+import { RAY_HEAD_METRICS_PORTS } from "../observability/metrics";
 
 /** A Kubernetes object as plain data, ready to send or validate against its CRD schema. */
 export interface KubernetesObject {
@@ -132,7 +133,7 @@ function headGroupSpec(s: ResolvedRayClusterSpec, head: ResolvedHead, ctx: RayCl
         ...(s.headServiceType === "LoadBalancer" ? { headService: { spec: { loadBalancerSourceRanges: loadBalancerSourceRanges(s) } } } : {}),
         // Work stays off the head: it runs the GCS, dashboard and autoscaler.
         rayStartParams: { ...head.rayStartParams, "num-cpus": String(head.rayCpus), "num-gpus": "0" },
-        template: podTemplate(head, { name: "ray-head", ports: RAY_HEAD_PORTS.map((port) => ({ ...port })) }, ctx.head, ctx, 0, ctx.serviceAccountName),
+        template: podTemplate(head, { name: "ray-head", ports: [...RAY_HEAD_PORTS, ...(ctx.headMetricsPorts ? RAY_HEAD_METRICS_PORTS : [])].map((port) => ({ ...port })) }, ctx.head, ctx, 0, ctx.serviceAccountName),
     };
 }
 
@@ -169,6 +170,8 @@ export interface RayClusterPlacements {
     workload: string;
     /** Workers carry our own `wait-gcs-ready` init container (the operator's injection is off). */
     ownWaitGcsReady?: boolean;
+    /** The head declares the autoscaler's and dashboard's metrics ports (a PodMonitor scrapes them by name). */
+    headMetricsPorts?: boolean;
 }
 
 /**

@@ -73,6 +73,6 @@ export function prePullPod(): DaemonSetPod {
 }
 
 /** DaemonSet pods on a node of a pool: the EKS set, plus the device plugin and the image pre-pull where they run. */
-export function daemonSetsFor(devicePlugin: boolean, prePull = false): DaemonSetPod[] {
-    return [...EKS_DAEMONSETS, ...(devicePlugin ? [DEVICE_PLUGIN_POD] : []), ...(prePull ? [prePullPod()] : [])];
+export function daemonSetsFor(devicePlugin: boolean, prePull = false, extra: DaemonSetPod[] = []): DaemonSetPod[] {
+    return [...EKS_DAEMONSETS, ...(devicePlugin ? [DEVICE_PLUGIN_POD] : []), ...(prePull ? [prePullPod()] : []), ...extra];
 }

@@ -3,7 +3,7 @@ import { ResolvedPool } from "../pools/args";
 import { NodePlacement } from "../pools/placement";
 import { ResolvedRayClusterSpec } from "../ray/args";
 import { ResolvedRayJob, effectiveSubmitterTemplate } from "../ray/job";
-import { daemonSetsFor } from "./nodes";
+import { DaemonSetPod, daemonSetsFor } from "./nodes";
 import { ModelPod, headPod, submitterPod, systemPod, workerPod } from "./pods";
 import { FitProblem, PoolPod, scheduleKarpenterPool, scheduleManagedPool, workerFitProblem } from "./pools";
 import { describe } from "./resources";
@@ -29,6 +29,8 @@ export interface SchedulingInputs {
     rayServices: { path: string; name: string; namespace: string; spec: ResolvedRayClusterSpec; newCluster?: boolean }[];
     /** Workers carry our wait-gcs-ready init container, not KubeRay's. @default false */
     ownWaitGcsReady?: boolean;
+    /** DaemonSet pods the platform adds on the system nodes (observability). @default [] */
+    systemDaemonSets?: DaemonSetPod[];
 }
 
 /** CPU (millicores), memory (MiB), GPUs and pod slots of a node. */
@@ -131,8 +133,8 @@ export function placeOnRoom(room: NodeResources[], pods: ModelPod[]): ModelPod[]
 }
 
 /** Places the platform pods, heads and submitters on the system nodes; returns the nodes and what found no place. */
-export function scheduleSystemNodes(shape: [string, InstanceShape], count: number, pods: ModelPod[]): { nodes: ModelNode[]; unplaced: ModelPod[] } {
-    const nodes = Array.from({ length: count }, (_, n) => newNode(`system-${n + 1}`, "system", shape[0], shape[1], daemonSetsFor(false)));
+export function scheduleSystemNodes(shape: [string, InstanceShape], count: number, pods: ModelPod[], extra: DaemonSetPod[] = []): { nodes: ModelNode[]; unplaced: ModelPod[] } {
+    const nodes = Array.from({ length: count }, (_, n) => newNode(`system-${n + 1}`, "system", shape[0], shape[1], daemonSetsFor(false, false, extra)));
     const unplaced = pods.filter((p) => !place(nodes, p));
     return { nodes, unplaced };
 }
@@ -152,7 +154,7 @@ function report(n: ModelNode): NodeReport {
 export function suggestSystemNodes(i: SchedulingInputs, pods: ModelPod[]): string {
     if (!i.system) return "";
     const count = i.system.count;
-    const fitsAll = (shape: [string, InstanceShape], n: number) => scheduleSystemNodes(shape, n, pods).unplaced.length === 0;
+    const fitsAll = (shape: [string, InstanceShape], n: number) => scheduleSystemNodes(shape, n, pods, i.systemDaemonSets).unplaced.length === 0;
     const type = Object.entries(instanceCatalog)
         .filter(([, s]) => s.arch === "x86_64" && s.gpus === 0)
         .sort(([, a], [, b]) => (a.pricePerHour ?? Infinity) - (b.pricePerHour ?? Infinity))
@@ -182,7 +184,7 @@ export function modelScheduling(i: SchedulingInputs): { model: SchedulingModel; 
         const systemPods = [...platformPods(i), ...w.heads, ...w.submitters.filter((s) => s.target.kind === "system")];
         const shape = smallestShape(i.system.shapes);
         if (shape) {
-            const placed = scheduleSystemNodes(shape, i.system.count, systemPods);
+            const placed = scheduleSystemNodes(shape, i.system.count, systemPods, i.systemDaemonSets);
             nodes.push(...placed.nodes);
             const fix = placed.unplaced.length > 0 ? suggestSystemNodes(i, systemPods) : "";
             for (const pod of placed.unplaced) {

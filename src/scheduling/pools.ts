@@ -35,7 +35,7 @@ function limitText(pool: ResolvedPool): string {
  * fits after kubelet reservations and DaemonSets, and (Karpenter) a type the pool's limit allows.
  */
 export function workerFitProblem(pool: ResolvedPool, pod: ModelPod, groupName: string, devicePlugin: boolean, value: unknown): FitProblem | undefined {
-    const daemonSets = daemonSetsFor(devicePlugin, pool.prePullImages.length > 0);
+    const daemonSets = daemonSetsFor(devicePlugin, pool.prePullImages.length > 0, pool.extraDaemonSets);
     const shapes = Object.entries(pool.shapes);
     if (shapes.length === 0) return undefined;
     const fitting = shapes.filter(([, s]) => fitsEmpty(s, daemonSets, pod));
@@ -71,7 +71,7 @@ export function workerFitProblem(pool: ResolvedPool, pod: ModelPod, groupName: s
 /** Karpenter's choice for a pending pod: the cheapest launchable type it fits (price unknown last). */
 function cheapestLaunchable(pool: ResolvedPool, pod: ModelPod, devicePlugin: boolean, remaining: number): [string, InstanceShape] | undefined {
     return launchableShapes(pool)
-        .filter(([, s]) => (pool.gpu ? s.gpus : s.vcpu) <= remaining && fitsEmpty(s, daemonSetsFor(devicePlugin, pool.prePullImages.length > 0), pod))
+        .filter(([, s]) => (pool.gpu ? s.gpus : s.vcpu) <= remaining && fitsEmpty(s, daemonSetsFor(devicePlugin, pool.prePullImages.length > 0, pool.extraDaemonSets), pod))
         .sort(([, a], [, b]) => (a.pricePerHour ?? Infinity) - (b.pricePerHour ?? Infinity) || a.vcpu - b.vcpu)[0];
 }
 
@@ -105,7 +105,7 @@ export function scheduleKarpenterPool(pool: ResolvedPool, pods: PoolPod[], devic
             continue;
         }
         const [type, shape] = choice;
-        const node = newNode(`${pool.name}-${nodes.length + 1}`, pool.name, type, shape, daemonSetsFor(devicePlugin, pool.prePullImages.length > 0));
+        const node = newNode(`${pool.name}-${nodes.length + 1}`, pool.name, type, shape, daemonSetsFor(devicePlugin, pool.prePullImages.length > 0, pool.extraDaemonSets));
         node.pods.push(pod);
         nodes.push(node);
         used += pool.gpu ? shape.gpus : shape.vcpu;
@@ -121,7 +121,7 @@ export function scheduleManagedPool(pool: ResolvedPool, pods: PoolPod[], deviceP
     const smallest = smallestShape(Object.entries(pool.shapes));
     if (!smallest) return { nodes: [], problems: [] };
     const [type, shape] = smallest;
-    const nodes = Array.from({ length: pool.minNodes }, (_, i) => newNode(`${pool.name}-${i + 1}`, pool.name, type, shape, daemonSetsFor(devicePlugin, pool.prePullImages.length > 0)));
+    const nodes = Array.from({ length: pool.minNodes }, (_, i) => newNode(`${pool.name}-${i + 1}`, pool.name, type, shape, daemonSetsFor(devicePlugin, pool.prePullImages.length > 0, pool.extraDaemonSets)));
     const unplaced = new Map<string, { count: number; first: PoolPod }>();
     for (const pp of pods) {
         if (place(nodes, pp.pod)) continue;

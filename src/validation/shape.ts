@@ -148,6 +148,17 @@ export const platformShape: Shape = {
         nvidiaDevicePlugin: { object: { enabled: "boolean", version: "string", values: "any" } },
         teams: teamsShape,
         kueue: { object: { version: "string", values: "any" } },
+        observability: {
+            object: {
+                metrics: {
+                    object: {
+                        enabled: "boolean", prometheusNamespace: "string", monitorLabels: labels, prometheusUrl: "string", grafanaUrl: "string",
+                        grafanaIframeUrl: "string", dcgmExporter: "boolean",
+                    },
+                },
+                logs: { object: { enabled: "boolean", retentionDays: "integer" } },
+            },
+        },
         rayClusters: rayClustersShape,
         rayJobs: rayJobsShape,
         rayServices: rayServicesShape,
