@@ -1,8 +1,8 @@
 import * as assert from "assert";
-import { RayPlatform, RayPlatformArgs, ValidationError } from "../src";
+import { RayPlatform, RayPlatformArgs, RayTenant, ValidationError } from "../src";
 import { fluentBitConfig, logWriterPolicy } from "../src/observability/logs";
-import { expectRejected } from "./harness";
-import { scenarios } from "./scenarios";
+import { evaluate, expectRejected } from "./harness";
+import { KUBECONFIG, scenarios } from "./scenarios";
 
 const importModule = new Function("m", "return import(m)") as (m: string) => Promise<any>;
 const example = () => scenarios().find((s) => s.title === "example observability")!.evaluation();
@@ -123,6 +123,20 @@ describe("observability: metrics for your Prometheus, Ray logs in CloudWatch", (
         for (const n of model.nodes.filter((x) => x.group === "gpu")) assert.ok(n.pods.some((p) => p.name === "ray-observability/dcgm-exporter"), n.name);
         const cost = await ev.value(platform.costEstimate);
         assert.ok(cost.notes.some((n) => /CloudWatch Logs: usage-priced/.test(n)));
+    });
+
+    it("reaches tenants through tenantConfig: their heads point at the same Prometheus and Grafana, and admit its scrapes", async () => {
+        const ev = await example();
+        const platform = ev.resources.find((r) => r.type === "kuberay-platform:index:RayPlatform")!.resource as RayPlatform;
+        const config = await ev.value(platform.tenantConfig);
+        assert.deepStrictEqual(config.observability.metrics?.prometheusNamespace, "monitoring");
+        const tenant = await evaluate((opts) => new RayTenant("pr-7", { platform: config, kubeconfig: KUBECONFIG, namespace: "pr-7", rayClusters: [{ name: "ray" }] }, opts));
+        const head = tenant.get("kubernetes:ray.io/v1:RayCluster", "pr-7-ray-raycluster").inputs.spec.headGroupSpec.template.spec.containers[0];
+        assert.deepStrictEqual(head.ports.map((p: any) => p.name).slice(-2), ["as-metrics", "dash-metrics"]);
+        assert.ok(head.env.some((e: any) => e.name === "RAY_GRAFANA_HOST"));
+        const policy = tenant.ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy")[0].inputs;
+        const scrape = policy.spec.ingress.find((r: any) => r.ports?.some((p: any) => p.port === 8080));
+        assert.ok(scrape.from.some((peer: any) => peer.namespaceSelector?.matchLabels?.["kubernetes.io/metadata.name"] === "monitoring"));
     });
 
     it("refuses what cannot work, with paths", async () => {

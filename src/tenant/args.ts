@@ -10,6 +10,8 @@ import { RayJobArgs, ResolvedRayJob, validateRayJob } from "../ray/job";
 import { checkRayClusterPools } from "../ray/poolFit";
 import { RayServiceArgs, ResolvedRayService, checkGcsTarget, validateRayService } from "../ray/service";
 import { Problems, join } from "../validation/problems";
+import { ObservabilityArgs, ResolvedObservability, validateObservability } from "../observability/args";
+import { withRayMetrics } from "../observability/platform";
 import { checkDns1123Label, checkLabels, checkTaint, checkUniqueNames } from "../validation/rules";
 
 /**
@@ -48,6 +50,12 @@ export interface TenantPlatformArgs {
      * @default true (what a KubeRay left at its defaults does)
      */
     kuberayInjectsWaitGcsReady?: boolean;
+    /**
+     * The platform's observability, as its args give them: a tenant's heads then point the Ray
+     * dashboard at the same Prometheus and Grafana and its metrics ports admit that Prometheus.
+     * @default {} (off)
+     */
+    observability?: ObservabilityArgs;
 }
 
 /** Free room on one node. */
@@ -83,6 +91,7 @@ export interface TenantConfig {
     systemNodesFree: NodeRoomArgs[];
     teams: TeamArgs[];
     kuberayInjectsWaitGcsReady: boolean;
+    observability: ObservabilityArgs;
 }
 // A platform's tenantConfig is always a valid tenant `platform` (compile-time check).
 const tenantConfigIsPlatformArgs = (c: TenantConfig): TenantPlatformArgs => c;
@@ -131,6 +140,7 @@ export interface ResolvedTenant {
     rayClusters: ResolvedRayClusterArgs[];
     rayJobs: ResolvedRayJob[];
     rayServices: ResolvedRayService[];
+    observability: ResolvedObservability;
 }
 
 /** Namespaces every cluster has, and the operator's: never a tenant's. */
@@ -239,13 +249,19 @@ export function validateTenantArgs(a: RayTenantArgs, p: Problems): ResolvedTenan
                 "heads and submitters that fit the room the platform left", "lower the head's cpu/memory, run fewer Ray clusters, or ask the platform team for more system nodes");
         }
     }
+    // The platform validated these; a tenant applies them to its own Ray pods.
+    const observability = validateObservability(pl.observability, "platform.observability", true, p);
     return {
         platform: {
             clusterName: pl.clusterName, operatorNamespace, existingCluster, systemNodeSelector: pl.systemNodeSelector ?? {},
             systemNodeTaints: pl.systemNodeTaints ?? [], nodePools: pl.nodePools ?? [], devicePluginPools, systemInstanceType: pl.systemInstanceType,
-            systemNodesFree: room, teams: pl.teams ?? [], kuberayInjectsWaitGcsReady: pl.kuberayInjectsWaitGcsReady ?? true,
+            systemNodesFree: room, teams: pl.teams ?? [], kuberayInjectsWaitGcsReady: pl.kuberayInjectsWaitGcsReady ?? true, observability: pl.observability ?? {},
         },
         team,
-        systemPods, pools, namespace, createNamespace: a.createNamespace ?? true, rayClusters, rayJobs, rayServices,
+        systemPods, pools, namespace, createNamespace: a.createNamespace ?? true,
+        rayClusters: rayClusters.map((c) => withRayMetrics(c, observability)),
+        rayJobs: rayJobs.map((j) => (j.cluster ? { ...j, cluster: withRayMetrics(j.cluster, observability) } : j)),
+        rayServices: rayServices.map((s) => ({ ...s, cluster: withRayMetrics(s.cluster, observability) })),
+        observability,
     };
 }

@@ -19,5 +19,6 @@ export function tenantConfigOf(r: ResolvedPlatformArgs, clusterName: string, ope
         systemNodesFree: r.scheduling.nodes.filter((n) => n.group === "system").map((n) => ({ ...n.free })),
         teams: (r.args.teams ?? []).map((t) => JSON.parse(JSON.stringify(t))),
         kuberayInjectsWaitGcsReady: r.kuberay.injectsWaitGcsReady,
+        observability: JSON.parse(JSON.stringify(r.args.observability ?? {})),
     };
 }

@@ -72,7 +72,7 @@ export class RayTenant extends pulumi.ComponentResource {
         }
         const target: RayTargetArgs = {
             cluster, operatorReady: ready, pools: t.pools, operatorNamespace: t.platform.operatorNamespace, liveCrds, queueName: t.team?.name, namespaceReady,
-            ownWaitGcsReady: !t.platform.kuberayInjectsWaitGcsReady,
+            ownWaitGcsReady: !t.platform.kuberayInjectsWaitGcsReady, headMetricsPorts: t.observability.metrics !== undefined,
         };
         const submitters = (c: string) => t.rayJobs.filter((j) => j.clusterSelector === c && j.submissionMode === "K8sJobMode").map((j) => j.name);
         const clusters = t.rayClusters.map((rc) => new RayCluster(`${name}-${rc.name}`, withResolved({ ...rc, ...target, submitterJobs: submitters(rc.name) }, rc), child));

@@ -118,6 +118,18 @@ const teamsShape: Shape = {
 };
 
 /** RayPlatformArgs, field by field (kept equal to the TypeScript interfaces by tests/shape.test.ts). */
+const observabilityShape: Shape = {
+    object: {
+        metrics: {
+            object: {
+                enabled: "boolean", prometheusNamespace: "string", monitorLabels: labels, prometheusUrl: "string", grafanaUrl: "string",
+                grafanaIframeUrl: "string", dcgmExporter: "boolean",
+            },
+        },
+        logs: { object: { enabled: "boolean", retentionDays: "integer" } },
+    },
+};
+
 export const platformShape: Shape = {
     object: {
         eks: {
@@ -148,17 +160,7 @@ export const platformShape: Shape = {
         nvidiaDevicePlugin: { object: { enabled: "boolean", version: "string", values: "any" } },
         teams: teamsShape,
         kueue: { object: { version: "string", values: "any" } },
-        observability: {
-            object: {
-                metrics: {
-                    object: {
-                        enabled: "boolean", prometheusNamespace: "string", monitorLabels: labels, prometheusUrl: "string", grafanaUrl: "string",
-                        grafanaIframeUrl: "string", dcgmExporter: "boolean",
-                    },
-                },
-                logs: { object: { enabled: "boolean", retentionDays: "integer" } },
-            },
-        },
+        observability: observabilityShape,
         rayClusters: rayClustersShape,
         rayJobs: rayJobsShape,
         rayServices: rayServicesShape,
@@ -173,7 +175,7 @@ export const tenantShape: Shape = {
                 clusterName: "string", operatorNamespace: "string", existingCluster: "boolean", systemNodeSelector: labels, systemNodeTaints: { list: taint },
                 nodePools: nodePoolsShape, devicePluginPools: strings, systemInstanceType: "string", teams: teamsShape,
                 systemNodesFree: { list: { object: { cpuMilli: "integer", memoryMi: "number", gpus: "integer", pods: "integer" } } },
-                kuberayInjectsWaitGcsReady: "boolean",
+                kuberayInjectsWaitGcsReady: "boolean", observability: observabilityShape,
             },
         },
         kubeconfig: "input", namespace: "string", createNamespace: "boolean", team: "string",
