@@ -47,7 +47,10 @@ export const INITIALIZATION_RATE = { min: 100, max: 300 } as const;
 const MAX_IMAGES = 10;
 
 function checkImages(images: unknown[], at: string, p: Problems): void {
-    images.forEach((image, i) => checkPinnedImage(p, `${at}[${i}]`, image as string));
+    images.forEach((image, i) => {
+        // A string here: the image list is plain (checkPinnedImage only returns an Output for computed images).
+        void checkPinnedImage(p, `${at}[${i}]`, image as string);
+    });
     if (new Set(images).size !== images.length) p.add(at, images, "lists an image twice", "each image once", "remove the duplicate");
     if (images.length > MAX_IMAGES) p.add(at, images.length, `is more than ${MAX_IMAGES} images`, `at most ${MAX_IMAGES}`, "keep the images your Ray groups use");
 }
