@@ -45,6 +45,12 @@ describe("fast image pull (SOCI parallel pull/unpack) on GPU pools", () => {
         assert.match(nodeUserData(byName.br)!, /\[settings\.container-runtime\]\nsnapshotter = "soci"/);
         assert.match(nodeUserData(byName.br)!, /pull-mode = "parallel-pull-unpack"/);
         assert.strictEqual(nodeUserData(byName.cpu), undefined);
+        // Bottlerocket user data is TOML: it parses, to exactly the two settings.
+        const { parse } = require("smol-toml") as { parse(s: string): unknown };
+        assert.deepStrictEqual(JSON.parse(JSON.stringify(parse(nodeUserData(byName.br)!))), {
+            settings: { "container-runtime": { snapshotter: "soci" }, "container-runtime-plugins": { "soci-snapshotter": { "pull-mode": "parallel-pull-unpack" } } },
+        });
+        assert.throws(() => parse("[settings.container-runtime]\nsnapshotter = soci\n"), "an unquoted value is not TOML: the check can fail");
     });
 
     it("refuses it where nodeadm ignores it (below 4 vCPUs and 7 GiB) and on managed pools", async () => {

@@ -44,6 +44,8 @@ describe("observability: metrics for your Prometheus, Ray logs in CloudWatch", (
     it("opens Ray's metrics ports to the Prometheus namespace only, and points the Ray dashboard at Prometheus and Grafana", async () => {
         const ev = await example();
         const policy = ev.ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy").find((r) => r.inputs.metadata.name.includes("smoke"))!.inputs;
+        // The head's dashboard reaches Prometheus and (an in-cluster URL's namespace) Grafana even with egress narrowed.
+        assert.deepStrictEqual(policy.spec.egress.at(-1), { to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } }] });
         const metricsRules = policy.spec.ingress.filter((r: any) => r.ports?.some((p: any) => p.port === 8080));
         assert.ok(metricsRules.length > 0);
         for (const r of metricsRules) {
@@ -97,6 +99,8 @@ describe("observability: metrics for your Prometheus, Ray logs in CloudWatch", (
         const ds = ev.get("kubernetes:apps/v1:DaemonSet", "observed-observability-fluent-bit");
         assert.doesNotThrow(() => new apps.DaemonSet({ apiVersion: "apps/v1", kind: "DaemonSet", ...ds.inputs }).validate());
         assert.deepStrictEqual(ds.inputs.spec.template.spec.tolerations, [{ operator: "Exists" }]);
+        const conf = ev.get("kubernetes:core/v1:ConfigMap", "observed-observability-fluent-bit").inputs.data["fluent-bit.conf"];
+        assert.strictEqual(ds.inputs.spec.template.metadata.annotations["kuberay-platform/config-sha256"], require("crypto").createHash("sha256").update(conf).digest("hex"));
         assert.ok(ds.dependsOn.includes(ev.get("aws:eks/podIdentityAssociation:PodIdentityAssociation", "observed-observability-logs").resource), "credentials before it ships");
         const rules = ev.get("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", "observed-observability-fluent-bit").inputs.rules;
         assert.deepStrictEqual(rules, [{ apiGroups: [""], resources: ["pods", "namespaces"], verbs: ["get", "list", "watch"] }]);
@@ -108,6 +112,8 @@ describe("observability: metrics for your Prometheus, Ray logs in CloudWatch", (
         assert.match(conf, /Regex\s+\$kubernetes\['labels'\]\['app\.kubernetes\.io\/created-by'\] \^kuberay-operator\$/);
         assert.match(conf, /log_stream_template\s+\$kubernetes\['namespace_name'\]\.\$kubernetes\['pod_name'\]\.\$kubernetes\['container_name'\]/);
         assert.match(conf, /auto_create_group\s+false/);
+        assert.match(conf, /Buffer_Size\s+1M/);
+        assert.match(conf, /Read_from_Head\s+On/);
         assert.match(conf, /log_group_name\s+\/kuberay-platform\/c\/ray\n/);
     });
 
@@ -137,6 +143,12 @@ describe("observability: metrics for your Prometheus, Ray logs in CloudWatch", (
         const policy = tenant.ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy")[0].inputs;
         const scrape = policy.spec.ingress.find((r: any) => r.ports?.some((p: any) => p.port === 8080));
         assert.ok(scrape.from.some((peer: any) => peer.namespaceSelector?.matchLabels?.["kubernetes.io/metadata.name"] === "monitoring"));
+    });
+
+    it("lets Ray reach Grafana's namespace when its URL is an in-cluster Service", () => {
+        const { metricsEgressNamespaces } = require("../src/observability/platform") as typeof import("../src/observability/platform");
+        assert.deepStrictEqual(metricsEgressNamespaces({ prometheusNamespace: "monitoring", grafanaUrl: "http://grafana.dashboards.svc.cluster.local:3000" }), ["monitoring", "dashboards"]);
+        assert.deepStrictEqual(metricsEgressNamespaces({ prometheusNamespace: "monitoring", grafanaUrl: "https://grafana.example.com" }), ["monitoring"]);
     });
 
     it("refuses what cannot work, with paths", async () => {

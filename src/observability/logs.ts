@@ -4,7 +4,10 @@
  * metadata, keeps only the pods KubeRay creates — heads, workers and K8sJobMode submitters, all
  * labelled `app.kubernetes.io/created-by: kuberay-operator` (common/pod.go:1175,
  * rayjob_controller.go:604); a submitter's log is the job's driver output — and writes one stream per container, `<namespace>.<pod>.<container>`, into a log group this
- * package creates with its retention. Its AWS identity comes from EKS Pod Identity (Fluent Bit's
+ * package creates with its retention. `Read_from_Head`: files already on a node when the agent
+ * starts are shipped whole (the position DB prevents repeats). `Buffer_Size 1M`: a pod's API object
+ * larger than the 32K default gets no metadata, and the filter below would drop its logs silently
+ * (fluent/fluent-bit#2033); KubeRay heads, with sidecars and managedFields, come close. Its AWS identity comes from EKS Pod Identity (Fluent Bit's
  * HTTP credential provider since 3.2.10), scoped to that log group.
  */
 import type * as k8s from "@pulumi/kubernetes";
@@ -51,6 +54,7 @@ export function fluentBitConfig(region: string, logGroupName: string): string {
     Path              /var/log/containers/*.log
     multiline.parser  cri
     DB                /var/fluent-bit/state/ray-logs.db
+    Read_from_Head    On
     Mem_Buf_Limit     50MB
     Skip_Long_Lines   On
     Refresh_Interval  10
@@ -59,6 +63,7 @@ export function fluentBitConfig(region: string, logGroupName: string): string {
     Name             kubernetes
     Match            kube.*
     Kube_Tag_Prefix  kube.var.log.containers.
+    Buffer_Size      1M
     Merge_Log        Off
     Labels           On
     Annotations      Off
@@ -87,13 +92,14 @@ export const FLUENT_BIT_RULES = [{ apiGroups: [""], resources: ["pods", "namespa
  * reads the node's container logs (hostPath /var/log, read-only); its read positions live in a
  * node directory of its own so a restart does not ship logs twice.
  */
-export function fluentBitDaemonSet(configMapName: string, region: pulumi.Input<string>): k8s.types.input.apps.v1.DaemonSet & { metadata: { name: string; namespace: string } } {
+export function fluentBitDaemonSet(configMapName: string, region: pulumi.Input<string>, configChecksum: pulumi.Input<string>): k8s.types.input.apps.v1.DaemonSet & { metadata: { name: string; namespace: string } } {
     return {
         metadata: { name: FLUENT_BIT, namespace: OBSERVABILITY_NAMESPACE, labels: { ...FLUENT_BIT_LABELS } },
         spec: {
             selector: { matchLabels: { ...FLUENT_BIT_LABELS } },
             template: {
-                metadata: { labels: { ...FLUENT_BIT_LABELS } },
+                // Fluent Bit reads its config once: a changed config rolls the pods.
+                metadata: { labels: { ...FLUENT_BIT_LABELS }, annotations: { "kuberay-platform/config-sha256": configChecksum } },
                 spec: {
                     serviceAccountName: FLUENT_BIT,
                     tolerations: [{ operator: "Exists" }],

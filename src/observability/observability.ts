@@ -1,4 +1,5 @@
 import * as aws from "@pulumi/aws";
+import { createHash } from "crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterSource } from "../cluster/source";
@@ -68,12 +69,13 @@ export class Observability extends pulumi.ComponentResource {
                 roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: clusterRole.metadata.name },
                 subjects: [{ kind: "ServiceAccount", name: FLUENT_BIT, namespace: OBSERVABILITY_NAMESPACE }],
             }, { ...k8sOpts, dependsOn: [sa] });
+            const conf = facts.region.apply((region) => fluentBitConfig(region, groupName));
             const config = new k8s.core.v1.ConfigMap(`${name}-fluent-bit`, {
                 metadata: { name: FLUENT_BIT, namespace: OBSERVABILITY_NAMESPACE },
-                data: { "fluent-bit.conf": facts.region.apply((region) => fluentBitConfig(region, groupName)) },
+                data: { "fluent-bit.conf": conf },
             }, inNs);
             // Credentials (the association and its policy) and RBAC before the agent starts shipping.
-            new k8s.apps.v1.DaemonSet(`${name}-fluent-bit`, fluentBitDaemonSet(FLUENT_BIT, facts.region), { ...k8sOpts, dependsOn: [config, association, policy, binding, group] });
+            new k8s.apps.v1.DaemonSet(`${name}-fluent-bit`, fluentBitDaemonSet(FLUENT_BIT, facts.region, conf.apply((c) => createHash("sha256").update(c).digest("hex"))), { ...k8sOpts, dependsOn: [config, association, policy, binding, group] });
             this.logGroupName = group.name;
         } else {
             this.logGroupName = pulumi.output("");

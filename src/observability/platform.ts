@@ -26,8 +26,16 @@ export function withRayMetrics<T extends ResolvedRayClusterSpec>(spec: T, o: Res
         networkPolicy: {
             ...spec.networkPolicy,
             access: { ...spec.networkPolicy.access, metrics: { ...metrics, namespaces: [...new Set([...metrics.namespaces, m.prometheusNamespace])] } },
+            // The head's dashboard queries them: allowed even when egressCidrs is narrowed.
+            egressNamespaces: [...new Set([...spec.networkPolicy.egressNamespaces, ...metricsEgressNamespaces(m)])],
         },
     };
+}
+
+/** Prometheus's namespace, and Grafana's when its URL is an in-cluster Service name (`<svc>.<namespace>.svc`). */
+export function metricsEgressNamespaces(m: { prometheusNamespace: string; grafanaUrl?: string }): string[] {
+    const grafana = m.grafanaUrl ? /^https?:\/\/[a-z0-9-]+\.([a-z0-9-]+)\.svc(\.cluster\.local)?(:\d+)?(\/|$)/.exec(m.grafanaUrl)?.[1] : undefined;
+    return [...new Set([m.prometheusNamespace, ...(grafana ? [grafana] : [])])];
 }
 
 /** The DaemonSet pods observability adds: Fluent Bit on every node, the DCGM exporter on GPU nodes. */

@@ -57,6 +57,8 @@ export interface ResolvedNetworkPolicy {
     access: Record<PortClass, ResolvedPortAccess>;
     egressCidrs: pulumi.Input<string>[];
     apiServerCidrs: pulumi.Input<string>[];
+    /** Namespaces Ray pods may open connections to whatever egressCidrs says (the head's Prometheus and Grafana). */
+    egressNamespaces: string[];
 }
 
 /** The API server destinations a policy allows: everywhere, or the given ranges plus EKS's kubernetes Service IPs. */
@@ -84,7 +86,7 @@ export function validateNetworkPolicy(a: RayNetworkPolicyArgs | undefined, path:
         access[cls] = { namespaces, cidrs };
     }
     const cidrs = (key: "egressCidrs" | "apiServerCidrs") => checkInputs(p, join(path, key), a?.[key] ?? ["0.0.0.0/0"], (c, at, q) => checkCidr(q, at, c));
-    return { enabled: a?.enabled ?? true, access, egressCidrs: cidrs("egressCidrs"), apiServerCidrs: cidrs("apiServerCidrs") };
+    return { enabled: a?.enabled ?? true, access, egressCidrs: cidrs("egressCidrs"), apiServerCidrs: cidrs("apiServerCidrs"), egressNamespaces: [] };
 }
 
 /** The label every Ray pod this package generates carries, naming its workload. */
@@ -164,6 +166,7 @@ export function buildRayNetworkPolicy(i: NetworkPolicyInputs): RayNetworkPolicyO
         ...(i.podIdentity ? [{ to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT.cidr } }], ports: [tcp(POD_IDENTITY_AGENT.port)] }] : []),
         ...(i.extraEgress ? [{ to: i.extraEgress.cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(i.extraEgress.port)] }] : []),
         ...(i.policy.egressCidrs.length > 0 ? [{ to: i.policy.egressCidrs.map((cidr) => ({ ipBlock: { cidr } })) }] : []),
+        ...(i.policy.egressNamespaces.length > 0 ? [{ to: i.policy.egressNamespaces.map((ns) => ({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ns } } })) }] : []),
     ];
     return {
         apiVersion: "networking.k8s.io/v1",
