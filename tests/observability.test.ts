@@ -145,6 +145,35 @@ describe("observability: metrics for your Prometheus, Ray logs in CloudWatch", (
         assert.ok(scrape.from.some((peer: any) => peer.namespaceSelector?.matchLabels?.["kubernetes.io/metadata.name"] === "monitoring"));
     });
 
+    it("provisions two Grafana dashboards that query only documented metrics and the labels the monitors produce", async () => {
+        const ev = await example();
+        const cm = ev.get("kubernetes:core/v1:ConfigMap", "observed-observability-dashboards").inputs;
+        assert.deepStrictEqual([cm.metadata.namespace, cm.metadata.labels], ["monitoring", { grafana_dashboard: "1" }]);
+        assert.doesNotThrow(() => new core.ConfigMap({ apiVersion: "v1", kind: "ConfigMap", ...cm }).validate());
+        const { DASHBOARD_METRICS } = require("../src/observability/dashboards") as typeof import("../src/observability/dashboards");
+        const uids = new Set<string>();
+        for (const [file, text] of Object.entries(cm.data as Record<string, string>)) {
+            const d = JSON.parse(text);
+            assert.ok(!uids.has(d.uid), file);
+            uids.add(d.uid);
+            assert.ok(d.panels.length >= 4, file);
+            for (const panel of d.panels) {
+                for (const t of panel.targets) {
+                    const names = (t.expr.match(/[A-Za-z_][A-Za-z0-9_]*(?=\{|\[|\))/g) ?? []).filter((n: string) => /^(ray_|DCGM_)/.test(n));
+                    assert.ok(names.length > 0, `${file} ${panel.title}: queries a metric`);
+                    for (const n of names) assert.ok(n in DASHBOARD_METRICS, `${file} ${panel.title}: ${n} is a documented metric`);
+                    // Labels: Ray's (State, Name, Location), ours (ray_io_cluster), DCGM's Kubernetes mapping (namespace, pod).
+                    for (const l of t.expr.match(/by \(([^)]*)\)/g) ?? []) {
+                        for (const label of l.slice(4, -1).split(",").map((x: string) => x.trim())) assert.ok(["State", "Name", "Location", "ray_io_cluster", "namespace", "pod"].includes(label), `${panel.title}: ${label}`);
+                    }
+                }
+            }
+        }
+        // The Ray dashboard's cluster variable reads the label the PodMonitors' relabeling creates.
+        const monitors = ev.ofType("kubernetes:monitoring.coreos.com/v1:PodMonitor").map((r) => r.inputs);
+        assert.ok(monitors.every((m) => m.spec.podMetricsEndpoints.every((e: any) => e.relabelings.some((r: any) => r.targetLabel === "ray_io_cluster"))));
+    });
+
     it("lets Ray reach Grafana's namespace when its URL is an in-cluster Service", () => {
         const { metricsEgressNamespaces } = require("../src/observability/platform") as typeof import("../src/observability/platform");
         assert.deepStrictEqual(metricsEgressNamespaces({ prometheusNamespace: "monitoring", grafanaUrl: "http://grafana.dashboards.svc.cluster.local:3000" }), ["monitoring", "dashboards"]);

@@ -21,6 +21,12 @@ export interface MetricsArgs {
     grafanaIframeUrl?: string;
     /** The NVIDIA DCGM exporter on GPU nodes (GPU utilization, memory, per pod). @default true */
     dcgmExporter?: boolean;
+    /**
+     * Two Grafana dashboards (Ray clusters; GPUs) as ConfigMaps in `prometheusNamespace` labelled
+     * `grafana_dashboard: "1"`, which kube-prometheus-stack's Grafana sidecar loads.
+     * @default true
+     */
+    grafanaDashboards?: boolean;
 }
 
 /** Ray pods' logs in CloudWatch Logs, kept after their cluster is gone (EKS only). */
@@ -45,6 +51,7 @@ export interface ResolvedMetrics {
     grafanaUrl?: string;
     grafanaIframeUrl?: string;
     dcgmExporter: boolean;
+    grafanaDashboards: boolean;
 }
 
 export interface ResolvedObservability {
@@ -74,7 +81,7 @@ export function validateObservability(a: ObservabilityArgs | undefined, path: st
         out.metrics = {
             prometheusNamespace, monitorLabels: { ...m.monitorLabels }, prometheusUrl: m.prometheusUrl ?? `http://prometheus-operated.${prometheusNamespace}.svc:9090`,
             ...(m.grafanaUrl ? { grafanaUrl: m.grafanaUrl, grafanaIframeUrl: m.grafanaIframeUrl ?? m.grafanaUrl } : {}),
-            dcgmExporter: m.dcgmExporter ?? true,
+            dcgmExporter: m.dcgmExporter ?? true, grafanaDashboards: m.grafanaDashboards ?? true,
         };
     }
     const l = a?.logs;

@@ -9,6 +9,7 @@ import { NodePlacement } from "../pools/placement";
 import { customResource } from "../ray/spec";
 import { OBSERVABILITY_NAMESPACE, ResolvedObservability } from "./args";
 import { FLUENT_BIT, FLUENT_BIT_RULES, fluentBitConfig, fluentBitDaemonSet, logWriterPolicy, rayLogGroupName } from "./logs";
+import { dashboardFiles } from "./dashboards";
 import { dcgmExporterDaemonSet, dcgmExporterService, dcgmServiceMonitor, rayPodMonitors } from "./metrics";
 
 export interface ObservabilityComponentArgs {
@@ -37,6 +38,13 @@ export class Observability extends pulumi.ComponentResource {
         const inNs = { ...k8sOpts, dependsOn: [ns] };
         if (o.metrics) {
             for (const m of rayPodMonitors(o.metrics)) customResource(`${name}-${m.metadata.name}`, m, inNs);
+            if (o.metrics.grafanaDashboards) {
+                // In your Prometheus's namespace, which exists before the platform (bring your own).
+                new k8s.core.v1.ConfigMap(`${name}-dashboards`, {
+                    metadata: { name: "kuberay-platform-dashboards", namespace: o.metrics.prometheusNamespace, labels: { grafana_dashboard: "1" } },
+                    data: dashboardFiles(),
+                }, k8sOpts);
+            }
             if (o.metrics.dcgmExporter && args.gpuPools.length > 0) {
                 new k8s.apps.v1.DaemonSet(`${name}-dcgm`, dcgmExporterDaemonSet(args.gpuPools), inNs);
                 new k8s.core.v1.Service(`${name}-dcgm`, dcgmExporterService(), inNs);

@@ -123,7 +123,7 @@ const observabilityShape: Shape = {
         metrics: {
             object: {
                 enabled: "boolean", prometheusNamespace: "string", monitorLabels: labels, prometheusUrl: "string", grafanaUrl: "string",
-                grafanaIframeUrl: "string", dcgmExporter: "boolean",
+                grafanaIframeUrl: "string", dcgmExporter: "boolean", grafanaDashboards: "boolean",
             },
         },
         logs: { object: { enabled: "boolean", retentionDays: "integer" } },
