@@ -57,5 +57,6 @@ export function tenantFromConfig(opts?: pulumi.ComponentResourceOptions) {
         rayServices: tenant.rayServices,
         costEstimate: tenant.costEstimate,
         deployTimeline: tenant.deployTimeline,
+        logsCommands: tenant.logsCommands,
     };
 }

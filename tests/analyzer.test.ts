@@ -41,7 +41,7 @@ describe("multi-language component (Pulumi's own analyzer)", () => {
         ]);
         const tenant = result.components.RayTenant;
         assert.deepStrictEqual(Object.keys(tenant.inputs).sort(), ["createNamespace", "kubeconfig", "namespace", "platform", "rayClusters", "rayJobs", "rayServices", "team"]);
-        assert.deepStrictEqual(Object.keys(tenant.outputs).sort(), ["costEstimate", "deployTimeline", "namespace", "rayClusters", "rayJobs", "rayServices"]);
+        assert.deepStrictEqual(Object.keys(tenant.outputs).sort(), ["costEstimate", "deployTimeline", "logsCommands", "namespace", "rayClusters", "rayJobs", "rayServices"]);
         for (const [name, input] of Object.entries(c.inputs)) {
             assert.ok(input.optional, `${name} is optional`);
             assert.ok(input.description && input.description.length > 10, `${name} is documented`);

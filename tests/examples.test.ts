@@ -60,6 +60,6 @@ describe("the repository's root program", () => {
         });
         assert.deepStrictEqual(ev.resources.filter((r) => r.type.startsWith("aws:") || r.type === "kubernetes:helm.sh/v3:Release"), []);
         assert.deepStrictEqual(ev.ofType("kubernetes:ray.io/v1:RayCluster").map((r) => r.inputs.metadata.namespace), ["pr-7"]);
-        assert.deepStrictEqual(Object.keys(ev.outputs).sort(), ["costEstimate", "deployTimeline", "namespace", "rayClusters", "rayJobs", "rayServices"]);
+        assert.deepStrictEqual(Object.keys(ev.outputs).sort(), ["costEstimate", "deployTimeline", "logsCommands", "namespace", "rayClusters", "rayJobs", "rayServices"]);
     });
 });

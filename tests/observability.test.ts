@@ -140,6 +140,13 @@ describe("observability: metrics for your Prometheus, Ray logs in CloudWatch", (
         const head = tenant.get("kubernetes:ray.io/v1:RayCluster", "pr-7-ray-raycluster").inputs.spec.headGroupSpec.template.spec.containers[0];
         assert.deepStrictEqual(head.ports.map((p: any) => p.name).slice(-2), ["as-metrics", "dash-metrics"]);
         assert.ok(head.env.some((e: any) => e.name === "RAY_GRAFANA_HOST"));
+        // The platform ships logs: the tenant's output says how to read its workloads' logs.
+        assert.strictEqual(config.region, "us-west-2");
+        const tenantObject = tenant.resources.find((r) => r.type === "kuberay-platform:index:RayTenant")!.resource as RayTenant;
+        assert.deepStrictEqual(await tenant.value(tenantObject.logsCommands), [{
+            workload: "ray", namespace: "pr-7",
+            command: `aws logs tail /kuberay-platform/${config.clusterName}/ray --region us-west-2 --log-stream-name-prefix pr-7.ray- --since 7d`,
+        }]);
         const policy = tenant.ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy")[0].inputs;
         const scrape = policy.spec.ingress.find((r: any) => r.ports?.some((p: any) => p.port === 8080));
         assert.ok(scrape.from.some((peer: any) => peer.namespaceSelector?.matchLabels?.["kubernetes.io/metadata.name"] === "monitoring"));

@@ -161,7 +161,7 @@ describe("RayTenant: Ray workloads on a platform that already runs", () => {
         it("its platform.sample.json is what the default platform publishes (so plan.yaml stays true)", () => {
             const p = new Problems("x");
             const sample = JSON.parse(fs.readFileSync(path.join(dir, "platform.sample.json"), "utf8"));
-            assert.deepStrictEqual(sample, tenantConfigOf(validatePlatformArgs({}, p), sample.clusterName, "kuberay-system"));
+            assert.deepStrictEqual(sample, tenantConfigOf(validatePlatformArgs({}, p), sample.clusterName, "kuberay-system", sample.region));
             const plan = yaml.load(fs.readFileSync(path.join(dir, "plan.yaml"), "utf8")) as { config: Record<string, unknown> };
             assert.deepStrictEqual(plan.config["pr-environment:platform"], sample);
         });
@@ -171,7 +171,7 @@ describe("RayTenant: Ray workloads on a platform that already runs", () => {
             assert.deepStrictEqual(example.ofType("kubernetes:core/v1:Namespace").map((r) => r.inputs.metadata.name), ["dev"]);
             const [job] = example.ofType("kubernetes:ray.io/v1:RayJob");
             assert.strictEqual(job.inputs.metadata.annotations["pulumi.com/waitFor"].startsWith("jsonpath="), true);
-            assert.deepStrictEqual(Object.keys(example.outputs).sort(), ["costEstimate", "deployTimeline", "namespace", "rayClusters", "rayJobs"]);
+            assert.deepStrictEqual(Object.keys(example.outputs).sort(), ["costEstimate", "deployTimeline", "logsCommands", "namespace", "rayClusters", "rayJobs"]);
             // The platform's KubeRay injects no wait-gcs-ready (kuberayInjectsWaitGcsReady: false): the tenant's workers bring ours.
             const workers = example.ofType("kubernetes:ray.io/v1:RayCluster").flatMap((c) => c.inputs.spec.workerGroupSpecs);
             assert.ok(workers.length > 0);

@@ -27,3 +27,5 @@ export const rayClusters = tenant.rayClusters;
 export const rayJobs = tenant.rayJobs;
 export const costEstimate = tenant.costEstimate;
 export const deployTimeline = tenant.deployTimeline;
+// With the platform's observability.logs: how to read each workload's logs after the environment is gone.
+export const logsCommands = tenant.logsCommands;

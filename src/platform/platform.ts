@@ -228,7 +228,7 @@ export class RayPlatform extends pulumi.ComponentResource {
             ...resolved.rayJobs.filter((j) => j.cluster).map((j) => ({ workload: j.name, spec: j.cluster! })),
             ...resolved.rayServices.map((s) => ({ workload: s.name, spec: s.cluster })),
         ], resolved.pools, { ownWaitGcsReady: !resolved.kuberay.injectsWaitGcsReady }));
-        this.tenantConfig = pulumi.all([this.clusterName, this.operatorNamespace]).apply(([c, ns]) => tenantConfigOf(resolved, c, ns));
+        this.tenantConfig = pulumi.all([this.clusterName, this.operatorNamespace, eksFacts?.region ?? ""]).apply(([c, ns, region]) => tenantConfigOf(resolved, c, ns, region));
         this.registerOutputs({
             kubeconfig: this.kubeconfig, clusterName: this.clusterName, eksCluster: this.eksCluster, operatorNamespace: this.operatorNamespace,
             rayClusters: this.rayClusters, rayJobs: this.rayJobs, rayServices: this.rayServices,

@@ -56,6 +56,8 @@ export interface TenantPlatformArgs {
      * @default {} (off)
      */
     observability?: ObservabilityArgs;
+    /** The platform's AWS region (for the logs commands). @default "" (unknown: an existing cluster) */
+    region?: string;
 }
 
 /** Free room on one node. */
@@ -92,6 +94,7 @@ export interface TenantConfig {
     teams: TeamArgs[];
     kuberayInjectsWaitGcsReady: boolean;
     observability: ObservabilityArgs;
+    region: string;
 }
 // A platform's tenantConfig is always a valid tenant `platform` (compile-time check).
 const tenantConfigIsPlatformArgs = (c: TenantConfig): TenantPlatformArgs => c;
@@ -256,6 +259,7 @@ export function validateTenantArgs(a: RayTenantArgs, p: Problems): ResolvedTenan
             clusterName: pl.clusterName, operatorNamespace, existingCluster, systemNodeSelector: pl.systemNodeSelector ?? {},
             systemNodeTaints: pl.systemNodeTaints ?? [], nodePools: pl.nodePools ?? [], devicePluginPools, systemInstanceType: pl.systemInstanceType,
             systemNodesFree: room, teams: pl.teams ?? [], kuberayInjectsWaitGcsReady: pl.kuberayInjectsWaitGcsReady ?? true, observability: pl.observability ?? {},
+            region: pl.region ?? "",
         },
         team,
         systemPods, pools, namespace, createNamespace: a.createNamespace ?? true,

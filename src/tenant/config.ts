@@ -8,7 +8,7 @@ import { TenantConfig } from "./args";
  * them with the same code, so its pods get the very labels, taints and selectors the nodes have),
  * where heads go, and the operator's namespace. Plain data, nothing secret.
  */
-export function tenantConfigOf(r: ResolvedPlatformArgs, clusterName: string, operatorNamespace: string): TenantConfig {
+export function tenantConfigOf(r: ResolvedPlatformArgs, clusterName: string, operatorNamespace: string, region = ""): TenantConfig {
     const system = systemPlacementOf(r.args);
     return {
         clusterName, operatorNamespace, existingCluster: r.existingCluster !== undefined,
@@ -20,5 +20,6 @@ export function tenantConfigOf(r: ResolvedPlatformArgs, clusterName: string, ope
         teams: (r.args.teams ?? []).map((t) => JSON.parse(JSON.stringify(t))),
         kuberayInjectsWaitGcsReady: r.kuberay.injectsWaitGcsReady,
         observability: JSON.parse(JSON.stringify(r.args.observability ?? {})),
+        region,
     };
 }

@@ -15,6 +15,8 @@ import { CostEstimate } from "../cost/model";
 import { DeployTimeline, computeTimeline } from "../timeline/model";
 import { GraphRecorder } from "../timeline/recorder";
 import { RayTenantArgs, ResolvedTenant, validateTenantArgs } from "./args";
+import { logsCommand, rayLogGroupName } from "../observability/logs";
+import type { WorkloadLogsCommand } from "../platform/platform";
 import { estimateTenantCost } from "./cost";
 
 /** Validates a tenant's args: their shape first (stack config is not type-checked), then their meaning. */
@@ -43,6 +45,8 @@ export class RayTenant extends pulumi.ComponentResource {
     readonly costEstimate: pulumi.Output<CostEstimate>;
     /** Modelled time from `pulumi up` to the tenant's Ray heads Ready, on a platform that already runs. */
     readonly deployTimeline: pulumi.Output<DeployTimeline>;
+    /** With the platform's observability.logs: for each Ray workload, the command that prints its pods' logs, also after its cluster is gone. */
+    readonly logsCommands: pulumi.Output<WorkloadLogsCommand[]>;
 
     constructor(name: string, args: RayTenantArgs, opts?: pulumi.ComponentResourceOptions) {
         const given = kubernetesProviderOf(opts);
@@ -87,10 +91,13 @@ export class RayTenant extends pulumi.ComponentResource {
         this.namespace = pulumi.output(t.namespace);
         this.costEstimate = pulumi.output(estimateTenantCost(t));
         this.deployTimeline = pulumi.output(recorder.graph().then(computeTimeline));
+        const group = t.observability.logs && t.platform.region ? rayLogGroupName(t.platform.clusterName) : undefined;
+        this.logsCommands = pulumi.output(group === undefined ? [] : [...t.rayClusters, ...t.rayJobs, ...t.rayServices]
+            .map((w) => ({ workload: w.name, namespace: w.namespace, command: logsCommand(t.platform.region, group, w.namespace, w.name) })));
         ({ rayClusters: this.rayClusters, rayJobs: this.rayJobs, rayServices: this.rayServices } = workloadOutputs(clusters, jobs, services));
         this.registerOutputs({
             namespace: this.namespace, rayClusters: this.rayClusters, rayJobs: this.rayJobs, rayServices: this.rayServices,
-            costEstimate: this.costEstimate, deployTimeline: this.deployTimeline,
+            costEstimate: this.costEstimate, deployTimeline: this.deployTimeline, logsCommands: this.logsCommands,
         });
     }
 }

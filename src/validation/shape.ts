@@ -175,7 +175,7 @@ export const tenantShape: Shape = {
                 clusterName: "string", operatorNamespace: "string", existingCluster: "boolean", systemNodeSelector: labels, systemNodeTaints: { list: taint },
                 nodePools: nodePoolsShape, devicePluginPools: strings, systemInstanceType: "string", teams: teamsShape,
                 systemNodesFree: { list: { object: { cpuMilli: "integer", memoryMi: "number", gpus: "integer", pods: "integer" } } },
-                kuberayInjectsWaitGcsReady: "boolean", observability: observabilityShape,
+                kuberayInjectsWaitGcsReady: "boolean", observability: observabilityShape, region: "string",
             },
         },
         kubeconfig: "input", namespace: "string", createNamespace: "boolean", team: "string",
