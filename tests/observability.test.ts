@@ -122,6 +122,7 @@ describe("observability: metrics for your Prometheus, Ray logs in CloudWatch", (
         const platform = ev.resources.find((r) => r.type === "kuberay-platform:index:RayPlatform")!.resource as RayPlatform;
         const o = await ev.value(platform.observability);
         assert.strictEqual(o.logGroupName, "/kuberay-platform/observed-dev-d4dfdc/ray");
+        assert.strictEqual(o.grafanaPortForward, "kubectl -n monitoring port-forward svc/kube-prometheus-stack-grafana 3000:80");
         const smoke = o.logsCommands.find((c) => c.workload === "smoke")!;
         assert.strictEqual(smoke.command, `aws logs tail /kuberay-platform/observed-dev-d4dfdc/ray --region us-west-2 --log-stream-name-prefix ${smoke.namespace}.smoke- --since 7d`);
         const model = await ev.value(platform.schedulingModel);
@@ -185,6 +186,9 @@ describe("observability: metrics for your Prometheus, Ray logs in CloudWatch", (
         const { metricsEgressNamespaces } = require("../src/observability/platform") as typeof import("../src/observability/platform");
         assert.deepStrictEqual(metricsEgressNamespaces({ prometheusNamespace: "monitoring", grafanaUrl: "http://grafana.dashboards.svc.cluster.local:3000" }), ["monitoring", "dashboards"]);
         assert.deepStrictEqual(metricsEgressNamespaces({ prometheusNamespace: "monitoring", grafanaUrl: "https://grafana.example.com" }), ["monitoring"]);
+        const { grafanaPortForward } = require("../src/observability/platform") as typeof import("../src/observability/platform");
+        assert.strictEqual(grafanaPortForward("http://grafana.dashboards.svc.cluster.local:3000"), "kubectl -n dashboards port-forward svc/grafana 3000:3000");
+        assert.strictEqual(grafanaPortForward("https://grafana.example.com"), "");
     });
 
     it("refuses what cannot work, with paths", async () => {

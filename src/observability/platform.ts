@@ -32,9 +32,21 @@ export function withRayMetrics<T extends ResolvedRayClusterSpec>(spec: T, o: Res
     };
 }
 
+/** Grafana's in-cluster Service, when its URL names one (`http://<svc>.<namespace>.svc[.cluster.local][:port]`). */
+export function grafanaService(url: string | undefined): { name: string; namespace: string; port: number } | undefined {
+    const m = url ? /^(https?):\/\/([a-z0-9-]+)\.([a-z0-9-]+)\.svc(\.cluster\.local)?(:(\d+))?(\/|$)/.exec(url) : null;
+    return m ? { name: m[2], namespace: m[3], port: m[6] ? Number(m[6]) : m[1] === "https" ? 443 : 80 } : undefined;
+}
+
+/** How a user reaches that Grafana from a laptop ("" when it is not an in-cluster Service). */
+export function grafanaPortForward(url: string | undefined): string {
+    const svc = grafanaService(url);
+    return svc ? `kubectl -n ${svc.namespace} port-forward svc/${svc.name} 3000:${svc.port}` : "";
+}
+
 /** Prometheus's namespace, and Grafana's when its URL is an in-cluster Service name (`<svc>.<namespace>.svc`). */
 export function metricsEgressNamespaces(m: { prometheusNamespace: string; grafanaUrl?: string }): string[] {
-    const grafana = m.grafanaUrl ? /^https?:\/\/[a-z0-9-]+\.([a-z0-9-]+)\.svc(\.cluster\.local)?(:\d+)?(\/|$)/.exec(m.grafanaUrl)?.[1] : undefined;
+    const grafana = grafanaService(m.grafanaUrl)?.namespace;
     return [...new Set([m.prometheusNamespace, ...(grafana ? [grafana] : [])])];
 }
 

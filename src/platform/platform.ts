@@ -22,6 +22,7 @@ import { ResolvedRayClusterSpec } from "../ray/args";
 import { tenantConfigOf } from "../tenant/config";
 import { Observability } from "../observability/observability";
 import { logsCommand } from "../observability/logs";
+import { grafanaPortForward } from "../observability/platform";
 import { RayPlatformArgs, platformJobsAndServices, platformPools, platformRayClusters, validatePlatformArgs } from "./args";
 
 /** What other stacks and tools need of the EKS cluster (every field empty on an existing cluster). */
@@ -60,6 +61,8 @@ export interface ObservabilityOutput {
     logsCommands: WorkloadLogsCommand[];
     /** The namespace whose Prometheus may scrape Ray ("" without observability.metrics). */
     prometheusNamespace: string;
+    /** Reaching Grafana at http://localhost:3000, when `grafanaUrl` is an in-cluster Service ("" otherwise). */
+    grafanaPortForward: string;
 }
 
 /** The child components of a RayPlatform, for TypeScript users who compose further. */
@@ -204,6 +207,7 @@ export class RayPlatform extends pulumi.ComponentResource {
             logGroupName: group,
             logsCommands: group ? rayWorkloads.map((w) => ({ ...w, command: logsCommand(region, group, w.namespace, w.workload) })) : [],
             prometheusNamespace: o.metrics?.prometheusNamespace ?? "",
+            grafanaPortForward: grafanaPortForward(o.metrics?.grafanaUrl),
         }));
 
         parts.set(this, { cluster, operator, nodePools, rayClusters, rayJobs, rayServices });
