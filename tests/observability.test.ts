@@ -153,13 +153,14 @@ describe("observability: metrics for your Prometheus, Ray logs in CloudWatch", (
         assert.ok(scrape.from.some((peer: any) => peer.namespaceSelector?.matchLabels?.["kubernetes.io/metadata.name"] === "monitoring"));
     });
 
-    it("provisions two Grafana dashboards that query only documented metrics and the labels the monitors produce", async () => {
+    it("provisions three Grafana dashboards (Ray, KubeRay, GPUs) that query only documented metrics and the labels they carry", async () => {
         const ev = await example();
         const cm = ev.get("kubernetes:core/v1:ConfigMap", "observed-observability-dashboards").inputs;
         assert.deepStrictEqual([cm.metadata.namespace, cm.metadata.labels], ["monitoring", { grafana_dashboard: "1" }]);
         assert.doesNotThrow(() => new core.ConfigMap({ apiVersion: "v1", kind: "ConfigMap", ...cm }).validate());
         const { DASHBOARD_METRICS } = require("../src/observability/dashboards") as typeof import("../src/observability/dashboards");
         const uids = new Set<string>();
+        assert.deepStrictEqual(Object.keys(cm.data).sort(), ["kuberay-platform-gpus.json", "kuberay-platform-kuberay.json", "kuberay-platform-ray.json"]);
         for (const [file, text] of Object.entries(cm.data as Record<string, string>)) {
             const d = JSON.parse(text);
             assert.ok(!uids.has(d.uid), file);
@@ -167,12 +168,14 @@ describe("observability: metrics for your Prometheus, Ray logs in CloudWatch", (
             assert.ok(d.panels.length >= 4, file);
             for (const panel of d.panels) {
                 for (const t of panel.targets) {
-                    const names = (t.expr.match(/[A-Za-z_][A-Za-z0-9_]*(?=\{|\[|\))/g) ?? []).filter((n: string) => /^(ray_|DCGM_)/.test(n));
+                    const names = (t.expr.match(/[A-Za-z_][A-Za-z0-9_]*(?=\{|\[|\))/g) ?? []).filter((n: string) => /^(ray_|kuberay_|DCGM_)/.test(n));
                     assert.ok(names.length > 0, `${file} ${panel.title}: queries a metric`);
                     for (const n of names) assert.ok(n in DASHBOARD_METRICS, `${file} ${panel.title}: ${n} is a documented metric`);
-                    // Labels: Ray's (State, Name, Location), ours (ray_io_cluster), DCGM's Kubernetes mapping (namespace, pod).
+                    // Labels: Ray's (State, Name, Location), ours (ray_io_cluster), DCGM's Kubernetes mapping (namespace, pod),
+                    // KubeRay's (name, namespace, owner_kind, deployment_status, job_deployment_status, condition).
+                    const known = ["State", "Name", "Location", "ray_io_cluster", "namespace", "pod", "name", "owner_kind", "deployment_status", "job_deployment_status"];
                     for (const l of t.expr.match(/by \(([^)]*)\)/g) ?? []) {
-                        for (const label of l.slice(4, -1).split(",").map((x: string) => x.trim())) assert.ok(["State", "Name", "Location", "ray_io_cluster", "namespace", "pod"].includes(label), `${panel.title}: ${label}`);
+                        for (const label of l.slice(4, -1).split(",").map((x: string) => x.trim())) assert.ok(known.includes(label), `${panel.title}: ${label}`);
                     }
                 }
             }

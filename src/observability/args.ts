@@ -22,7 +22,7 @@ export interface MetricsArgs {
     /** The NVIDIA DCGM exporter on GPU nodes (GPU utilization, memory, per pod). @default true */
     dcgmExporter?: boolean;
     /**
-     * Two Grafana dashboards (Ray clusters; GPUs) as ConfigMaps in `prometheusNamespace` labelled
+     * Three Grafana dashboards (Ray clusters, the KubeRay operator, GPUs) as a ConfigMap in `prometheusNamespace` labelled
      * `grafana_dashboard: "1"`, which kube-prometheus-stack's Grafana sidecar loads.
      * @default true
      */

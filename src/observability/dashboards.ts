@@ -1,8 +1,9 @@
 /**
- * Grafana dashboards this package writes (not copied from anywhere): one for Ray clusters, one for
- * GPUs. They read only metrics whose names are documented — Ray's system metrics (Ray docs,
- * "System Metrics": ray_tasks, ray_actors, ray_resources, ray_object_store_memory) and DCGM's
- * default counters (dcgm-exporter etc/default-counters.csv) — and the `ray_io_cluster` label the
+ * Grafana dashboards this package writes (not copied from anywhere): Ray clusters, the KubeRay
+ * operator, GPUs. They read only metrics whose names are documented — Ray's system metrics (Ray
+ * docs, "System Metrics": ray_tasks, ray_actors, ray_resources, ray_object_store_memory), the
+ * KubeRay operator's (ray-operator/controllers/ray/metrics/*.go at v1.7.0) and DCGM's default
+ * counters (dcgm-exporter etc/default-counters.csv) — and the `ray_io_cluster` label the
  * PodMonitors add. Grafana's dashboard sidecar (kube-prometheus-stack's default: ConfigMaps
  * labelled `grafana_dashboard: "1"`) loads them.
  */
@@ -13,6 +14,12 @@ export const DASHBOARD_METRICS: Record<string, string> = {
     ray_actors: "Ray docs, System Metrics: actors by State",
     ray_resources: "Ray docs, System Metrics: logical resources by Name and State (USED, AVAILABLE)",
     ray_object_store_memory: "Ray docs, System Metrics: object store bytes by Location",
+    kuberay_cluster_info: "KubeRay v1.7.0 metrics/ray_cluster_metrics.go: one series per RayCluster (name, namespace, owner_kind)",
+    kuberay_cluster_condition_provisioned: "KubeRay v1.7.0 metrics/ray_cluster_metrics.go: condition \"true\" or \"false\"",
+    kuberay_cluster_provisioned_duration_seconds: "KubeRay v1.7.0 metrics/ray_cluster_metrics.go: seconds until RayClusterProvisioned",
+    kuberay_job_deployment_status: "KubeRay v1.7.0 metrics/ray_job_metrics.go: deployment_status",
+    kuberay_job_execution_duration_seconds: "KubeRay v1.7.0 metrics/ray_job_metrics.go: job_deployment_status, retry_count",
+    kuberay_service_condition_ready: "KubeRay v1.7.0 metrics/ray_service_metrics.go: condition \"true\" or \"false\"",
     DCGM_FI_DEV_GPU_UTIL: "dcgm-exporter default counters: GPU utilization (%)",
     DCGM_FI_DEV_FB_USED: "dcgm-exporter default counters: framebuffer memory used (MiB)",
     DCGM_FI_DEV_FB_FREE: "dcgm-exporter default counters: framebuffer memory free (MiB)",
@@ -58,6 +65,17 @@ export function rayClustersDashboard(): Record<string, unknown> {
     }]);
 }
 
+export function kuberayDashboard(): Record<string, unknown> {
+    return dashboard("kuberay-platform-kuberay", "KubeRay operator (kuberay-platform)", [
+        { title: "RayClusters by namespace and origin", expr: "count by (namespace, owner_kind) (kuberay_cluster_info)", legend: "{{namespace}} {{owner_kind}}", unit: "short" },
+        { title: "RayClusters not provisioned", expr: 'count by (namespace, name) (kuberay_cluster_condition_provisioned{condition="false"})', legend: "{{namespace}}/{{name}}", unit: "short" },
+        { title: "Time to provision a RayCluster", expr: "max by (namespace, name) (kuberay_cluster_provisioned_duration_seconds)", legend: "{{namespace}}/{{name}}", unit: "s" },
+        { title: "RayJobs by deployment status", expr: "count by (deployment_status) (kuberay_job_deployment_status)", legend: "{{deployment_status}}", unit: "short" },
+        { title: "RayJob run time", expr: "max by (namespace, name, job_deployment_status) (kuberay_job_execution_duration_seconds)", legend: "{{namespace}}/{{name}} {{job_deployment_status}}", unit: "s" },
+        { title: "RayServices not ready", expr: 'count by (namespace, name) (kuberay_service_condition_ready{condition="false"})', legend: "{{namespace}}/{{name}}", unit: "short" },
+    ], []);
+}
+
 export function gpuDashboard(): Record<string, unknown> {
     return dashboard("kuberay-platform-gpus", "GPUs (kuberay-platform, DCGM)", [
         { title: "GPU utilization by pod", expr: 'avg by (namespace, pod) (DCGM_FI_DEV_GPU_UTIL{pod!=""})', legend: "{{namespace}}/{{pod}}", unit: "percent" },
@@ -71,6 +89,7 @@ export function gpuDashboard(): Record<string, unknown> {
 export function dashboardFiles(): Record<string, string> {
     return {
         "kuberay-platform-ray.json": JSON.stringify(rayClustersDashboard(), null, 2),
+        "kuberay-platform-kuberay.json": JSON.stringify(kuberayDashboard(), null, 2),
         "kuberay-platform-gpus.json": JSON.stringify(gpuDashboard(), null, 2),
     };
 }
