@@ -199,6 +199,9 @@ describe("observability: metrics for your Prometheus, Ray logs in CloudWatch", (
             existingCluster: { kubeconfig: "apiVersion: v1\nkind: Config\n" },
             observability: { metrics: { enabled: true, prometheusNamespace: "Monitoring", grafanaUrl: "grafana:3000/" }, logs: { enabled: true, retentionDays: 10 } },
         });
+        // Each problem once: an out-of-range retention is one problem, not two.
+        const far = await problems({ observability: { logs: { enabled: true, retentionDays: 5000 } } });
+        assert.deepStrictEqual(far.map((x) => x.path), ["observability.logs.retentionDays"]);
         assert.deepStrictEqual(found.map((x) => x.path), [
             "observability.metrics.prometheusNamespace", "observability.metrics.grafanaUrl", "observability.logs.retentionDays", "observability.logs.enabled",
         ]);

@@ -1,6 +1,6 @@
 /** What the platform lets Prometheus see, and where Ray's logs go. */
 import { Problems, join } from "../validation/problems";
-import { checkDns1123Label, checkInt, checkLabels } from "../validation/rules";
+import { checkDns1123Label, checkLabels } from "../validation/rules";
 
 /**
  * Ray, KubeRay and GPU metrics for a Prometheus Operator you run (kube-prometheus-stack or
@@ -96,6 +96,5 @@ export function validateObservability(a: ObservabilityArgs | undefined, path: st
         }
         out.logs = { retentionDays };
     }
-    checkInt(p, join(path, "logs.retentionDays"), out.logs?.retentionDays ?? 30, 1, 3653);
     return out;
 }

@@ -45,8 +45,10 @@ export class Observability extends pulumi.ComponentResource {
                     data: dashboardFiles(),
                 }, k8sOpts);
             }
-            if (o.metrics.dcgmExporter && args.gpuPools.length > 0) {
-                new k8s.apps.v1.DaemonSet(`${name}-dcgm`, dcgmExporterDaemonSet(args.gpuPools), inNs);
+            // A pool without labels (existing nodes not described) would give an empty affinity term, which selects no node.
+            const gpuPools = args.gpuPools.filter((x) => Object.keys(x.nodeSelector).length > 0);
+            if (o.metrics.dcgmExporter && gpuPools.length > 0) {
+                new k8s.apps.v1.DaemonSet(`${name}-dcgm`, dcgmExporterDaemonSet(gpuPools), inNs);
                 new k8s.core.v1.Service(`${name}-dcgm`, dcgmExporterService(), inNs);
                 customResource(`${name}-dcgm-monitor`, dcgmServiceMonitor(o.metrics), inNs);
             }
