@@ -4,9 +4,9 @@ import pulumi from "@pulumi/eslint-plugin";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-    { ignores: ["bin/**", ".build/**", "node_modules/**", "examples/*/node_modules/**", "bench/**", "program/**", "tests/reporter.js"] },
+    { ignores: ["bin/**", ".build/**", "node_modules/**", "examples/*/node_modules/**", "bench/**", "program/**", "tests/reporter.js", "testbed/nodejs-host/**"] },
     {
-        files: ["src/**/*.ts", "tests/**/*.ts", "examples/**/*.ts"],
+        files: ["src/**/*.ts", "tests/**/*.ts", "examples/**/*.ts", "testbed/**/*.ts"],
         extends: [tseslint.configs.base],
         languageOptions: { parserOptions: { project: "./tsconfig.test.json", tsconfigRootDir: import.meta.dirname } },
         plugins: { "@pulumi": pulumi },

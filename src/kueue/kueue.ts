@@ -12,6 +12,13 @@ import { ResolvedTeam, TEAM_LABEL, buildClusterQueue, buildLocalQueue, buildReso
 
 /** The Kueue installation, when the platform declares teams. */
 export interface KueueArgs {
+    /**
+     * Install Kueue. `false` uses the Kueue that already runs in the cluster (existingCluster only):
+     * the platform then creates only the teams' flavors, queues and namespaces, which that Kueue
+     * must serve as `kueue.x-k8s.io/v1beta2` (Kueue 0.15 or later).
+     * @default true
+     */
+    install?: boolean;
     /** Kueue chart version; another version's API may differ from the vendored v0.19.2 CRDs. @default "0.19.2" */
     version?: string;
     /** Extra Helm values, deep-merged over the package's. @default {} */
@@ -19,14 +26,25 @@ export interface KueueArgs {
 }
 
 export interface ResolvedKueueArgs {
+    install: boolean;
     version: string;
     values: Values;
 }
 
-export function validateKueueArgs(a: KueueArgs | undefined, path: string, p: Problems): ResolvedKueueArgs {
+export function validateKueueArgs(a: KueueArgs | undefined, path: string, existingCluster: boolean, p: Problems): ResolvedKueueArgs {
+    const install = a?.install ?? true;
     const version = a?.version ?? versions.kueue;
     if (!/^\d+\.\d+\.\d+$/.test(version)) p.add(join(path, "version"), version, "is not a chart version", 'an exact version such as "0.19.2"', "pin the chart version");
-    return { version, values: a?.values ?? {} };
+    if (!install && !existingCluster) {
+        p.add(join(path, "install"), false, "needs a cluster that already runs Kueue: the EKS cluster this stack creates has none", "install: false only with existingCluster",
+            "remove kueue.install, or deploy onto your cluster with existingCluster");
+    }
+    if (!install) {
+        for (const key of ["version", "values"] as const) {
+            if (a?.[key] !== undefined) p.add(join(path, key), a[key], "is ignored: Kueue is not installed (install: false)", "no value", `remove ${key}, or set install: true`);
+        }
+    }
+    return { install, version, values: a?.values ?? {} };
 }
 
 export const KUEUE_NAMESPACE = "kueue-system";
@@ -35,24 +53,31 @@ export const KUEUE_NAMESPACE = "kueue-system";
 export const KUEUE_CONTROLLER_RESOURCES = { limits: { cpu: "2", memory: "512Mi" }, requests: { cpu: "500m", memory: "512Mi" } };
 
 /**
- * Helm values of the Kueue chart (keys from its v0.19.2 values.yaml): the released image, the
- * controller on the system nodes, and only Kueue's Ray integrations (RayJob, RayCluster): no other
- * kind of workload in the cluster is touched. Only objects with a queue label are managed.
+ * Kueue's controller configuration (config.kueue.x-k8s.io/v1beta2 Configuration): the chart gets it
+ * as its manager config, and the live test bed runs the real controller with it.
  */
-export function kueueValues(placement: NodePlacement, version: string, overrides: Values = {}): Values {
-    const config = {
+export function kueueConfiguration(): Values {
+    return {
         apiVersion: "config.kueue.x-k8s.io/v1beta2", kind: "Configuration",
         health: { healthProbeBindAddress: ":8081" }, metrics: { bindAddress: ":8443" }, webhook: { port: 9443 },
         leaderElection: { leaderElect: true, resourceName: "c1f6bfd2.kueue.x-k8s.io" },
         integrations: { frameworks: ["ray.io/rayjob", "ray.io/raycluster"] },
     };
+}
+
+/**
+ * Helm values of the Kueue chart (keys from its v0.19.2 values.yaml): the released image, the
+ * controller on the system nodes, and only Kueue's Ray integrations (RayJob, RayCluster): no other
+ * kind of workload in the cluster is touched. Only objects with a queue label are managed.
+ */
+export function kueueValues(placement: NodePlacement, version: string, overrides: Values = {}): Values {
     return deepMerge({
         controllerManager: {
             manager: { image: { repository: versions.kueueImage, tag: `v${version}`, pullPolicy: "IfNotPresent" }, resources: KUEUE_CONTROLLER_RESOURCES },
             nodeSelector: { ...placement.nodeSelector },
             tolerations: placement.tolerations.map((t) => ({ ...t })),
         },
-        managerConfig: { controllerManagerConfigYaml: yaml.dump(config) },
+        managerConfig: { controllerManagerConfigYaml: yaml.dump(kueueConfiguration()) },
     }, overrides);
 }
 
@@ -73,25 +98,29 @@ export interface KueueComponentArgs {
  * and each team's namespace with its LocalQueue.
  */
 export class Kueue extends pulumi.ComponentResource {
-    readonly release: k8s.helm.v3.Release;
+    /** The chart's release; undefined when the cluster's own Kueue is used (install: false). */
+    readonly release?: k8s.helm.v3.Release;
     /** What a team's Ray objects wait for (its namespace and LocalQueue), by team name. */
     readonly teamReady: Record<string, pulumi.Resource[]> = {};
 
     constructor(name: string, args: KueueComponentArgs, opts?: pulumi.ComponentResourceOptions) {
         super("kuberay-platform:index:Kueue", name, {}, opts);
         const k8sOpts = { parent: this, provider: args.cluster.provider };
-        const ns = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: KUEUE_NAMESPACE } }, k8sOpts);
-        this.release = new k8s.helm.v3.Release(`${name}-controller`, {
-            name: "kueue", chart: versions.kueueChart, version: args.kueue.version, namespace: ns.metadata.name,
-            values: kueueValues(args.cluster.systemPlacement, args.kueue.version, args.kueue.values), timeout: 600,
-        }, { ...k8sOpts, dependsOn: [...args.cluster.systemNodesReady, ...args.cluster.dnsReady] });
+        if (args.kueue.install) {
+            const ns = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: KUEUE_NAMESPACE } }, k8sOpts);
+            this.release = new k8s.helm.v3.Release(`${name}-controller`, {
+                name: "kueue", chart: versions.kueueChart, version: args.kueue.version, namespace: ns.metadata.name,
+                values: kueueValues(args.cluster.systemPlacement, args.kueue.version, args.kueue.values), timeout: 600,
+            }, { ...k8sOpts, dependsOn: [...args.cluster.systemNodesReady, ...args.cluster.dnsReady] });
+        }
+        const controller = this.release ? [this.release] : [];
         const used = new Set(args.teams.flatMap((t) => t.quotas.map((q) => q.pool)));
         const placements = [args.cluster.systemPlacement, ...args.pools.filter((x) => used.has(x.name)).map((x) => x.placement)];
-        const flavors = placements.map((pl) => customResource(`${name}-flavor-${pl.poolName}`, buildResourceFlavor({ ...pl, poolName: pl.poolName }), { ...k8sOpts, dependsOn: [this.release] }));
+        const flavors = placements.map((pl) => customResource(`${name}-flavor-${pl.poolName}`, buildResourceFlavor({ ...pl, poolName: pl.poolName }), { ...k8sOpts, dependsOn: controller }));
         for (const t of args.teams) {
             const cq = customResource(`${name}-cq-${t.name}`, buildClusterQueue(t), { ...k8sOpts, dependsOn: flavors });
             const teamNs = new k8s.core.v1.Namespace(`${name}-team-${t.name}`, { metadata: { name: t.namespace, labels: { [TEAM_LABEL]: t.name } } }, k8sOpts);
-            const lq = customResource(`${name}-lq-${t.name}`, buildLocalQueue(t.name, t.namespace), { ...k8sOpts, dependsOn: [teamNs, cq, this.release] });
+            const lq = customResource(`${name}-lq-${t.name}`, buildLocalQueue(t.name, t.namespace), { ...k8sOpts, dependsOn: [teamNs, cq, ...controller] });
             this.teamReady[t.name] = [teamNs, lq];
         }
         this.registerOutputs({ teams: args.teams.map((t) => t.name) });

@@ -226,7 +226,7 @@ export function validatePlatformArgs(input: RayPlatformArgs, p: Problems, option
     });
     const teams = validateTeams(args.teams ?? [], "teams", pools, p);
     let kueue: ResolvedKueueArgs | undefined;
-    if (teams.length > 0) kueue = validateKueueArgs(args.kueue, "kueue", p);
+    if (teams.length > 0) kueue = validateKueueArgs(args.kueue, "kueue", args.existingCluster !== undefined, p);
     else if (args.kueue) p.add("kueue", args.kueue, "has no effect without teams", "kueue with teams", "remove kueue, or declare teams");
     checkQueuedWorkloads(teams, rayClusters, rayJobs, p);
     checkNamespaces(p, kuberay.namespace, [

@@ -56,7 +56,7 @@ export function schedulingInputs(args: RayPlatformArgs, a: Omit<ResolvedPlatform
         devicePluginPools: devicePluginPoolNames(a.pools, args.nvidiaDevicePlugin?.enabled),
         karpenter,
         operatorValues: a.kuberay.install ? kuberayOperatorValues(systemPlacement, a.kuberay.values) : undefined,
-        kueueValues: a.kueue && a.teams.length > 0 ? kueueValues(systemPlacement, a.kueue.version, a.kueue.values) : undefined,
+        kueueValues: a.kueue?.install && a.teams.length > 0 ? kueueValues(systemPlacement, a.kueue.version, a.kueue.values) : undefined,
         rayClusters: a.rayClusters.map((c, i) => ({ path: `rayClusters[${i}]`, name: c.name, namespace: c.namespace, spec: c })),
         rayJobs: a.rayJobs.map((job, i) => ({ path: `rayJobs[${i}]`, job })),
         rayServices: a.rayServices.map((s, i) => ({

@@ -159,7 +159,7 @@ export const platformShape: Shape = {
         karpenter: { object: { version: "string", replicas: "integer", values: "any" } },
         nvidiaDevicePlugin: { object: { enabled: "boolean", version: "string", values: "any" } },
         teams: teamsShape,
-        kueue: { object: { version: "string", values: "any" } },
+        kueue: { object: { install: "boolean", version: "string", values: "any" } },
         observability: observabilityShape,
         rayClusters: rayClustersShape,
         rayJobs: rayJobsShape,
