@@ -1,5 +1,6 @@
 import * as assert from "assert";
 import * as fs from "fs";
+import * as yaml from "js-yaml";
 import * as path from "path";
 import { loadCrds } from "../src/kubernetes/crds";
 import { schemaErrors } from "./crdSchema";
@@ -34,6 +35,14 @@ describe("examples evaluate under mocks with their default config", () => {
 });
 
 describe("the repository's root program", () => {
+    it("is what Pulumi.yaml runs: `main` names the file (a directory makes Pulumi run package.json's exports, the library)", () => {
+        // @pulumi/pulumi cmd/run: with main a folder the entry point is ".", resolved through
+        // package.json `exports` — bin/index.js, which registers nothing (found by the live test bed).
+        const project = yaml.load(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as { main?: string };
+        assert.strictEqual(project.main, "program/index.js");
+        assert.ok(fs.statSync(path.join(root, project.main)).isFile());
+    });
+
     it("deploys the default platform with no config", async () => {
         const ev = await evaluateProgram(path.join(root, "program", "index.js"), "kuberay-platform", {});
         assert.strictEqual(ev.get("aws:eks/cluster:Cluster", "kuberay-eks").inputs.name, "kuberay-dev-b1072b");

@@ -33,7 +33,7 @@ export interface ProjectOptions {
     bin: string;
     /** Project folder name (several projects may share one backend). @default "project" */
     name?: string;
-    /** Pulumi.yaml; the default runs this repository's program (program/) as a user would. */
+    /** Pulumi.yaml's text. @default the repository's own (its program/, as a user runs it) */
     pulumiYaml?: string;
     /** Files to link into the project from the repository. @default program, bin, node_modules, package.json */
     links?: string[];
@@ -47,9 +47,8 @@ export class Project {
     constructor(readonly o: ProjectOptions) {
         this.cwd = path.join(o.dir, o.name ?? "project");
         fs.mkdirSync(this.cwd, { recursive: true });
-        fs.writeFileSync(path.join(this.cwd, "Pulumi.yaml"), o.pulumiYaml ?? [
-            "name: kuberay-platform", "runtime:", "  name: nodejs", "  options:", "    typescript: false", "main: program/", "",
-        ].join("\n"));
+        // By default the repository's own Pulumi.yaml, as a user's `pulumi up` at the root reads it.
+        fs.writeFileSync(path.join(this.cwd, "Pulumi.yaml"), o.pulumiYaml ?? fs.readFileSync(path.join(repo, "Pulumi.yaml"), "utf8"));
         for (const l of o.links ?? ["program", "bin", "node_modules", "package.json"]) {
             const target = path.join(this.cwd, l);
             if (!fs.existsSync(target)) fs.symlinkSync(path.join(repo, l), target);
