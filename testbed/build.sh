@@ -21,6 +21,7 @@ etcd_version="$(json "$here/versions.json" etcd)"
 kwok_version="$(json "$here/versions.json" kwok)"
 yaml_version="$(json "$here/versions.json" pulumiYaml)"
 provider_version="$(json "$here/versions.json" pulumiKubernetesProvider)"
+provider_reports_as="$(json "$here/versions.json" pulumiKubernetesProviderReportsAs)"
 pulumi_version="$(json "$repo/node_modules/@pulumi/pulumi/package.json" version)"
 kuberay_version="$(json "$here/versions.json" kuberayOperator)"
 kueue_version="$(sed -n 's/^ *kueue: "\(.*\)",$/\1/p' "$repo/src/versions.ts")"
@@ -32,12 +33,12 @@ if [ "${1:-}" = "--print" ]; then echo "$bin"; exit 0; fi
 mkdir -p "$cache/pieces" "$bin"
 
 # build NAME VERSION: each piece is cached in its own folder, keyed by its version and by its own
-# recipe (the function's text), so changing one recipe rebuilds one piece. It is built in a temp
+# recipe (the function's text and the values it reads), so changing one recipe rebuilds one piece. It is built in a temp
 # module and renamed into place whole, so two runs at once never see half a build; $bin then links
 # to every piece's files.
 build() {
     local name="$1" version="$2"
-    local key; key="$(declare -f "build_$name" | sha256sum | cut -c1-10)"
+    local key; key="$( (declare -f "build_$name"; echo "$k8s_minor $staging $provider_reports_as") | sha256sum | cut -c1-10)"
     local piece="$cache/pieces/$name-$version-$key"
     if [ ! -d "$piece" ]; then
         local work; work="$(mktemp -d "$cache/work-$name.XXXXXX")"
@@ -141,7 +142,7 @@ build_provider() {
     # The module's main go:embeds two generated, git-ignored files, so it cannot be built from the
     # module zip; this main embeds the same data, produced the way its generate.go does (schema with
     # the version set; the terraform mapping compacted), and serves the provider the same way.
-    local generic="${1#v}"
+    local generic="$provider_reports_as" # see versions.json: $pulumiKubernetesProvider
     mkdir -p cmd/pulumi-resource-kubernetes
     node -e 'const fs=require("fs");const s=JSON.parse(fs.readFileSync(process.argv[1]));s.version=process.argv[3];fs.writeFileSync(process.argv[2]+"/schema-embed.json",JSON.stringify(s));fs.writeFileSync(process.argv[2]+"/terraform-mapping-embed.json",JSON.stringify(JSON.parse(fs.readFileSync(process.argv[4]))))' \
         "$dir/cmd/pulumi-resource-kubernetes/schema.json" cmd/pulumi-resource-kubernetes "$generic" "$dir/cmd/pulumi-resource-kubernetes/terraform-mapping.json"
@@ -171,7 +172,7 @@ GO
 }
 
 export -f gomod build_kubernetes build_etcd build_kwok build_kuberay build_kueue build_pulumi build_yaml build_provider
-export k8s_minor staging
+export k8s_minor staging provider_reports_as
 
 # Fastest first, so a failure late in a cold build still leaves the rest cached.
 failed=()

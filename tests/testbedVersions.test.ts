@@ -19,6 +19,12 @@ describe("the live test bed's versions", () => {
         }
     });
 
+    it("builds the Kubernetes provider reporting the version @pulumi/kubernetes asks for, and says why it differs", () => {
+        const lock = JSON.parse(fs.readFileSync(path.join(root, "package-lock.json"), "utf8"));
+        assert.strictEqual(bed.pulumiKubernetesProviderReportsAs, lock.packages["node_modules/@pulumi/kubernetes"].version);
+        assert.match(bed.$pulumiKubernetesProvider, /403 Forbidden/);
+    });
+
     it("builds Pulumi at the @pulumi/pulumi version package-lock.json pins, and Kueue at src/versions.ts's", () => {
         const lock = JSON.parse(fs.readFileSync(path.join(root, "package-lock.json"), "utf8"));
         const script = fs.readFileSync(path.join(root, "testbed", "build.sh"), "utf8");

@@ -11,9 +11,19 @@ import { waitUntil } from "../lib/processes";
 
 const cli = path.resolve(__dirname, "..", "..", "..", "bin", "cli.js");
 
-function env(s: Shared, args: string[]): ChildProcess {
-    return spawn(process.execPath, [cli, "env", ...args, "--dir", s.project.cwd], {
-        env: { ...process.env, ...s.project.env }, stdio: ["ignore", "pipe", "pipe"],
+/** The DIY backend's lock files of a stack (.pulumi/locks/<org>/<project>/<stack>/*.json). */
+function locksOf(s: Shared, stack: string): string[] {
+    const dir = path.join(s.project.env.PULUMI_BACKEND_URL.replace("file://", ""), ".pulumi", "locks");
+    if (!fs.existsSync(dir)) return [];
+    return (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith(".json") && f.split(path.sep).includes(stack));
+}
+
+function env(s: Shared, args: string[], ownGroup = false): ChildProcess {
+    const dashdash = args.indexOf("--");
+    const own = dashdash < 0 ? args : args.slice(0, dashdash);
+    const rest = dashdash < 0 ? [] : args.slice(dashdash);
+    return spawn(process.execPath, [cli, "env", ...own, "--dir", s.project.cwd, ...rest], {
+        env: { ...process.env, ...s.project.env }, stdio: ["ignore", "pipe", "pipe"], detached: ownGroup,
     });
 }
 
@@ -43,26 +53,30 @@ describe("f. the environment driver with the real CLI", () => {
 
     it("`env run` brings the environment up, runs the command against it, and always tears it down", async () => {
         const ns = "env-run";
-        const check = `require("https"); process.exit(0)`;
-        const r = await finish(env(s, ["run", "--name", "env-run", "--ttl", "30", ...tenantFlags(s, ns), "--", process.execPath, "-e", check]));
+        // The command after -- runs between up and down.
+        const check = `require("fs").writeFileSync(process.argv[1], "ran")`;
+        const marker = path.join(s.bed.dir, "env-run-ran");
+        const r = await finish(env(s, ["run", "--name", "env-run", "--ttl", "30", ...tenantFlags(s, ns), "--", process.execPath, "-e", check, marker]));
         assert.strictEqual(r.code, 0, r.out);
+        assert.strictEqual(fs.readFileSync(marker, "utf8"), "ran", "the command ran");
         assert.ok(!(await stacks(s)).includes("env-run"), "the stack is removed");
         await waitUntil(`namespace ${ns} gone`, async () => !(await s.bed.kube.find(`/api/v1/namespaces/${ns}`)), 120_000);
     });
 
-    it("a driver killed with SIGKILL during `up` leaves the stack locked (what `sweep` must recover)", async () => {
+    it("a CI cancel that kills the driver's whole process tree during `up` leaves the stack locked", async () => {
         const ns = "env-killed";
-        const child = env(s, ["up", "--name", "env-killed", "--ttl", "1", ...tenantFlags(s, ns)]);
+        // As a runner does at the end of a cancel: SIGKILL to the tree (the driver and its Pulumi CLI).
+        const child = env(s, ["up", "--name", "env-killed", "--ttl", "1", ...tenantFlags(s, ns)], true);
         const done = finish(child);
-        // Kill it once the update is under way: its namespace exists, the head is not Ready yet.
         await waitUntil(`namespace ${ns} created`, async () => !!(await s.bed.kube.find(`/api/v1/namespaces/${ns}`)), 240_000);
-        process.kill(child.pid!, "SIGKILL");
+        process.kill(-child.pid!, "SIGKILL");
         await done;
-        const locks = path.join(s.project.env.PULUMI_BACKEND_URL.replace("file://", ""), ".pulumi", "locks");
-        const held = fs.existsSync(locks) ? fs.readdirSync(locks, { recursive: true }).filter((f) => String(f).endsWith(".json")) : [];
-        // The Pulumi CLI (a child of the driver) may finish its update after the driver dies; either
-        // it still holds the lock or it finished and left the stack up. Both leave an expired stack.
         assert.ok((await stacks(s)).includes("env-killed"), "the stack is left behind");
-        void held;
+        assert.strictEqual(locksOf(s, "env-killed").length, 1, "the killed CLI's lock stays: nothing expires it");
+        assert.ok(await s.bed.kube.find(`/api/v1/namespaces/${ns}`), "and so does what it created");
     });
+
+    // Recovering such a stack (stale lock, pending operations) is the lifecycle issue's work (#22):
+    // this is where it will be proven with the real CLI.
+    it.skip("`env sweep` recovers it once expired: no stack, no lock, no Kubernetes object left");
 });
