@@ -89,8 +89,12 @@ describe("teams with GPU quotas, enforced by Kueue", () => {
                 for (const t of [r.inputs.spec.headGroupSpec.template, ...r.inputs.spec.workerGroupSpecs.map((w: any) => w.template)]) {
                     assert.deepStrictEqual(t.spec.schedulingGates, [{ name: "kueue.x-k8s.io/elastic-job" }]);
                 }
+                // Kueue stamps its admission into the templates once: a changed spec is re-admitted (live test bed, scenario b).
+                assert.deepStrictEqual([r.opts.replaceOnChanges, r.opts.deleteBeforeReplace], [["spec"], true], r.name);
             }
             const spec = r.type.endsWith("RayJob") ? r.inputs.spec.rayClusterSpec : r.inputs.spec;
+            // Kueue sizes pod sets from `replicas` at admission; KubeRay starts groups at minReplicas.
+            for (const group of spec.workerGroupSpecs) assert.strictEqual(group.replicas, group.minReplicas, `${r.name}/${group.groupName} replicas`);
             if (r.type.endsWith("RayJob")) assert.strictEqual(r.inputs.spec.shutdownAfterJobFinishes, true, "Kueue's RayJob webhook requires it");
             for (const group of spec.workerGroupSpecs) {
                 const pod = group.template.spec;

@@ -21,14 +21,31 @@ export function withQueue(o: KubernetesObject, queue: string): KubernetesObject 
         labels: { ...o.metadata.labels, [QUEUE_LABEL]: queue },
         annotations: { ...o.metadata.annotations, [ELASTIC_JOB_ANNOTATION]: "true" },
     };
+    if (o.kind === "RayJob") {
+        const cluster = (o.spec as { rayClusterSpec?: ClusterSpec }).rayClusterSpec;
+        return cluster ? { ...o, metadata, spec: { ...o.spec, rayClusterSpec: { ...cluster, workerGroupSpecs: admittedWorkers(cluster) } } } : { ...o, metadata };
+    }
     if (o.kind !== "RayCluster") return { ...o, metadata };
-    const spec = o.spec as { headGroupSpec: { template: Template }; workerGroupSpecs?: { template: Template }[] };
+    const spec = o.spec as ClusterSpec;
     return {
         ...o, metadata,
         spec: {
             ...o.spec,
             headGroupSpec: { ...spec.headGroupSpec, template: gated(spec.headGroupSpec.template) },
-            workerGroupSpecs: (spec.workerGroupSpecs ?? []).map((g) => ({ ...g, template: gated(g.template) })),
+            workerGroupSpecs: admittedWorkers(spec).map((g) => ({ ...g, template: gated(g.template) })),
         },
     };
+}
+
+type ClusterSpec = { headGroupSpec: { template: Template }; workerGroupSpecs?: { template: Template; minReplicas?: number; replicas?: number }[] };
+
+/**
+ * Worker groups with `replicas` set to their minimum. Kueue sizes a RayCluster's pod sets from
+ * `replicas` at admission (the CRD defaults an absent one to 0), while KubeRay starts every group at
+ * `minReplicas`: without it the workload is admitted for no worker, and the minimum's workers wait
+ * behind the elastic-job gate forever (seen on the live test bed). Larger counts come from the
+ * autoscaler, as new workload slices.
+ */
+function admittedWorkers(spec: ClusterSpec): ClusterSpec["workerGroupSpecs"] & object {
+    return (spec.workerGroupSpecs ?? []).map((g) => (g.replicas === undefined ? { ...g, replicas: g.minReplicas ?? 0 } : g));
 }

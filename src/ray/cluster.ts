@@ -70,7 +70,14 @@ export function rayCustomResource(name: string, manifest: KubernetesObject, targ
         : {};
     const queued = target.queueName !== undefined && (manifest.kind === "RayCluster" || (manifest.kind === "RayJob" && manifest.spec.rayClusterSpec !== undefined));
     const o = withLoadBalancerTags(queued ? withQueue(manifest, target.queueName!) : manifest, stackIdentityTags());
-    return customResource(name, o, opts, withStatus, annotations);
+    // Kueue stamps a workload's admission (podset labels, workload-slice annotations) into the pod
+    // templates once, when it admits it; its elastic-job ungater finds pods only through them. An
+    // update replaces the atomic workerGroupSpecs list and drops them, and every new pod then waits
+    // behind the elastic-job gate forever (seen on the live test bed). A changed queued RayCluster
+    // is therefore replaced: deleted, then created and admitted again (its pods are recreated on
+    // any change under Recreate anyway). A RayJob is replaced on spec changes already.
+    const replace = queued && manifest.kind === "RayCluster" ? { replaceOnChanges: [...(opts.replaceOnChanges ?? []), "spec"], deleteBeforeReplace: true } : {};
+    return customResource(name, o, { ...opts, ...replace }, withStatus, annotations);
 }
 
 /** Args of the RayCluster component: the cluster options plus where to install it. */
