@@ -49,7 +49,8 @@ export interface Bed {
 
 /** The folder of the built binaries (testbed/build.sh prints it). */
 export function binDir(): string {
-    const dir = process.env.KUBERAY_TESTBED_BIN ?? path.join(os.homedir(), ".cache", "kuberay-platform-testbed", "bin");
+    const dir = process.env.KUBERAY_TESTBED_BIN
+        ?? path.join(process.env.KUBERAY_TESTBED_CACHE ?? path.join(os.homedir(), ".cache", "kuberay-platform-testbed"), "bin");
     for (const b of ["etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kwok", "pulumi", "pulumi-resource-kubernetes"]) {
         if (!fs.existsSync(path.join(dir, b))) throw new Error(`testbed: ${b} is not built in ${dir}; run testbed/build.sh (npm run test:cluster does)`);
     }

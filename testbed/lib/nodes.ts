@@ -8,6 +8,7 @@ import { instanceCatalog } from "../../src/catalog/instances";
 import { ResolvedPool } from "../../src/pools/args";
 import { Taint } from "../../src/pools/placement";
 import { EKS_DAEMONSETS, nodeAllocatable } from "../../src/scheduling/nodes";
+import { NodeResources } from "../../src/scheduling/platform";
 import { Obj } from "./kube";
 
 export interface BedNode {
@@ -30,16 +31,27 @@ export function systemNodes(selector: Record<string, string>, instanceType: stri
     return Array.from({ length: count }, (_, i) => ({ name: `system-${i}`, instanceType, labels: { ...selector }, taints: [] }));
 }
 
-/** What a pod can have on an empty node of this type, as the API server's Node reports it. */
-export function nodeResources(instanceType: string) {
+function shapeOf(instanceType: string) {
     const shape = instanceCatalog[instanceType];
     if (!shape) throw new Error(`testbed: ${instanceType} is not in the catalog`);
-    const a = nodeAllocatable(shape);
+    return shape;
+}
+
+/** What pods can have on an empty node of this type: the package's EKS allocatable less the EKS DaemonSets. */
+export function podRoom(instanceType: string): NodeResources {
+    const a = nodeAllocatable(shapeOf(instanceType));
     const ds = EKS_DAEMONSETS.reduce((s, d) => ({ cpu: s.cpu + d.request.cpuMilli, mem: s.mem + d.request.memoryMi }), { cpu: 0, mem: 0 });
+    return { cpuMilli: a.cpuMilli - ds.cpu, memoryMi: a.memoryMi - ds.mem, gpus: a.gpus, pods: a.pods - EKS_DAEMONSETS.length };
+}
+
+/** Capacity and allocatable as the API server's Node reports them (allocatable: podRoom). */
+export function nodeResources(instanceType: string) {
+    const shape = shapeOf(instanceType);
+    const room = podRoom(instanceType);
     const gpu = shape.gpus > 0 ? { "nvidia.com/gpu": String(shape.gpus) } : {};
     return {
         capacity: { cpu: String(shape.vcpu), memory: `${shape.memoryGiB * 1024}Mi`, pods: String(shape.maxPods), ...gpu },
-        allocatable: { cpu: `${a.cpuMilli - ds.cpu}m`, memory: `${a.memoryMi - ds.mem}Mi`, pods: String(a.pods - EKS_DAEMONSETS.length), ...gpu },
+        allocatable: { cpu: `${room.cpuMilli}m`, memory: `${room.memoryMi}Mi`, pods: String(room.pods), ...gpu },
     };
 }
 
