@@ -46,7 +46,48 @@ export const versions = {
     fluentBitImage: "cr.fluentbit.io/fluent/fluent-bit:5.1.1",
     /** ElastiCache Valkey engine (major.minor) of the GCS fault-tolerance store this package creates. */
     valkey: "8.0",
+    /**
+     * The KubeRay CRDs the package applies, fetched by the Kubernetes provider at deploy time from
+     * the release's commit (tag v1.7.0 = 59d663aeec13760646da3db9c1cf8cfe883e30b7; the chart's
+     * crds/ folder holds the same files). A commit, unlike a tag, cannot move; the sha256 of each
+     * file is what tests check the copies in ../shared/kuberay-crds against, and what a mirror
+     * (`kuberay.crdBaseUrl`) must serve.
+     */
+    kuberayCrds: {
+        baseUrl: "https://raw.githubusercontent.com/ray-project/kuberay/59d663aeec13760646da3db9c1cf8cfe883e30b7/ray-operator/config/crd/bases/",
+        sha256: {
+            "ray.io_rayclusters.yaml": "c44704442eef0c6721ad40c1d66782c8bd3fdab9d3344306a5820910a679baa1",
+            "ray.io_rayjobs.yaml": "01a5cf3b17c1769fda44af7e82debcd98722f0c27b9ab84d084681c6649121f5",
+            "ray.io_rayservices.yaml": "0a8fc325e6e22b9231c1f282b309555e2ecf94227ca20a03df3d1d9a403907ab",
+        },
+    },
+    /**
+     * The Karpenter CRDs (aws/karpenter-provider-aws tag v1.14.1 =
+     * bde00654cd316fddb3dccfba3f5ac07039865429, pkg/apis/crds: the files Karpenter's own docs apply;
+     * the chart's crds/ entries are symlinks to them).
+     */
+    karpenterCrds: {
+        baseUrl: "https://raw.githubusercontent.com/aws/karpenter-provider-aws/bde00654cd316fddb3dccfba3f5ac07039865429/pkg/apis/crds/",
+        sha256: {
+            "karpenter.k8s.aws_ec2nodeclasses.yaml": "62dec59f01c0972d4503ca3ed25f243ba9c2f561be0d964ce7a14c8df406132f",
+            "karpenter.sh_nodeclaims.yaml": "96037dc241031fe0f7a09ddf78183d885ce6a1dfe115f7b3fbf8a12c564be694",
+            "karpenter.sh_nodeoverlays.yaml": "6ff6199aff096cc87cd9508f8c5ae62c6d3452aa90c2828ee36380340f3ece62",
+            "karpenter.sh_nodepools.yaml": "3bb64a20c80776b77aa19a699ebdaf34480a7b2e7ec4ef890b43225b3517f878",
+        },
+    },
 } as const;
+
+/** Where a set of CRD files is fetched from: a folder URL and the files' names (with their sha256). */
+export interface CrdRelease {
+    baseUrl: string;
+    sha256: Readonly<Record<string, string>>;
+}
+
+/** The URLs of a CRD release's files, in name order; `baseUrl` overrides the folder (a mirror). */
+export function crdUrls(release: CrdRelease, baseUrl: string = release.baseUrl): string[] {
+    const folder = baseUrl.endsWith("/") ? baseUrl : `${baseUrl}/`;
+    return Object.keys(release.sha256).sort().map((f) => `${folder}${f}`);
+}
 
 /** The CPU Ray image for a Ray version, e.g. `rayproject/ray:2.58.0-py312`. */
 export function rayCpuImage(rayVersion: string): string {

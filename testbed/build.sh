@@ -7,6 +7,7 @@
 # Usage: testbed/build.sh            build what is missing, print the bin directory
 #        testbed/build.sh NAME...    build only these pieces (etcd kwok kuberay kueue pulumi yaml provider kubernetes)
 #        testbed/build.sh --print    print the bin directory only (no build)
+# Needs: Go >= 1.26, openssl, unshare (util-linux), root (for the bed itself), the Go module proxy.
 # Env:   KUBERAY_TESTBED_CACHE       cache root (default ~/.cache/kuberay-platform-testbed)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -28,8 +29,18 @@ kueue_version="$(sed -n 's/^ *kueue: "\(.*\)",$/\1/p' "$repo/src/versions.ts")"
 [ -n "$kueue_version" ] || { echo "build.sh: cannot read kueue from src/versions.ts" >&2; exit 1; }
 k8s_minor="${k8s_version#1.}"; k8s_minor="${k8s_minor%%.*}"; staging="0.${k8s_version#1.}"
 
-bin="$cache/bin"
+# One bin folder per set of versions and recipes: a bed of another checkout never sees its links move.
+bin="$cache/bin-$( (cat "$0" "$here/versions.json"; echo "$pulumi_version $kueue_version") | sha256sum | cut -c1-12)"
 if [ "${1:-}" = "--print" ]; then echo "$bin"; exit 0; fi
+
+# What the build and the bed need from the machine, said up front.
+need() { command -v "$1" >/dev/null || { echo "testbed: $1 is needed ($2)" >&2; exit 1; }; }
+need go "Go 1.26 or newer: apt-get install golang-go, or the go.dev toolchain"
+need openssl "the bed's certificates: apt-get install openssl"
+need unshare "Kueue's private mount namespace: apt-get install util-linux"
+go_minor="$(go env GOVERSION | sed -n 's/^go1\.\([0-9]*\).*/\1/p')"
+[ "${go_minor:-0}" -ge 26 ] || { echo "testbed: Go 1.26 or newer is needed (found $(go env GOVERSION))" >&2; exit 1; }
+[ "$(id -u)" = 0 ] || { echo "testbed: run as root: Kueue runs in a private mount namespace (unshare --mount)" >&2; exit 1; }
 mkdir -p "$cache/pieces" "$bin"
 
 # build NAME VERSION: each piece is cached in its own folder, keyed by its version and by its own
@@ -41,7 +52,7 @@ build() {
     local key; key="$( (declare -f "build_$name"; echo "$k8s_minor $staging $provider_reports_as") | sha256sum | cut -c1-10)"
     local piece="$cache/pieces/$name-$version-$key"
     if [ ! -d "$piece" ]; then
-        local work; work="$(mktemp -d "$cache/work-$name.XXXXXX")"
+        local work; work="$(mktemp -d "$cache/work-$name.XXXXXX")" || return 1
         local started=$SECONDS
         echo "testbed: building $name $version" >&2
         # A separate shell, so that `set -e` holds inside the recipe (it is off in a `||` context).

@@ -6,7 +6,7 @@ import { stopSharedBed } from "./lib/fixture";
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => {
-        void stopSharedBed().finally(() => process.exit(130));
+        void stopSharedBed().finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
     });
 }
 

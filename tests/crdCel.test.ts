@@ -1,10 +1,11 @@
 import * as assert from "assert";
-import { crdSchema, karpenterCrdDir, kueueCrdDir, loadCrds } from "../src/kubernetes/crds";
+import { crdSchema } from "../src/kubernetes/crds";
+import { karpenterCrds, kuberayCrds, kueueCrds } from "./upstream";
 import { celErrors, loadCel } from "./celRules";
 import { schemaErrors } from "./crdSchema";
 import { scenarios } from "./scenarios";
 
-const crds = [...loadCrds(), ...loadCrds(karpenterCrdDir()), ...loadCrds(kueueCrdDir())];
+const crds = [...kuberayCrds(), ...karpenterCrds(), ...kueueCrds()];
 const kinds = new Set(crds.map((c) => `${c.spec.group}/${c.spec.versions.find((v) => v.storage)?.name ?? c.spec.versions[0].name}:${c.spec.names.kind}`));
 
 /** Every custom resource of an evaluation that a vendored CRD defines. */

@@ -2,12 +2,12 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
-import { loadCrds } from "../src/kubernetes/crds";
+import { kuberayCrds } from "./upstream";
 import { schemaErrors } from "./crdSchema";
 import { evaluateProgram } from "./harness";
 import { KUBECONFIG, exampleConfig, scenarios, tenantExampleConfig } from "./scenarios";
 
-const crds = loadCrds();
+const crds = kuberayCrds();
 
 const root = path.join(__dirname, "..", "..");
 

@@ -1,8 +1,8 @@
 import * as assert from "assert";
 import * as yaml from "js-yaml";
-import * as path from "path";
 import { RayPlatformArgs, ValidationError, RayPlatform } from "../src";
-import { loadCrds, vendorDir } from "../src/kubernetes/crds";
+import { loadCrds } from "../src/kubernetes/crds";
+import { nodeadmCrdDir } from "./upstream";
 import { validatePlatformArgs } from "../src/platform/args";
 import { scaleUpTimeline } from "../src/timeline/coldStart";
 import { Problems } from "../src/validation/problems";
@@ -10,7 +10,7 @@ import { schemaErrors } from "./crdSchema";
 import { expectRejected } from "./harness";
 import { scenarios } from "./scenarios";
 
-const nodeConfigCrds = loadCrds(path.join(vendorDir(), "nodeadm", "v20260724"));
+const nodeConfigCrds = loadCrds(nodeadmCrdDir());
 
 describe("fast image pull (SOCI parallel pull/unpack) on GPU pools", () => {
     it("is on by default for Karpenter GPU pools: nodeadm's FastImagePull in the user data, a NodeConfig its schema accepts, and 600 MiB/s volumes", async () => {

@@ -4,7 +4,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { RayPlatform, RayPlatformArgs, ValidationError } from "../src";
-import { crdSchema, karpenterCrdDir, loadCrds } from "../src/kubernetes/crds";
+import { crdSchema } from "../src/kubernetes/crds";
+import { karpenterCrds as upstreamKarpenterCrds } from "./upstream";
 import { waitGcsReadyScript } from "../src/ray/waitGcsReady";
 import { estimateCost } from "../src/cost/model";
 import { validatePlatformArgs } from "../src/platform/args";
@@ -135,7 +136,7 @@ describe("cold start, on the node: our wait-gcs-ready, image pre-pull, the snaps
     });
 
     describe("EBS snapshot image cache (Bottlerocket pools)", () => {
-        const karpenterCrds = loadCrds(karpenterCrdDir());
+        const karpenterCrds = upstreamKarpenterCrds();
         before(loadCel);
 
         it("restores the data volume from the snapshot at the provisioned rate; the EC2NodeClass passes its CRD's schema and CEL rules", async () => {

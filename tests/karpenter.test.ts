@@ -2,13 +2,13 @@ import * as assert from "assert";
 import { NodePoolArgs, RayPlatform, karpenterControllerPolicies } from "../src";
 import { interruptionQueuePolicy } from "../src/karpenter/iam";
 import { buildEc2NodeClass, buildNodePool, discoveryTerms } from "../src/karpenter/specs";
-import { karpenterCrdDir, loadCrds } from "../src/kubernetes/crds";
+import { karpenterCrds } from "./upstream";
 import { validatePool } from "../src/pools/args";
 import { Problems } from "../src/validation/problems";
 import { schemaErrors } from "./crdSchema";
 import { Evaluation, evaluate } from "./harness";
 
-const crds = loadCrds(karpenterCrdDir());
+const crds = karpenterCrds();
 const ctx = { nodeRoleName: "karpenter-node", subnetSelectorTerms: discoveryTerms("ml-dev"), securityGroupSelectorTerms: discoveryTerms("ml-dev"), tags: { team: "ml" } };
 
 function resolve(a: NodePoolArgs) {
@@ -154,7 +154,7 @@ describe("Karpenter on the default platform", () => {
             ev.get("aws:eks/podIdentityAssociation:PodIdentityAssociation", `${K}-controller`),
             ev.get("aws:sqs/queuePolicy:QueuePolicy", `${K}-interruption`),
             ...ev.ofType("aws:iam/rolePolicy:RolePolicy").filter((r) => r.name.startsWith(`${K}-controller-`)),
-            ...ev.ofType("kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition").filter((r) => r.name.startsWith(K)),
+            ...ev.ofType("kubernetes:yaml/v2:ConfigGroup").filter((r) => r.name.startsWith(K)),
         ]) assert.ok(release.dependsOn.includes(needed.resource), needed.name);
         const controllerRole = ev.get("aws:iam/role:Role", `${K}-controller`);
         assert.deepStrictEqual(controllerRole.dependsOn, [], "IAM goes in alongside the control plane");

@@ -7,6 +7,7 @@ import { main } from "../src/cli";
 import { validatePlatformArgs } from "../src/platform/args";
 import { tenantConfigOf } from "../src/tenant/config";
 import { Problems } from "../src/validation/problems";
+import { versions } from "../src/versions";
 
 const root = path.join(__dirname, "..", "..");
 
@@ -50,7 +51,9 @@ describe("kuberay-platform plan (offline)", () => {
         assert.deepStrictEqual(Object.keys(plan), ["notice", "tree", "manifests", "cost", "scheduling", "timeline", "scaleUp"]);
         assert.deepStrictEqual(plan.scheduling.nodes.map((n: any) => n.name), ["system-1", "system-2"]);
         assert.ok(plan.manifests.some((m: any) => m.kind === "HelmRelease" && m.chart === "kuberay-operator" && m.version === "1.7.0"));
-        assert.ok(plan.manifests.some((m: any) => m.kind === "CustomResourceDefinition" && m.metadata.name === "rayclusters.ray.io"));
+        // The CRDs by where the provider fetches them at deploy time, with the pinned sha256: no body offline.
+        const crds = plan.manifests.find((m: any) => m.kind === "CustomResourceDefinitions" && m.fetchedAtDeployFrom.some((f: any) => f.url.endsWith("/ray.io_rayclusters.yaml")));
+        assert.deepStrictEqual(crds.fetchedAtDeployFrom.map((f: any) => f.sha256), Object.values(versions.kuberayCrds.sha256));
         assert.strictEqual(plan.timeline.ratio, 1);
     });
 
@@ -89,7 +92,7 @@ describe("kuberay-platform plan (offline)", () => {
         assert.strictEqual(code, 0, out);
         const plan = JSON.parse(out);
         assert.match(plan.tree[0], /^RayTenant pr-42$/);
-        assert.ok(!plan.manifests.some((m: any) => m.kind === "HelmRelease" || m.kind === "CustomResourceDefinition"));
+        assert.ok(!plan.manifests.some((m: any) => m.kind === "HelmRelease" || m.kind === "CustomResourceDefinition" || m.kind === "CustomResourceDefinitions"));
         assert.ok(plan.manifests.some((m: any) => m.kind === "RayCluster" && m.metadata.namespace === "pr-42"));
         // Warm platform: namespace, policy, live API check, then the head on a running system node.
         assert.ok(plan.timeline.rayReadySeconds > 0 && plan.timeline.rayReadySeconds <= 120, JSON.stringify(plan.timeline));

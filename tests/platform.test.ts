@@ -1,7 +1,8 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { EksCluster, RayPlatform } from "../src";
-import { loadCrds } from "../src/kubernetes/crds";
+import { crdUrls, versions } from "../src/versions";
+import { kuberayCrds } from "./upstream";
 import { Evaluation, evaluate } from "./harness";
 
 const K8S = "pulumi:providers:kubernetes";
@@ -57,15 +58,14 @@ describe("RayPlatform defaults (EKS)", () => {
             "aws:eks/nodeGroup:NodeGroup ml-system <- ml",
             `${K8S} ml-k8s <- ml`,
             "kuberay-platform:index:KubeRayOperator ml-kuberay <- ml",
-            "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition ml-kuberay-rayclusters <- ml-kuberay",
-            "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition ml-kuberay-rayjobs <- ml-kuberay",
-            "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition ml-kuberay-rayservices <- ml-kuberay",
+            "kubernetes:yaml/v2:ConfigGroup ml-kuberay-crds <- ml-kuberay",
             "kubernetes:core/v1:Namespace ml-kuberay-ns <- ml-kuberay",
             "kubernetes:helm.sh/v3:Release ml-kuberay-operator <- ml-kuberay",
             "kuberay-platform:index:RayCluster ml-ray <- ml",
             "kubernetes:core/v1:Namespace ml-ray-ns <- ml-ray",
             "kubernetes:ray.io/v1:RayCluster ml-ray-raycluster <- ml-ray",
             "kubernetes:networking.k8s.io/v1:NetworkPolicy ml-ray-netpol <- ml-ray",
+            "kubernetes:yaml/v2:ConfigGroup ml-pools-karpenter-crds <- ml-pools-karpenter",
             "aws:cloudwatch/eventRule:EventRule ml-pools-karpenter-CapacityReservationInterruption <- ml-pools-karpenter",
             "aws:cloudwatch/eventRule:EventRule ml-pools-karpenter-InstanceStateChange <- ml-pools-karpenter",
             "aws:cloudwatch/eventRule:EventRule ml-pools-karpenter-Rebalance <- ml-pools-karpenter",
@@ -96,10 +96,6 @@ describe("RayPlatform defaults (EKS)", () => {
             "kuberay-platform:index:Karpenter ml-pools-karpenter <- ml-pools",
             "kuberay-platform:index:NodePools ml-pools <- ml",
             "kuberay-platform:index:NvidiaDevicePlugin ml-pools-nvidia <- ml-pools",
-            "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition ml-pools-karpenter-ec2nodeclasses <- ml-pools-karpenter",
-            "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition ml-pools-karpenter-nodeclaims <- ml-pools-karpenter",
-            "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition ml-pools-karpenter-nodeoverlays <- ml-pools-karpenter",
-            "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition ml-pools-karpenter-nodepools <- ml-pools-karpenter",
             "kubernetes:core/v1:Namespace ml-pools-nvidia-ns <- ml-pools-nvidia",
             "kubernetes:apps/v1:DaemonSet ml-pools-gpu-prepull <- ml-pools",
             "kubernetes:core/v1:Namespace ml-pools-prepull <- ml-pools",
@@ -121,8 +117,8 @@ describe("RayPlatform defaults (EKS)", () => {
     it("makes the RayCluster wait for the operator release and every CRD", () => {
         const ray = ev.get("kubernetes:ray.io/v1:RayCluster", "ml-ray-raycluster");
         const release = ev.get("kubernetes:helm.sh/v3:Release", "ml-kuberay-operator").resource;
-        const crds = ev.ofType("kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition").filter((c) => c.name.startsWith("ml-kuberay")).map((c) => c.resource);
-        assert.strictEqual(crds.length, 3);
+        const crds = ev.ofType("kubernetes:yaml/v2:ConfigGroup").filter((c) => c.name.startsWith("ml-kuberay")).map((c) => c.resource);
+        assert.strictEqual(crds.length, 1);
         for (const needed of [release, ...crds]) assert.ok(ray.dependsOn.includes(needed), "RayCluster must depend on release and CRDs");
     });
 
@@ -131,7 +127,9 @@ describe("RayPlatform defaults (EKS)", () => {
         const release = ev.get("kubernetes:helm.sh/v3:Release", "ml-kuberay-operator");
         assert.ok(release.dependsOn.includes(eks.systemNodeGroup));
         assert.ok(!release.dependsOn.includes(ev.get("aws:eks/addon:Addon", "ml-coredns").resource), "the operator needs no cluster DNS to start");
-        for (const crd of ev.ofType("kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition")) {
+        const groups = ev.ofType("kubernetes:yaml/v2:ConfigGroup");
+        assert.strictEqual(groups.length, 2, "KubeRay's and Karpenter's");
+        for (const crd of groups) {
             if (crd.name.startsWith("ml-kuberay")) assert.ok(release.dependsOn.includes(crd.resource));
             assert.deepStrictEqual(crd.dependsOn, [], "CRDs go in while nodes are created");
         }
@@ -211,14 +209,22 @@ describe("RayPlatform defaults (EKS)", () => {
         assert.deepStrictEqual(r.values.nodeSelector, { "kuberay-platform/pool": "system" });
     });
 
-    it("applies the vendored CRDs unchanged but for the force-ownership annotation", () => {
-        const crds = loadCrds();
-        for (const crd of crds) {
-            const r = ev.get("kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition", `ml-kuberay-${crd.spec.names.plural}`);
-            assert.deepStrictEqual(r.inputs.spec, JSON.parse(JSON.stringify(crd.spec)));
-            assert.strictEqual(r.inputs.metadata.name, crd.metadata.name);
-            assert.strictEqual(r.inputs.metadata.annotations["pulumi.com/patchForce"], "true");
+    it("fetches KubeRay's CRDs from the pinned release at deploy time and applies them forced, under their former names", () => {
+        const group = ev.get("kubernetes:yaml/v2:ConfigGroup", "ml-kuberay-crds");
+        assert.deepStrictEqual(group.inputs.files, crdUrls(versions.kuberayCrds));
+        assert.strictEqual(group.inputs.resourcePrefix, "ml-kuberay");
+        assert.deepStrictEqual(ev.ofType("kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition"), [], "no CRD body in the program");
+        // The provider renders the group's objects; the transform is what each CRD goes through.
+        const [transform] = group.opts.transforms as pulumi.ResourceTransform[];
+        const operator = ev.get("kuberay-platform:index:KubeRayOperator", "ml-kuberay").resource;
+        for (const crd of kuberayCrds()) {
+            const out = transform({ type: "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition", name: `ml-kuberay:${crd.metadata.name}`, custom: true, props: crd, opts: {} }) as pulumi.ResourceTransformResult;
+            assert.strictEqual(out.props.metadata.annotations["pulumi.com/patchForce"], "true");
+            assert.deepStrictEqual(out.props.spec, crd.spec, "applied unchanged otherwise");
+            assert.strictEqual(out.opts.retainOnDelete, false, "an EKS platform's CRDs go with its cluster");
+            assert.deepStrictEqual(out.opts.aliases, [{ name: `ml-kuberay-${crd.spec.names.plural}`, parent: operator }], "stacks that applied them from files keep them");
         }
+        assert.strictEqual(transform({ type: "kubernetes:core/v1:Namespace", name: "x", custom: true, props: {}, opts: {} }), undefined, "nothing else is touched");
     });
 
     it("outputs how to reach each Ray cluster", async () => {

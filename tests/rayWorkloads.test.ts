@@ -1,11 +1,11 @@
 import * as assert from "assert";
 import { RayPlatform } from "../src";
-import { loadCrds } from "../src/kubernetes/crds";
+import { kuberayCrds } from "./upstream";
 import { schemaErrors } from "./crdSchema";
 import { Evaluation, evaluate } from "./harness";
 import { configurationScenario, configurations } from "./scenarios";
 
-const crds = loadCrds();
+const crds = kuberayCrds();
 const serveConfig = "applications:\n  - name: llm\n    import_path: serve_app:app\n    route_prefix: /\n";
 const RAY_TYPES = ["kubernetes:ray.io/v1:RayCluster", "kubernetes:ray.io/v1:RayJob", "kubernetes:ray.io/v1:RayService"];
 

@@ -1,13 +1,13 @@
 import * as assert from "assert";
 import { RayClusterArgs } from "../src";
-import { loadCrds } from "../src/kubernetes/crds";
+import { kuberayCrds } from "./upstream";
 import { existingPlacement, poolPlacement } from "../src/pools/placement";
 import { ResolvedRayClusterArgs, validateRayClusterArgs } from "../src/ray/args";
 import { KubernetesObject, buildRayCluster } from "../src/ray/spec";
 import { Problems } from "../src/validation/problems";
 import { schemaErrors } from "./crdSchema";
 
-const crds = loadCrds();
+const crds = kuberayCrds();
 const system = poolPlacement("system");
 
 function resolve(args: RayClusterArgs): ResolvedRayClusterArgs {

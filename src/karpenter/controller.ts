@@ -4,19 +4,34 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { managedPolicyArn, nodeTrustPolicy } from "../cluster/iam";
 import { AwsClusterFacts, ClusterSource } from "../cluster/source";
-import { applyCrds, karpenterCrdDir, loadCrds } from "../kubernetes/crds";
+import { applyUpstreamCrds } from "../kubernetes/crds";
 import { fitName, namePrefix } from "../naming/awsNames";
 import { Problems, join, validateOrThrow } from "../validation/problems";
 import { resolvedOr } from "../validation/resolved";
 import { checkInt } from "../validation/rules";
-import { versions } from "../versions";
+import { crdUrls, versions } from "../versions";
 import { interruptionQueuePolicy, interruptionRules, karpenterControllerPolicies, karpenterNodePolicies, podIdentityTrustPolicy } from "./iam";
 import { karpenterValues } from "./values";
 
 /** The Karpenter controller. */
 export interface KarpenterArgs {
-    /** Chart version (OCI: oci://public.ecr.aws/karpenter/karpenter). @default "1.14.1" */
+    /**
+     * Chart version. Another version than the pinned one needs its CRDs (`crdBaseUrl`).
+     * @default "1.14.1"
+     */
     version?: string;
+    /**
+     * OCI location of the chart (an internal mirror, for clusters without internet access).
+     * @default "oci://public.ecr.aws/karpenter/karpenter"
+     */
+    chart?: string;
+    /**
+     * Folder URL the CRDs are fetched from at deploy time (by the Kubernetes provider): it must serve
+     * the files of aws/karpenter-provider-aws pkg/apis/crds at `version` (karpenter.sh_nodepools.yaml,
+     * karpenter.sh_nodeclaims.yaml, karpenter.sh_nodeoverlays.yaml, karpenter.k8s.aws_ec2nodeclasses.yaml).
+     * @default Karpenter 1.14.1's release commit on raw.githubusercontent.com (src/versions.ts, with each file's sha256)
+     */
+    crdBaseUrl?: string;
     /** Controller replicas; 2 need 2 system nodes (required anti-affinity). @default 2, or 1 with one system node */
     replicas?: number;
     /** Extra Helm values, deep-merged over the component's. @default {} */
@@ -35,7 +50,18 @@ export function validateKarpenterArgs(a: KarpenterArgs | undefined, path: string
         p.add(join(path, "replicas"), replicas, `needs ${replicas} system nodes (hostname anti-affinity) but minSize is ${systemNodes}`,
             `at most ${systemNodes}`, "lower replicas or raise eks.systemNodes.minSize");
     }
-    return { version, replicas, values: a?.values ?? {} };
+    if (version !== versions.karpenter && a?.crdBaseUrl === undefined) {
+        p.add(join(path, "version"), version, `needs the CRDs of that release (this package pins ${versions.karpenter}'s)`,
+            `"${versions.karpenter}", or any version together with crdBaseUrl`, "set crdBaseUrl to a folder serving that release's pkg/apis/crds files");
+    }
+    for (const key of ["chart", "crdBaseUrl"] as const) {
+        const url = a?.[key];
+        if (url !== undefined && !(key === "chart" ? /^oci:\/\/[^\s/]+\/\S+$/ : /^https?:\/\/[^\s/]+/).test(url)) {
+            p.add(join(path, key), url, key === "chart" ? "is not an OCI chart reference" : "is not an http(s) URL",
+                key === "chart" ? "oci://<registry>/<repository>/karpenter" : "a folder URL such as https://mirror.example.com/karpenter/v1.14.1/", "give the full location");
+        }
+    }
+    return { version, replicas, values: a?.values ?? {}, chart: a?.chart ?? versions.karpenterChart, crdBaseUrl: a?.crdBaseUrl ?? versions.karpenterCrds.baseUrl };
 }
 
 /** Karpenter needs an EKS cluster: a ClusterSource with AWS facts. */
@@ -134,10 +160,11 @@ export class Karpenter extends pulumi.ComponentResource {
         }, parent);
 
         const k8sOpts = { parent: this, provider: args.cluster.provider };
-        const crds = applyCrds(name, loadCrds(karpenterCrdDir()), false, k8sOpts);
+        // Never retained: they go with the cluster this stack creates.
+        const crds = [applyUpstreamCrds(name, crdUrls(versions.karpenterCrds, a.crdBaseUrl), false, k8sOpts)];
         this.release = new k8s.helm.v3.Release(`${name}-controller`, {
             name: "karpenter",
-            chart: versions.karpenterChart,
+            chart: a.chart,
             version: a.version,
             namespace: NAMESPACE,
             values: karpenterValues({

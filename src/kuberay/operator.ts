@@ -4,8 +4,8 @@ import { ClusterSource } from "../cluster/source";
 import { Problems, join, validateOrThrow } from "../validation/problems";
 import { resolvedOr } from "../validation/resolved";
 import { checkDns1123Label, checkInt } from "../validation/rules";
-import { versions } from "../versions";
-import { VENDORED_KUBERAY_VERSION, applyCrds, loadCrds } from "../kubernetes/crds";
+import { crdUrls, versions } from "../versions";
+import { applyCrds, applyUpstreamCrds, loadCrds } from "../kubernetes/crds";
 import { LiveCrds } from "./liveApi";
 import { Values, kuberayOperatorValues } from "./values";
 
@@ -25,19 +25,28 @@ export interface KubeRayOperatorArgs {
      */
     namespace?: string;
     /**
-     * kuberay-operator chart version. A version other than the vendored one needs `crdDirectory`.
+     * kuberay-operator chart version. Another version than the pinned one needs its CRDs:
+     * `crdBaseUrl` (a folder serving that release's CRD files) or `crdDirectory`.
      * @default "1.7.0"
      */
     version?: string;
     /**
-     * Helm repository URL of the chart.
+     * Helm repository URL of the chart (an internal mirror, for clusters without internet access).
      * @default "https://ray-project.github.io/kuberay-helm/"
      */
     repository?: string;
     /**
-     * Folder with the CRD YAML files of `version` (the chart's `crds/` folder). The component applies
-     * them server-side, so a version change upgrades the CRDs too (Helm never does).
-     * @default the CRDs vendored in this package for 1.7.0
+     * Folder URL the CRDs are fetched from at deploy time (by the Kubernetes provider): it must serve
+     * `ray.io_rayclusters.yaml`, `ray.io_rayjobs.yaml` and `ray.io_rayservices.yaml` of `version`
+     * (an internal mirror of ray-project/kuberay's ray-operator/config/crd/bases, for instance). The
+     * component applies them server-side, so a version change upgrades the CRDs too (Helm never does).
+     * @default KubeRay 1.7.0's release commit on raw.githubusercontent.com (src/versions.ts, with each file's sha256)
+     */
+    crdBaseUrl?: string;
+    /**
+     * A local folder with the CRD YAML files of `version` (the chart's `crds/` folder), applied
+     * instead of fetching them. Conflicts with `crdBaseUrl`.
+     * @default undefined (the CRDs are fetched from crdBaseUrl)
      */
     crdDirectory?: string;
     /**
@@ -85,6 +94,8 @@ export interface ResolvedKubeRayArgs {
     version: string;
     repository: string;
     crdDirectory?: string;
+    /** Folder URL of the CRD files (the pinned release, or the user's mirror). */
+    crdBaseUrl: string;
     retainCrdsOnDelete: boolean;
     values: Values;
     timeoutSeconds: number;
@@ -97,7 +108,7 @@ export function validateKubeRayArgs(args: KubeRayOperatorArgs | undefined, path:
     const a = args ?? {};
     const install = a.install ?? true;
     if (!install) {
-        for (const key of ["version", "repository", "crdDirectory", "retainCrdsOnDelete", "values", "timeoutSeconds"] as const) {
+        for (const key of ["version", "repository", "crdBaseUrl", "crdDirectory", "retainCrdsOnDelete", "values", "timeoutSeconds"] as const) {
             if (a[key] !== undefined) {
                 p.add(join(path, key), a[key], "has no effect: install is false (the cluster's own KubeRay is used)", `${key} only when installing`, `remove ${key}, or set install: true`);
             }
@@ -110,10 +121,16 @@ export function validateKubeRayArgs(args: KubeRayOperatorArgs | undefined, path:
         // Nothing to check: the settings were refused above.
     } else if (!/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(version)) {
         p.add(join(path, "version"), version, "is not a chart version", 'a semantic version such as "1.7.0"', "pin an exact chart version");
-    } else if (version !== VENDORED_KUBERAY_VERSION && a.crdDirectory === undefined) {
-        p.add(join(path, "version"), version, `needs the CRDs of that release (this package vendors ${VENDORED_KUBERAY_VERSION})`,
-            `"${VENDORED_KUBERAY_VERSION}", or any version together with crdDirectory`,
-            "set crdDirectory to the chart's crds/ folder of that version");
+    } else if (version !== versions.kuberay && a.crdDirectory === undefined && a.crdBaseUrl === undefined) {
+        p.add(join(path, "version"), version, `needs the CRDs of that release (this package pins ${versions.kuberay}'s)`,
+            `"${versions.kuberay}", or any version together with crdBaseUrl or crdDirectory`,
+            "set crdBaseUrl to a folder serving that release's CRD files (or crdDirectory to a local copy)");
+    }
+    if (a.crdBaseUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(a.crdBaseUrl)) {
+        p.add(join(path, "crdBaseUrl"), a.crdBaseUrl, "is not an http(s) URL", "a folder URL such as https://mirror.example.com/kuberay/v1.7.0/", "give the folder's full URL");
+    }
+    if (a.crdBaseUrl !== undefined && a.crdDirectory !== undefined) {
+        p.add(join(path, "crdDirectory"), a.crdDirectory, "conflicts with crdBaseUrl", "one source of CRDs", "remove crdDirectory or crdBaseUrl");
     }
     const env = (a.values as { env?: unknown } | undefined)?.env;
     if (Array.isArray(env) && env.some((e) => (e as { name?: unknown })?.name === "ENABLE_INIT_CONTAINER_INJECTION")) {
@@ -126,6 +143,7 @@ export function validateKubeRayArgs(args: KubeRayOperatorArgs | undefined, path:
     checkInt(p, join(path, "timeoutSeconds"), timeoutSeconds, 30, 3600);
     return {
         install, namespace, version, repository: a.repository ?? versions.kuberayHelmRepo, crdDirectory: a.crdDirectory,
+        crdBaseUrl: a.crdBaseUrl ?? versions.kuberayCrds.baseUrl,
         retainCrdsOnDelete: a.retainCrdsOnDelete ?? existingCluster, values: a.values ?? {}, timeoutSeconds,
         injectsWaitGcsReady: a.injectWaitGcsReady ?? !install,
     };
@@ -133,13 +151,15 @@ export function validateKubeRayArgs(args: KubeRayOperatorArgs | undefined, path:
 
 /**
  * The KubeRay operator from its official Helm chart, with the CRDs applied by the component
- * (server-side apply, so the 1 MB CRDs fit and upgrades apply) and the release using `skipCrds`.
+ * (fetched from the release at deploy time, applied server-side, so the 1 MB CRDs fit and upgrades
+ * apply) and the release using `skipCrds`.
  */
 export class KubeRayOperator extends pulumi.ComponentResource {
     readonly namespace: pulumi.Output<string>;
     /** The Helm release (absent with install: false). */
     readonly release?: k8s.helm.v3.Release;
-    readonly crds: k8s.apiextensions.v1.CustomResourceDefinition[];
+    /** The CRDs (one ConfigGroup of the fetched release, or a resource per file of crdDirectory). */
+    readonly crds: pulumi.Resource[];
     /** What Ray objects must wait for: the CRDs and the running operator. */
     readonly ready: pulumi.Resource[];
     /** The cluster's live KubeRay API, read and checked instead of installed (install: false). */
@@ -160,7 +180,9 @@ export class KubeRayOperator extends pulumi.ComponentResource {
         }
 
         // CRDs need only the API server, not nodes: they go in while the node group is created.
-        this.crds = applyCrds(name, loadCrds(a.crdDirectory), a.retainCrdsOnDelete, k8sOpts);
+        this.crds = a.crdDirectory !== undefined
+            ? applyCrds(name, loadCrds(a.crdDirectory), a.retainCrdsOnDelete, k8sOpts)
+            : [applyUpstreamCrds(name, crdUrls(versions.kuberayCrds, a.crdBaseUrl), a.retainCrdsOnDelete, k8sOpts)];
         const ns = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: a.namespace } }, k8sOpts);
         this.namespace = ns.metadata.name;
         this.release = new k8s.helm.v3.Release(`${name}-operator`, {

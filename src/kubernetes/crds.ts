@@ -3,7 +3,6 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as yaml from "js-yaml";
 import * as path from "path";
-import { versions } from "../versions";
 
 /** A CustomResourceDefinition manifest as parsed from YAML. */
 export interface CrdManifest {
@@ -18,42 +17,14 @@ export interface CrdManifest {
     };
 }
 
-/** The KubeRay version whose CRDs ship inside this package (see vendor/kuberay/<v>/SOURCE.md). */
-export const VENDORED_KUBERAY_VERSION: string = versions.kuberay;
-/** The Karpenter version whose CRDs ship inside this package (see vendor/karpenter/<v>/SOURCE.md). */
-export const VENDORED_KARPENTER_VERSION: string = versions.karpenter;
-
-/** Finds the package's `vendor/` folder from wherever this module was compiled to. */
-export function vendorDir(): string {
-    let dir = __dirname;
-    for (let i = 0; i < 6; i++) {
-        const candidate = path.join(dir, "vendor");
-        if (fs.existsSync(path.join(candidate, "kuberay"))) return candidate;
-        dir = path.dirname(dir);
-    }
-    throw new Error(`kuberay-platform: vendor/ folder not found above ${__dirname}; the package install is incomplete`);
-}
-
-export function kuberayCrdDir(): string {
-    return path.join(vendorDir(), "kuberay", `v${VENDORED_KUBERAY_VERSION}`);
-}
-
-/** The Kueue CRDs of the objects this package creates (vendor/kueue/<v>/SOURCE.md). */
-export function kueueCrdDir(): string {
-    return path.join(vendorDir(), "kueue", `v${versions.kueue}`);
-}
-
-export function karpenterCrdDir(): string {
-    return path.join(vendorDir(), "karpenter", `v${VENDORED_KARPENTER_VERSION}`);
-}
-
 const cache = new Map<string, CrdManifest[]>();
 
 /**
- * Loads every CustomResourceDefinition in a folder (the vendored KubeRay CRDs by default), sorted
- * by name so resource names and order never depend on the file system. Parsed once per folder.
+ * Loads every CustomResourceDefinition in a folder (`kuberay.crdDirectory`: CRD files the user
+ * brings), sorted by name so resource names and order never depend on the file system. Parsed once
+ * per folder.
  */
-export function loadCrds(dir = kuberayCrdDir()): CrdManifest[] {
+export function loadCrds(dir: string): CrdManifest[] {
     const hit = cache.get(dir);
     if (hit) return hit;
     const crds: CrdManifest[] = [];
@@ -85,8 +56,42 @@ export function applyCrds(prefix: string, crds: CrdManifest[], retainOnDelete: b
     return crds.map((crd) => new k8s.apiextensions.v1.CustomResourceDefinition(`${prefix}-${crd.spec.names.plural}`, {
         metadata: {
             ...crd.metadata,
-            annotations: { ...(crd.metadata.annotations ?? {}), "pulumi.com/patchForce": "true" },
+            annotations: { ...(crd.metadata.annotations ?? {}), [PATCH_FORCE]: "true" },
         },
         spec: crd.spec as unknown as k8s.types.input.apiextensions.v1.CustomResourceDefinitionSpec,
     }, { ...opts, retainOnDelete }));
+}
+
+/** The annotation that makes the provider's server-side apply take over fields another manager owns. */
+export const PATCH_FORCE = "pulumi.com/patchForce";
+
+const CRD_TYPE = "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition";
+
+/**
+ * Applies a release's CRDs from their URLs: the Kubernetes provider fetches them at deploy time (a
+ * `yaml/v2` ConfigGroup: nothing of another repository ships in this package, and this program
+ * makes no network call), and applies them server-side like `applyCrds`: forced (taking over what
+ * an earlier Helm install or kubectl owned, so a version change upgrades them), retained on request,
+ * and aliased to the names `applyCrds` gives (`<prefix>-<plural>` under the same parent), so stacks
+ * that applied them from files before keep them instead of deleting and recreating them.
+ */
+export function applyUpstreamCrds(prefix: string, urls: string[], retainOnDelete: boolean, opts: pulumi.CustomResourceOptions): k8s.yaml.v2.ConfigGroup {
+    return new k8s.yaml.v2.ConfigGroup(`${prefix}-crds`, { files: urls, resourcePrefix: prefix }, {
+        ...opts,
+        transforms: [(a) => crdTransform(a, prefix, retainOnDelete, opts.parent)],
+    });
+}
+
+/** What `applyUpstreamCrds` does to each object of the group (a CRD; anything else is left alone). */
+export function crdTransform(a: pulumi.ResourceTransformArgs, prefix: string, retainOnDelete: boolean, parent?: pulumi.Resource): pulumi.ResourceTransformResult | undefined {
+    if (a.type !== CRD_TYPE) return undefined;
+    const props = a.props as { metadata?: { annotations?: Record<string, string> }; spec?: { names?: { plural?: string } } };
+    const plural = props.spec?.names?.plural;
+    return {
+        props: { ...a.props, metadata: { ...props.metadata, annotations: { ...props.metadata?.annotations, [PATCH_FORCE]: "true" } } },
+        opts: {
+            ...a.opts, retainOnDelete,
+            aliases: [...(a.opts.aliases ?? []), ...(plural ? [{ name: `${prefix}-${plural}`, ...(parent ? { parent } : {}) }] : [])],
+        },
+    };
 }

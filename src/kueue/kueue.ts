@@ -19,8 +19,10 @@ export interface KueueArgs {
      * @default true
      */
     install?: boolean;
-    /** Kueue chart version; another version's API may differ from the vendored v0.19.2 CRDs. @default "0.19.2" */
+    /** Kueue chart version; another version's API may differ from the pinned v0.19.2 objects this package sends. @default "0.19.2" */
     version?: string;
+    /** OCI location of the chart (an internal mirror, for clusters without internet access). @default "oci://registry.k8s.io/kueue/charts/kueue" */
+    chart?: string;
     /** Extra Helm values, deep-merged over the package's. @default {} */
     values?: Record<string, any>;
 }
@@ -28,6 +30,7 @@ export interface KueueArgs {
 export interface ResolvedKueueArgs {
     install: boolean;
     version: string;
+    chart: string;
     values: Values;
 }
 
@@ -40,11 +43,14 @@ export function validateKueueArgs(a: KueueArgs | undefined, path: string, existi
             "remove kueue.install, or deploy onto your cluster with existingCluster");
     }
     if (!install) {
-        for (const key of ["version", "values"] as const) {
+        for (const key of ["version", "chart", "values"] as const) {
             if (a?.[key] !== undefined) p.add(join(path, key), a[key], "is ignored: Kueue is not installed (install: false)", "no value", `remove ${key}, or set install: true`);
         }
     }
-    return { install, version, values: a?.values ?? {} };
+    if (a?.chart !== undefined && !/^oci:\/\/[^\s/]+\/\S+$/.test(a.chart)) {
+        p.add(join(path, "chart"), a.chart, "is not an OCI chart reference", "oci://<registry>/<repository>/kueue", "give the chart's full OCI location");
+    }
+    return { install, version, chart: a?.chart ?? versions.kueueChart, values: a?.values ?? {} };
 }
 
 export const KUEUE_NAMESPACE = "kueue-system";
@@ -109,7 +115,7 @@ export class Kueue extends pulumi.ComponentResource {
         if (args.kueue.install) {
             const ns = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: KUEUE_NAMESPACE } }, k8sOpts);
             this.release = new k8s.helm.v3.Release(`${name}-controller`, {
-                name: "kueue", chart: versions.kueueChart, version: args.kueue.version, namespace: ns.metadata.name,
+                name: "kueue", chart: args.kueue.chart, version: args.kueue.version, namespace: ns.metadata.name,
                 values: kueueValues(args.cluster.systemPlacement, args.kueue.version, args.kueue.values), timeout: 600,
             }, { ...k8sOpts, dependsOn: [...args.cluster.systemNodesReady, ...args.cluster.dnsReady] });
         }

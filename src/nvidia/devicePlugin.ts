@@ -16,6 +16,8 @@ export interface NvidiaDevicePluginArgs {
     enabled?: boolean;
     /** Chart version. @default "0.20.0" */
     version?: string;
+    /** Helm repository of the chart (an internal mirror, for clusters without internet access). @default "https://nvidia.github.io/k8s-device-plugin" */
+    repository?: string;
     /** Extra Helm values, deep-merged over the component's. @default {} */
     values?: Record<string, any>;
 }
@@ -24,6 +26,9 @@ export interface NvidiaDevicePluginArgs {
 export function validateDevicePluginArgs(a: NvidiaDevicePluginArgs | undefined, path: string, pools: { name: string; gpu: boolean; ami: string; placement: NodePlacement }[], p: Problems): void {
     if (a?.version !== undefined && !/^\d+\.\d+\.\d+$/.test(a.version)) {
         p.add(join(path, "version"), a.version, "is not a chart version", 'an exact version such as "0.20.0"', "pin the chart version");
+    }
+    if (a?.repository !== undefined && !/^(https?|oci):\/\/[^\s/]+/.test(a.repository)) {
+        p.add(join(path, "repository"), a.repository, "is not a Helm repository URL", "an http(s):// or oci:// URL", "give the repository's full URL");
     }
     if (a?.enabled !== true) return;
     const served = pools.filter((x) => x.gpu && x.ami === "al2023");
@@ -87,7 +92,7 @@ export class NvidiaDevicePlugin extends pulumi.ComponentResource {
             name: "nvidia-device-plugin",
             chart: "nvidia-device-plugin",
             version: args.version ?? versions.nvidiaDevicePlugin,
-            repositoryOpts: { repo: versions.nvidiaDevicePluginRepo },
+            repositoryOpts: { repo: args.repository ?? versions.nvidiaDevicePluginRepo },
             namespace: ns.metadata.name,
             values: devicePluginValues(args.pools, args.values ?? {}),
         }, { ...k8sOpts, dependsOn: args.hostedOn });

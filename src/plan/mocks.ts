@@ -3,7 +3,8 @@
  * and the attributes AWS computes that the program reads (ARNs, endpoint, CA, security group).
  * Values are placeholders, never real.
  */
-import { CrdManifest, kueueCrdDir, loadCrds } from "../kubernetes/crds";
+import { CrdManifest } from "../kubernetes/crds";
+import { pinnedCrd } from "../kubernetes/pinnedApi";
 
 export const MOCK_ACCOUNT = "123456789012";
 export const MOCK_REGION = "us-west-2";
@@ -37,12 +38,13 @@ const CRD = "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition";
 
 /**
  * A read of an existing resource (`Resource.get`): the live CRDs of a cluster are answered from
- * `crds` (by default the vendored KubeRay CRDs: a cluster that runs the pinned KubeRay); a CRD
- * that is not there fails the read, as on a cluster without it.
+ * `crds` (tests pass real CRD files), by default from the pinned releases' API (pinnedApi.ts: a
+ * cluster that runs the pinned KubeRay and Kueue); a CRD that is not there fails the read, as on a
+ * cluster without it.
  */
-export function mockRead(type: string, id: string, crds: CrdManifest[] = [...loadCrds(), ...loadCrds(kueueCrdDir())]): Record<string, any> {
+export function mockRead(type: string, id: string, crds?: CrdManifest[]): Record<string, any> {
     if (type !== CRD) return {};
-    const crd = crds.find((c) => c.metadata.name === id);
+    const crd = crds ? crds.find((c) => c.metadata.name === id) : pinnedCrd(id);
     if (!crd) throw new Error(`customresourcedefinitions.apiextensions.k8s.io "${id}" not found`);
     return crd;
 }

@@ -3,6 +3,7 @@ import { CostEstimate } from "../cost/model";
 import { SchedulingModel } from "../scheduling/platform";
 import { DeployTimeline, computeTimeline } from "../timeline/model";
 import { ScaleUpTimeline } from "../timeline/coldStart";
+import { versions } from "../versions";
 import { OfflineEvaluation } from "./evaluate";
 
 export const OFFLINE_NOTICE = "OFFLINE ESTIMATE — not `pulumi preview`. Evaluated under Pulumi's mock runtime: no cloud "
@@ -40,14 +41,19 @@ export function renderTree(ev: OfflineEvaluation): string[] {
 
 /**
  * What would be applied to Kubernetes: every object as sent, Helm releases as chart, version and
- * values, and CRDs by name (their 1 MB schemas are vendored files, applied unchanged).
+ * values, and CRDs by where they come from (the provider fetches the release's files at deploy time:
+ * their URLs and sha256, not their 1 MB bodies; or a crdDirectory's files, by name).
  */
 export function manifests(ev: OfflineEvaluation): Record<string, unknown>[] {
     return ev.nodes.flatMap((n, i): Record<string, unknown>[] => {
         const inputs = ev.inputs[i] as Record<string, any>;
         if (n.read) return [];
         if (n.type === "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition") {
-            return [{ apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition", metadata: { name: inputs.metadata?.name }, spec: "(vendored, applied server-side unchanged)" }];
+            return [{ apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition", metadata: { name: inputs.metadata?.name }, spec: "(from crdDirectory, applied server-side unchanged)" }];
+        }
+        if (n.type === "kubernetes:yaml/v2:ConfigGroup") {
+            const files = (inputs.files ?? []) as string[];
+            return [{ kind: "CustomResourceDefinitions", appliedServerSide: true, fetchedAtDeployFrom: files.map((url) => ({ url, sha256: pinnedSha256(url) ?? "(not a pinned release: your mirror)" })) }];
         }
         if (n.type === "kubernetes:helm.sh/v3:Release") {
             return [{ kind: "HelmRelease", name: inputs.name, namespace: inputs.namespace, chart: inputs.chart, version: inputs.version, repository: inputs.repositoryOpts?.repo, values: inputs.values }];
@@ -119,4 +125,12 @@ export function renderText(plan: Plan): string {
         out.push(...plan.scaleUp.notes.map((n) => `  note: ${n}`));
     }
     return out.join("\n");
+}
+
+/** The pinned sha256 of a CRD file URL of a pinned release, if it is one. */
+function pinnedSha256(url: string): string | undefined {
+    for (const release of [versions.kuberayCrds, versions.karpenterCrds]) {
+        for (const [file, sha] of Object.entries(release.sha256)) if (url === `${release.baseUrl}${file}`) return sha;
+    }
+    return undefined;
 }

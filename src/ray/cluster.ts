@@ -73,10 +73,17 @@ export function rayCustomResource(name: string, manifest: KubernetesObject, targ
     // Kueue stamps a workload's admission (podset labels, workload-slice annotations) into the pod
     // templates once, when it admits it; its elastic-job ungater finds pods only through them. An
     // update replaces the atomic workerGroupSpecs list and drops them, and every new pod then waits
-    // behind the elastic-job gate forever (seen on the live test bed). A changed queued RayCluster
-    // is therefore replaced: deleted, then created and admitted again (its pods are recreated on
-    // any change under Recreate anyway). A RayJob is replaced on spec changes already.
-    const replace = queued && manifest.kind === "RayCluster" ? { replaceOnChanges: [...(opts.replaceOnChanges ?? []), "spec"], deleteBeforeReplace: true } : {};
+    // behind the elastic-job gate forever (seen on the live test bed); so does a change KubeRay
+    // does not roll pods for (maxReplicas), for the workers the autoscaler adds later. A changed
+    // queued RayCluster is therefore replaced: deleted, then created and admitted again (running
+    // work is lost, and it queues again; upgradeStrategy does not apply). A RayJob is replaced on
+    // spec changes already.
+    // `replicas` is sent for Kueue's admission only (queue.ts): later the autoscaler owns it, so a
+    // refresh that reads its count is no change, let alone a replacement.
+    const replace = queued && manifest.kind === "RayCluster" ? {
+        replaceOnChanges: [...(opts.replaceOnChanges ?? []), "spec"], deleteBeforeReplace: true,
+        ignoreChanges: [...(opts.ignoreChanges ?? []), "spec.workerGroupSpecs[*].replicas"],
+    } : {};
     return customResource(name, o, { ...opts, ...replace }, withStatus, annotations);
 }
 

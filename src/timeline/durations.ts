@@ -17,6 +17,7 @@ export const createDurations: Record<string, Duration> = {
     "aws:eks/addon:Addon": { seconds: 50, source: "public Terraform logs: vpc-cni 35s-1m6s, kube-proxy 35-45s" },
     "aws:eks/podIdentityAssociation:PodIdentityAssociation": { seconds: 5, source: "estimate: one EKS API call" },
     "aws:eks/accessEntry:AccessEntry": { seconds: 5, source: "estimate: one EKS API call" },
+    "kubernetes:yaml/v2:ConfigGroup": { seconds: 5, source: "estimate: the provider fetches a release's CRD files (KubeRay's 3.4 MB) and applies each server-side" },
     "kubernetes:helm.sh/v3:Release": { seconds: 60, source: "public Terraform logs: karpenter 1m3s, argo-cd 56s, keda 48s" },
     "kubernetes:ray.io/v1:RayCluster": {
         seconds: 45, source: "estimate: head pod on a running node; the ~2 GB CPU Ray image pulls in about a fifth of the 112 s a 10-11 GB GPU image takes, plus Ray start",

@@ -2,8 +2,9 @@
  * A real control plane on loopback: etcd, kube-apiserver (RBAC on, token identities),
  * kube-controller-manager and kube-scheduler built from the pinned releases; kwok for nodes and pod
  * lifecycle without containers; the KubeRay operator and Kueue as host processes against it.
- * Everything lives in one temporary directory and on kernel-chosen 127.0.0.1 ports, so two beds
- * never collide, and a watchdog removes it all when the test process ends.
+ * Everything lives in one temporary directory and on kernel-chosen 127.0.0.1 ports (taken just
+ * before each process binds them, so two beds rarely collide: a collision fails that bed's start
+ * with the process's log), and a watchdog removes it all when the test process ends.
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -49,9 +50,12 @@ export interface Bed {
 
 /** The folder of the built binaries (testbed/build.sh prints it). */
 export function binDir(): string {
-    const dir = process.env.KUBERAY_TESTBED_BIN
-        ?? path.join(process.env.KUBERAY_TESTBED_CACHE ?? path.join(os.homedir(), ".cache", "kuberay-platform-testbed"), "bin");
-    for (const b of ["etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kwok", "pulumi", "pulumi-resource-kubernetes"]) {
+    // `npm run test:cluster` writes the folder testbed/build.sh printed to .build/testbed-bin.
+    const written = path.join(__dirname, "..", "..", "testbed-bin");
+    const dir = process.env.KUBERAY_TESTBED_BIN ?? (fs.existsSync(written) ? fs.readFileSync(written, "utf8").trim() : "");
+    if (!dir) throw new Error("testbed: no binaries: run `npm run test:cluster` (it runs testbed/build.sh), or set KUBERAY_TESTBED_BIN");
+    for (const b of ["etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kwok", "ray-operator", "kueue", "crds-kuberay", "crds-kueue",
+        "kueue-webhooks.yaml", "kwok-stages", "pulumi", "pulumi-resource-kubernetes", "pulumi-language-yaml"]) {
         if (!fs.existsSync(path.join(dir, b))) throw new Error(`testbed: ${b} is not built in ${dir}; run testbed/build.sh (npm run test:cluster does)`);
     }
     return dir;

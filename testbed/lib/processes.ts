@@ -46,6 +46,8 @@ export class ProcessGroup {
             while kill -0 "$parent" 2>/dev/null && [ "$(date +%s)" -lt "$end" ] && [ -f "${this.pidFile}" ]; do sleep 1; done
             if [ -f "${this.pidFile}" ]; then
                 for p in $(cat "${this.pidFile}"); do kill -KILL -- "-$p" 2>/dev/null; kill -KILL "$p" 2>/dev/null; done
+                # Pulumi starts its plugins in process groups of their own: find them by their environment.
+                for e in /proc/[0-9]*/environ; do grep -qzF "${dir}/" "$e" 2>/dev/null && kill -KILL "$(basename "$(dirname "$e")")" 2>/dev/null; done
                 [ -n "\${KUBERAY_TESTBED_KEEP:-}" ] || rm -rf "${dir}"
             fi`;
         spawn("bash", ["-c", script], { detached: true, stdio: "ignore" }).unref();
@@ -80,6 +82,7 @@ export class ProcessGroup {
             await new Promise((r) => setTimeout(r, 100));
         }
         for (const p of this.procs) signalGroup(p, "SIGKILL");
+        killByEnvironment(this.dir);
         fs.rmSync(this.pidFile, { force: true }); // the watchdog sees it gone and leaves
         if (!keep) fs.rmSync(this.dir, { recursive: true, force: true });
     }
@@ -91,6 +94,18 @@ function signalGroup(p: Proc, signal: NodeJS.Signals) {
         process.kill(-p.child.pid, signal);
     } catch {
         try { p.child.kill(signal); } catch { /* already gone */ }
+    }
+}
+
+/**
+ * Kills every process whose environment names the bed's directory: the Pulumi CLI's plugins (the
+ * language host, the Kubernetes provider), which it starts in process groups of their own.
+ */
+export function killByEnvironment(dir: string): void {
+    for (const pid of fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p) && Number(p) !== process.pid)) {
+        try {
+            if (fs.readFileSync(`/proc/${pid}/environ`).includes(`${dir}/`)) process.kill(Number(pid), "SIGKILL");
+        } catch { /* gone, or not ours to read */ }
     }
 }
 

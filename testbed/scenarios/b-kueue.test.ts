@@ -35,7 +35,7 @@ describe("b. a queued RayCluster (real Kueue)", () => {
 
     after(async function () {
         this.timeout(300_000);
-        await s?.project.destroy(STACK, { allowFailure: true });
+        await s?.project.destroy(STACK);
     });
 
     async function workersRunning(cluster: string, count: number) {

@@ -25,7 +25,7 @@ describe("c. a RayJob whose submitter fails", () => {
 
     after(async function () {
         this.timeout(300_000);
-        await s?.project.destroy(STACK, { allowFailure: true });
+        await s?.project.destroy(STACK);
     });
 
     it("`up` fails with KubeRay's reason and message, well before the completion timeout", async () => {

@@ -54,7 +54,7 @@ describe("d. the scheduling model against the real operator and scheduler", () =
 
     after(async function () {
         this.timeout(300_000);
-        await s?.project.destroy(STACK, { allowFailure: true });
+        await s?.project.destroy(STACK);
     });
 
     function model(): { head: ModelPod; worker: ModelPod } {

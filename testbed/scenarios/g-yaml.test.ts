@@ -61,7 +61,7 @@ describe("g. a Pulumi YAML program using the component through the plugin", () =
 
     after(async function () {
         this.timeout(300_000);
-        await project?.destroy(STACK, { allowFailure: true });
+        await project?.destroy(STACK);
     });
 
     it("previews, deploys a Ready Ray cluster, and exports the component's outputs", async () => {
