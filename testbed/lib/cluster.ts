@@ -14,7 +14,7 @@ import { Kube, kubeconfig } from "./kube";
 import { installKueue, kueueCrds } from "./kueue";
 import { kwokConfig } from "./kwok";
 import { BedNode, nodeObject } from "./nodes";
-import { ProcessGroup, freePorts, waitUntil } from "./processes";
+import { ProcessGroup, freePorts, httpOk, waitUntil } from "./processes";
 
 /** The identities the API server knows (its token file): an admin, and two tenants RBAC decides for. */
 export const IDENTITIES = {
@@ -153,13 +153,5 @@ export async function createCrd(kube: Kube, text: string): Promise<void> {
             const crd = await kube.get(`/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${doc.metadata.name}`);
             return (crd.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === "Established" && c.status === "True");
         }, 30_000);
-    }
-}
-
-async function httpOk(url: string): Promise<boolean> {
-    try {
-        return (await fetch(url)).ok;
-    } catch {
-        return false;
     }
 }

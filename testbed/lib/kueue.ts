@@ -10,7 +10,7 @@ import * as path from "path";
 import { KUEUE_NAMESPACE, kueueConfiguration } from "../../src/kueue/kueue";
 import { Pki } from "./certs";
 import { Kube, Obj } from "./kube";
-import { ProcessGroup, waitUntil } from "./processes";
+import { ProcessGroup, httpOk, waitUntil } from "./processes";
 
 export function kueueCrds(bin: string): string[] {
     const dir = path.join(bin, "crds-kueue");
@@ -58,13 +58,7 @@ export async function installKueue(k: KueueStart): Promise<void> {
         `exec ${path.join(k.bin, "kueue")} --config=${dir}/config.yaml --kubeconfig=${k.kubeconfig}`,
     ].join(" && ");
     k.group.start("kueue", "unshare", ["--mount", "--propagation", "private", "--", "bash", "-c", script]);
-    await waitUntil("Kueue's /readyz", async () => {
-        try {
-            return (await fetch(`http://127.0.0.1:${k.healthPort}/readyz`)).ok;
-        } catch {
-            return false;
-        }
-    }, 90_000, k.group);
+    await waitUntil("Kueue's /readyz", () => httpOk(`http://127.0.0.1:${k.healthPort}/readyz`), 90_000, k.group);
     for (const w of webhookConfigurations(k.bin, `https://127.0.0.1:${k.webhookPort}`, k.pki.caBase64)) {
         await k.kube.create(`/apis/admissionregistration.k8s.io/v1/${w.kind === "MutatingWebhookConfiguration" ? "mutatingwebhookconfigurations" : "validatingwebhookconfigurations"}`, w);
     }

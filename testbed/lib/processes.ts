@@ -134,6 +134,15 @@ export async function waitUntil(what: string, check: () => Promise<boolean>, tim
     throw new Error(`testbed: timed out after ${timeoutMs / 1000}s waiting for ${what}${last ? `: ${String(last)}` : ""}`);
 }
 
+/** Whether a health endpoint answers 2xx (false while nothing listens yet). */
+export async function httpOk(url: string): Promise<boolean> {
+    try {
+        return (await fetch(url)).ok;
+    } catch {
+        return false;
+    }
+}
+
 /** Runs a tool synchronously and returns its output (openssl and the like). */
 export function run(command: string, args: string[], cwd: string): string {
     return execFileSync(command, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });

@@ -35,7 +35,7 @@ export interface ProjectOptions {
     name?: string;
     /** Pulumi.yaml's text. @default the repository's own (its program/, as a user runs it) */
     pulumiYaml?: string;
-    /** Files to link into the project from the repository. @default program, bin, node_modules, package.json */
+    /** Repository paths to link into the project (by their base name). @default program, bin, node_modules, package.json */
     links?: string[];
 }
 
@@ -50,7 +50,7 @@ export class Project {
         // By default the repository's own Pulumi.yaml, as a user's `pulumi up` at the root reads it.
         fs.writeFileSync(path.join(this.cwd, "Pulumi.yaml"), o.pulumiYaml ?? fs.readFileSync(path.join(repo, "Pulumi.yaml"), "utf8"));
         for (const l of o.links ?? ["program", "bin", "node_modules", "package.json"]) {
-            const target = path.join(this.cwd, l);
+            const target = path.join(this.cwd, path.basename(l));
             if (!fs.existsSync(target)) fs.symlinkSync(path.join(repo, l), target);
         }
         const state = path.join(o.dir, "pulumi-state");
