@@ -13,7 +13,7 @@ const KWOK_STAGES = [
     "pod/fast/pod-ready.yaml", "pod/fast/pod-complete.yaml", "pod/fast/pod-delete.yaml",
 ];
 
-export const READY_DELAY_MS = 3000;
+export const READY_DELAY_MS = 5000;
 
 const JOB_NAME = '.metadata.labels["batch.kubernetes.io/job-name"]';
 

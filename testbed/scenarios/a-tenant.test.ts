@@ -57,6 +57,19 @@ describe("a. tenant lifecycle (real engine, provider, KubeRay)", () => {
         assert.ok(ready !== undefined && ready <= returned, "the new head was Ready when up returned");
     });
 
+    it("control: with waitForReady false, `up` returns before the head is Ready (so the bed can tell waiting from not)", async () => {
+        const stack = "pr-control";
+        await s.project.stackInit(stack);
+        await s.project.setConfigObject(stack, "kuberay-platform:tenant", { platform: s.tenantConfig, namespace: stack, rayClusters: [{ name: "ray", waitForReady: false }] });
+        await s.project.setConfig(stack, "kuberay-platform:kubeconfig", s.bed.kubeconfigFor("admin"), true);
+        await s.project.up(stack);
+        const returned = Date.now();
+        const heads = await rayPods(s.bed.kube, stack, "ray");
+        const ready = heads.length === 1 ? readyAt(heads[0]) : undefined;
+        assert.ok(ready === undefined || ready > returned, `without the wait the head is not Ready yet when up returns (ready ${ready}, returned ${returned})`);
+        await s.project.destroy(stack);
+    });
+
     it("`destroy` removes the namespace and touches nothing shared", async () => {
         const crdsBefore = (await s.bed.kube.list("/apis/apiextensions.k8s.io/v1/customresourcedefinitions")).length;
         await s.project.destroy(STACK);

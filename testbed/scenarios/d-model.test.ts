@@ -36,15 +36,21 @@ export function effectiveRequest(pod: Obj): Resources {
 describe("d. the scheduling model against the real operator and scheduler", () => {
     let s: Shared;
     let args: RayTenantArgs;
-    // Three one-GPU workers on two one-GPU nodes: the model and the scheduler must agree that one waits.
+    // Three one-GPU workers on two one-GPU nodes; and four 14Gi workers on the two system nodes (no
+    // pool), one of which also holds the head: two fit on the free node with 645Mi to spare, one
+    // beside the head. The model and the scheduler must agree which wait, by GPU and by memory.
     const workers = 3;
+    const memWorkers = 4;
 
     before(async function () {
         this.timeout(600_000);
         s = await sharedBed();
         args = {
             platform: s.tenantConfig as never, namespace: NS, kubeconfig: "unused: validation only",
-            rayClusters: [{ name: "m", workerGroups: [{ name: "gpu", pool: "gpu", gpus: 1, cpu: "3", memory: "12Gi", minReplicas: workers, maxReplicas: workers }] }],
+            rayClusters: [{ name: "m", workerGroups: [
+                { name: "gpu", pool: "gpu", gpus: 1, cpu: "3", memory: "12Gi", minReplicas: workers, maxReplicas: workers },
+                { name: "mem", cpu: "1", memory: "14Gi", minReplicas: memWorkers, maxReplicas: memWorkers },
+            ] }],
         };
         await s.project.stackInit(STACK);
         await s.project.setConfigObject(STACK, "kuberay-platform:tenant", { ...args, kubeconfig: undefined });
@@ -57,14 +63,17 @@ describe("d. the scheduling model against the real operator and scheduler", () =
         await s?.project.destroy(STACK);
     });
 
-    function model(): { head: ModelPod; worker: ModelPod } {
+    function model(): { head: ModelPod; worker: ModelPod; memWorker: ModelPod } {
         const p = new Problems();
         const t = validateTenantArgs(args, p);
         p.throwIfAny("d-model");
         const spec = t.rayClusters[0];
         // The platform tells tenants whether its KubeRay injects its own wait-gcs-ready (a KubeRay it did not install does).
         const ownWait = (s.tenantConfig as { kuberayInjectsWaitGcsReady?: boolean }).kuberayInjectsWaitGcsReady !== true;
-        return { head: headPod(`${NS}/m-head`, "head", spec)!, worker: workerPod(`${NS}/m-gpu`, "gpu", spec.workerGroups[0], ownWait)! };
+        return {
+            head: headPod(`${NS}/m-head`, "head", spec)!, worker: workerPod(`${NS}/m-gpu`, "gpu", spec.workerGroups[0], ownWait)!,
+            memWorker: workerPod(`${NS}/m-mem`, "mem", spec.workerGroups[1], ownWait)!,
+        };
     }
 
     it("each Ray pod asks for exactly what the model counts (injected sidecar and init containers included)", async () => {
@@ -72,9 +81,11 @@ describe("d. the scheduling model against the real operator and scheduler", () =
         const [head] = await rayPods(s.bed.kube, NS, "m");
         assert.deepStrictEqual(effectiveRequest(head), m.head.request, `head: real ${JSON.stringify(head.spec.containers.map((c: Obj) => [c.name, c.resources]))}, model ${m.head.detail}`);
         await waitUntil(`${workers} workers created`, async () => (await rayPods(s.bed.kube, NS, "m", "gpu")).length === workers, 60_000);
-        for (const w of await rayPods(s.bed.kube, NS, "m", "gpu")) {
-            const names = [...(w.spec.initContainers ?? []), ...w.spec.containers].map((c: Obj) => c.name);
-            assert.deepStrictEqual(effectiveRequest(w), m.worker.request, `worker ${names.join(",")}: model ${m.worker.detail}`);
+        for (const [group, modelPod] of [["gpu", m.worker], ["mem", m.memWorker]] as const) {
+            for (const w of await rayPods(s.bed.kube, NS, "m", group)) {
+                const names = [...(w.spec.initContainers ?? []), ...w.spec.containers].map((c: Obj) => c.name);
+                assert.deepStrictEqual(effectiveRequest(w), modelPod.request, `${group} worker ${names.join(",")}: model ${modelPod.detail}`);
+            }
         }
     });
 
@@ -84,8 +95,10 @@ describe("d. the scheduling model against the real operator and scheduler", () =
         const gpuRooms = nodes.filter((n) => n.labels["testbed.kuberay-platform/pool"] === "gpu").map((n) => podRoom(n.instanceType));
         const systemRooms = nodes.filter((n) => n.name.startsWith("system")).map((n) => podRoom(n.instanceType));
         const unplacedWorkers = placeOnRoom(gpuRooms, Array.from({ length: workers }, () => m.worker)).length;
-        assert.strictEqual(placeOnRoom(systemRooms, [m.head]).length, 0, "the model places the head");
         assert.strictEqual(unplacedWorkers, 1, "the model leaves one worker without a GPU");
+        const unplacedSystem = placeOnRoom(systemRooms, [m.head, ...Array.from({ length: memWorkers }, () => m.memWorker)]);
+        assert.ok(!unplacedSystem.includes(m.head), "the model places the head");
+        assert.strictEqual(unplacedSystem.length, 1, "the model leaves one 14Gi worker without memory");
         let pods: Obj[] = [];
         await waitUntil("the scheduler decided every worker", async () => {
             pods = await rayPods(s.bed.kube, NS, "m", "gpu");
@@ -97,5 +110,13 @@ describe("d. the scheduling model against the real operator and scheduler", () =
         assert.match(why, /Insufficient nvidia\.com\/gpu/, why);
         const [head] = await rayPods(s.bed.kube, NS, "m");
         assert.ok(nodes.find((n) => n.name === head.spec.nodeName)?.name.startsWith("system"), "the head is on a system node");
+        let mem: Obj[] = [];
+        await waitUntil("the scheduler decided every 14Gi worker", async () => {
+            mem = await rayPods(s.bed.kube, NS, "m", "mem");
+            return mem.length === memWorkers && mem.every((p) => p.spec.nodeName || (p.status.conditions ?? []).some((c: Obj) => c.type === "PodScheduled" && c.reason === "Unschedulable"));
+        }, 60_000);
+        const memPending = mem.filter((p) => !p.spec.nodeName);
+        assert.strictEqual(memPending.length, unplacedSystem.length, "Pending 14Gi workers: real = model");
+        assert.match(memPending[0].status.conditions.find((c: Obj) => c.type === "PodScheduled").message, /Insufficient memory/);
     });
 });
