@@ -75,6 +75,14 @@ describe("Ray on a live cluster", () => {
             assert.strictEqual(again.metadata.annotations["pulumi.com/patchForce"], "true");
         });
 
+        it("replaces a changed Recreate cluster (a new object has no stale HeadPodReady: live test bed, scenario a); updates a None one in place", async () => {
+            const recreate = (await evaluate((opts) => new RayPlatform("ml", { rayClusters: [{ name: "ray" }] }, opts))).get("kubernetes:ray.io/v1:RayCluster", "ml-ray-raycluster");
+            assert.deepStrictEqual([recreate.opts.replaceOnChanges, recreate.opts.deleteBeforeReplace, recreate.opts.ignoreChanges],
+                [["spec"], true, ["spec.workerGroupSpecs[*].replicas"]]);
+            const none = (await evaluate((opts) => new RayPlatform("ml", { rayClusters: [{ name: "ray", upgradeStrategy: "None" }] }, opts))).get("kubernetes:ray.io/v1:RayCluster", "ml-ray-raycluster");
+            assert.deepStrictEqual([none.opts.replaceOnChanges, none.opts.deleteBeforeReplace], [undefined, undefined]);
+        });
+
         it("sets no upgradeStrategy on the clusters of RayJobs and RayServices (KubeRay refuses it there)", async () => {
             const ev = await (scenarios().find((s) => s.title === "every option")!).evaluation();
             assert.ok(!("upgradeStrategy" in ev.ofType("kubernetes:ray.io/v1:RayJob")[0].inputs.spec.rayClusterSpec));

@@ -187,3 +187,20 @@ describe("teams with GPU quotas, enforced by Kueue", () => {
         });
     });
 });
+
+describe("kueue.install: false uses the cluster's own Kueue", () => {
+    it("creates the teams' flavors, queues and namespaces, and neither Kueue's release, namespace nor its scheduled pod", async () => {
+        const ev = await evaluate((opts) => new RayPlatform("lab", {
+            existingCluster: { kubeconfig: KUBECONFIG },
+            nodePools: [{ name: "gpu", provisioner: "existing", instanceTypes: ["g6.xlarge"], labels: { pool: "gpu" } }],
+            kueue: { install: false },
+            teams: [{ name: "research", quotas: [{ pool: "gpu", gpus: 2 }] }],
+            rayClusters: [],
+        }, opts));
+        assert.deepStrictEqual(ev.ofType("kubernetes:helm.sh/v3:Release").filter((r) => String(r.inputs.chart).includes("kueue")), []);
+        assert.ok(!ev.ofType("kubernetes:core/v1:Namespace").some((r) => r.inputs.metadata.name === "kueue-system"));
+        assert.strictEqual(ev.ofType(CQ).length, 1);
+        assert.strictEqual(ev.ofType(LQ).length, 1);
+        assert.deepStrictEqual(ev.ofType(FLAVOR).map((r) => r.inputs.metadata.name).sort(), ["gpu", "system"]);
+    });
+});

@@ -138,6 +138,17 @@ const cases: [string, RayPlatformArgs, string[]][] = [
     ["RayService with old Ray and token auth", { rayServices: [{ name: "svc", serveConfigV2: "applications: []", rayCluster: { rayVersion: "2.40.0" } }] }, ["rayServices[0].rayCluster.rayVersion"]],
     ["duplicate Ray services", { rayServices: [{ name: "svc", serveConfigV2: "applications: []" }, { name: "svc", serveConfigV2: "applications: []", namespace: "b" }] }, ["rayServices[1].name"]],
     ["job and cluster creating one namespace", { rayJobs: [{ name: "ray", entrypoint: "x" }] }, ["rayJobs[0].namespace"]],
+    // Upstream artefacts and mirrors (src/versions.ts pins; a mirror or another version is the user's).
+    ["another KubeRay version without its CRDs", { kuberay: { version: "1.6.2" } }, ["kuberay.version"]],
+    ["a CRD folder that is not a URL", { kuberay: { crdBaseUrl: "mirror/kuberay" } }, ["kuberay.crdBaseUrl"]],
+    ["a CRD URL and a CRD folder", { kuberay: { crdBaseUrl: "https://mirror.example/kuberay/", crdDirectory: "/tmp/crds" } }, ["kuberay.crdDirectory"]],
+    ["a mirror of a KubeRay that is not installed", { existingCluster: { kubeconfig }, kuberay: { install: false, crdBaseUrl: "https://mirror.example/kuberay/" } }, ["kuberay.crdBaseUrl"]],
+    ["another Karpenter version without its CRDs", { karpenter: { version: "1.15.0" } }, ["karpenter.version"]],
+    ["a Karpenter chart that is not OCI", { karpenter: { chart: "https://charts.example/karpenter" } }, ["karpenter.chart"]],
+    ["a device plugin repository that is not a URL", { nvidiaDevicePlugin: { repository: "nvidia" } }, ["nvidiaDevicePlugin.repository"]],
+    ["the cluster's own Kueue on EKS", { teams: [{ name: "a", quotas: [{ pool: "gpu", gpus: 1 }] }], kueue: { install: false } }, ["kueue.install"]],
+    ["a Kueue chart that is not OCI, and a version of a Kueue not installed", { existingCluster: { kubeconfig }, nodePools: [{ name: "gpu", provisioner: "existing", instanceTypes: ["g6.xlarge"], labels: { pool: "gpu" } }],
+        teams: [{ name: "a", quotas: [{ pool: "gpu", gpus: 1 }] }], kueue: { install: false, version: "0.19.2", chart: "registry.k8s.io/kueue" } }, ["kueue.version", "kueue.chart"]],
 ];
 
 describe("validation: bad inputs are rejected before anything is registered", () => {

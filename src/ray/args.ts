@@ -75,8 +75,9 @@ export interface RayClusterArgs extends RayClusterSpecArgs {
      * What a change to the Ray cluster's spec does to its running pods (KubeRay `upgradeStrategy`).
      * `"Recreate"`: every pod is recreated from the new spec (KubeRay compares a hash of the spec
      * without `replicas`), so a new image or Ray version really rolls out — running work is
-     * interrupted. `"None"`: running pods keep the old spec; only new pods get the new one (a new
-     * Ray version then cannot join the old head).
+     * interrupted. The component replaces the RayCluster itself (deleted, then created) so that
+     * `pulumi up` waits for the new head, not the old one's status. `"None"`: running pods keep the
+     * old spec; only new pods get the new one (a new Ray version then cannot join the old head).
      * @default "Recreate"
      */
     upgradeStrategy?: string;

@@ -63,6 +63,26 @@ export interface RayTargetArgs {
     headMetricsPorts?: boolean;
 }
 
+/**
+ * A changed RayCluster is replaced (deleted, then created) rather than updated when:
+ * - it rolls every pod anyway (`upgradeStrategy: Recreate`, KubeRay's hash covers the whole spec but
+ *   `replicas`): an update left the old head's HeadPodReady=True in the status KubeRay wrote with
+ *   the new generation, so `pulumi up` returned before the new head was Ready (seen on the live
+ *   test bed); a new object has no stale status;
+ * - it is queued (Kueue): Kueue stamps its admission (podset labels, workload-slice annotations)
+ *   into the pod templates once, at admission, and its elastic-job ungater finds pods only through
+ *   them; an update replaces the atomic workerGroupSpecs list and drops them, and every new worker
+ *   then waits behind the elastic-job gate forever (seen on the live test bed). Re-created, it is
+ *   admitted again.
+ * Running work is lost either way (Recreate loses it too), and a queued cluster queues again.
+ * `replicas` belongs to the autoscaler after creation (sent only for Kueue's admission, queue.ts):
+ * a refresh that reads its count is no change, let alone a replacement. A RayJob is replaced on
+ * spec changes already; `upgradeStrategy: None` clusters are updated in place.
+ */
+function isRecreate(manifest: KubernetesObject): boolean {
+    return (manifest.spec as { upgradeStrategy?: { type?: string } }).upgradeStrategy?.type === "Recreate";
+}
+
 /** The Ray custom resource; checked against the live KubeRay API first when the stack did not install KubeRay. */
 export function rayCustomResource(name: string, manifest: KubernetesObject, target: RayTargetArgs, opts: pulumi.CustomResourceOptions, withStatus = false) {
     const annotations: Record<string, pulumi.Input<string>> = target.liveCrds
@@ -70,17 +90,7 @@ export function rayCustomResource(name: string, manifest: KubernetesObject, targ
         : {};
     const queued = target.queueName !== undefined && (manifest.kind === "RayCluster" || (manifest.kind === "RayJob" && manifest.spec.rayClusterSpec !== undefined));
     const o = withLoadBalancerTags(queued ? withQueue(manifest, target.queueName!) : manifest, stackIdentityTags());
-    // Kueue stamps a workload's admission (podset labels, workload-slice annotations) into the pod
-    // templates once, when it admits it; its elastic-job ungater finds pods only through them. An
-    // update replaces the atomic workerGroupSpecs list and drops them, and every new pod then waits
-    // behind the elastic-job gate forever (seen on the live test bed); so does a change KubeRay
-    // does not roll pods for (maxReplicas), for the workers the autoscaler adds later. A changed
-    // queued RayCluster is therefore replaced: deleted, then created and admitted again (running
-    // work is lost, and it queues again; upgradeStrategy does not apply). A RayJob is replaced on
-    // spec changes already.
-    // `replicas` is sent for Kueue's admission only (queue.ts): later the autoscaler owns it, so a
-    // refresh that reads its count is no change, let alone a replacement.
-    const replace = queued && manifest.kind === "RayCluster" ? {
+    const replace = manifest.kind === "RayCluster" && (queued || isRecreate(manifest)) ? {
         replaceOnChanges: [...(opts.replaceOnChanges ?? []), "spec"], deleteBeforeReplace: true,
         ignoreChanges: [...(opts.ignoreChanges ?? []), "spec.workerGroupSpecs[*].replicas"],
     } : {};
