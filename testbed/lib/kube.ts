@@ -87,6 +87,11 @@ export class Kube {
         return this.request("PATCH", `${p}?fieldManager=testbed&force=true`, JSON.stringify(obj), "application/apply-patch+yaml");
     }
 
+    /** A JSON patch (RFC 6902), as the Ray autoscaler patches `replicas`. */
+    jsonPatch(path: string, ops: Obj[]): Promise<Obj> {
+        return this.request("PATCH", path, JSON.stringify(ops), "application/json-patch+json");
+    }
+
     patchStatus(path: string, status: Obj): Promise<Obj> {
         return this.request("PATCH", `${path}/status`, { status }, "application/merge-patch+json");
     }

@@ -114,9 +114,9 @@ export class Project {
         return this.run(["destroy", "--stack", stack, "--yes", "--skip-preview"], opts);
     }
 
-    /** `preview --expect-no-changes`: exits non-zero when the program would change anything. */
-    previewNoChanges(stack: string): Promise<RunResult> {
-        return this.run(["preview", "--stack", stack, "--expect-no-changes", "--diff"], { allowFailure: true });
+    /** `preview --expect-no-changes`: exits non-zero when the program would change anything (`refresh`: against the live objects). */
+    previewNoChanges(stack: string, refresh = false): Promise<RunResult> {
+        return this.run(["preview", "--stack", stack, "--expect-no-changes", "--diff", ...(refresh ? ["--refresh"] : [])], { allowFailure: true });
     }
 
      

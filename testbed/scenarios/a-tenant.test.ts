@@ -38,9 +38,13 @@ describe("a. tenant lifecycle (real engine, provider, KubeRay)", () => {
         assert.ok(rc.status.conditions.some((c: Obj) => c.type === "HeadPodReady" && c.status === "True"));
     });
 
-    it("a second `up` with no change has nothing to do", async () => {
+    it("a second `up` with no change has nothing to do, even after the autoscaler changed `replicas` (refresh)", async () => {
         const r = await s.project.previewNoChanges(STACK);
         assert.strictEqual(r.code, 0, `preview --expect-no-changes found changes:\n${r.stdout}\n${r.stderr}`);
+        // What the Ray autoscaler does (a JSON patch of a group's replicas): a changed spec would replace the cluster.
+        await s.bed.kube.jsonPatch(`/apis/ray.io/v1/namespaces/${NS}/rayclusters/ray`, [{ op: "add", path: "/spec/workerGroupSpecs/0/replicas", value: 1 }]);
+        const refreshed = await s.project.previewNoChanges(STACK, true);
+        assert.strictEqual(refreshed.code, 0, `preview --refresh --expect-no-changes found changes:\n${refreshed.stdout}\n${refreshed.stderr}`);
     });
 
     it("a changed image rolls the cluster, and `up` returns once the new head is Ready", async () => {

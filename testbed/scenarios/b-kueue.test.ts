@@ -59,6 +59,13 @@ describe("b. a queued RayCluster (real Kueue)", () => {
         await workersRunning("ray", 1);
     });
 
+    it("an unchanged second `up` has nothing to do, even after the autoscaler changed `replicas` (refresh)", async () => {
+        assert.strictEqual((await s.project.previewNoChanges(STACK)).code, 0);
+        await s.bed.kube.jsonPatch(`/apis/ray.io/v1/namespaces/${NS}/rayclusters/ray`, [{ op: "replace", path: "/spec/workerGroupSpecs/0/replicas", value: 2 }]);
+        const r = await s.project.previewNoChanges(STACK, true);
+        assert.strictEqual(r.code, 0, `a refresh that reads the autoscaler's count must not replace the cluster:\n${r.stdout}`);
+    });
+
     it("a changed second `up` keeps every worker admitted and scheduled (none stuck behind the elastic-job gate)", async () => {
         await s.project.setConfigObject(STACK, "kuberay-platform:tenant", tenant(gpuCluster("ray", "10Gi", 1)));
         await s.project.up(STACK);
