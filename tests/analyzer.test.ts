@@ -33,14 +33,14 @@ describe("multi-language component (Pulumi's own analyzer)", () => {
         const c = result.components.RayPlatform;
         assert.ok(c, `components: ${Object.keys(result.components)}`);
         assert.deepStrictEqual(Object.keys(c.inputs).sort(), [
-            "eks", "existingCluster", "karpenter", "kuberay", "kueue", "nodePools", "nvidiaDevicePlugin", "observability", "rayClusters", "rayJobs", "rayServices", "teams",
+            "eks", "existingCluster", "karpenter", "kuberay", "kueue", "nodePools", "nvidiaDevicePlugin", "observability", "rayClusters", "rayJobs", "rayServices", "teams", "tenantPools",
         ]);
         assert.deepStrictEqual(Object.keys(c.outputs).sort(), [
             "clusterName", "costEstimate", "deployTimeline", "eksCluster", "kubeconfig", "observability", "operatorNamespace", "rayClusters", "rayJobs", "rayServices", "scaleUpTimeline",
             "schedulingModel", "tenantConfig",
         ]);
         const tenant = result.components.RayTenant;
-        assert.deepStrictEqual(Object.keys(tenant.inputs).sort(), ["createNamespace", "kubeconfig", "namespace", "platform", "rayClusters", "rayJobs", "rayServices", "team"]);
+        assert.deepStrictEqual(Object.keys(tenant.inputs).sort(), ["createNamespace", "kubeconfig", "namespace", "platform", "pool", "rayClusters", "rayJobs", "rayServices", "team"]);
         assert.deepStrictEqual(Object.keys(tenant.outputs).sort(), ["costEstimate", "deployTimeline", "logsCommands", "namespace", "rayClusters", "rayJobs", "rayServices"]);
         for (const [name, input] of Object.entries(c.inputs)) {
             assert.ok(input.optional, `${name} is optional`);

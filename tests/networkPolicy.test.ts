@@ -20,7 +20,7 @@ describe("network isolation", () => {
     });
     const np = (name: string) => ev.get("kubernetes:networking.k8s.io/v1:NetworkPolicy", name).inputs;
     const self = (w: string) => ({ podSelector: { matchLabels: { "kuberay-platform/workload": w } } });
-    const operator = { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kuberay-system" } } };
+    const operator = { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kuberay-system" } }, podSelector: { matchLabels: { "app.kubernetes.io/component": "kuberay-operator" } } };
     const dns = {
         to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
         ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }],

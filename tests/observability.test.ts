@@ -148,7 +148,7 @@ describe("observability: metrics for your Prometheus, Ray logs in CloudWatch", (
             workload: "ray", namespace: "pr-7",
             command: `aws logs tail /kuberay-platform/${config.clusterName}/ray --region us-west-2 --log-stream-name-prefix pr-7.ray- --since 7d`,
         }]);
-        const policy = tenant.ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy")[0].inputs;
+        const policy = tenant.ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy").find((r) => r.name.endsWith("-netpol"))!.inputs;
         const scrape = policy.spec.ingress.find((r: any) => r.ports?.some((p: any) => p.port === 8080));
         assert.ok(scrape.from.some((peer: any) => peer.namespaceSelector?.matchLabels?.["kubernetes.io/metadata.name"] === "monitoring"));
     });

@@ -55,10 +55,16 @@ describe("teams with GPU quotas, enforced by Kueue", () => {
         assert.deepStrictEqual(quota(cqs.research, "system"), { cpu: "2200m", memory: "5Gi", "nvidia.com/gpu": "0" });
         for (const [team, cq] of Object.entries(cqs)) {
             assert.strictEqual(cq.spec.cohortName, "ml", "borrowing within the cohort");
+            // Lent quota comes back when its owner needs it (Kueue's default, Never, waits for the borrower to finish).
+            assert.deepStrictEqual(cq.spec.preemption, { reclaimWithinCohort: "Any", withinClusterQueue: "Never" });
             assert.deepStrictEqual(cq.spec.namespaceSelector, { matchLabels: { [TEAM_LABEL]: team } });
         }
         const lqs = ev.ofType(LQ).map((r) => [r.inputs.metadata.namespace, r.inputs.metadata.name, r.inputs.spec.clusterQueue]);
-        assert.deepStrictEqual(lqs, [["research", "research", "research"], ["product-ml", "product", "product"]]);
+        // The team's queue, and the `default` one Kueue gives a Ray object that names none: nothing in a team namespace skips the quota.
+        assert.deepStrictEqual(lqs, [["research", "research", "research"], ["research", "default", "research"], ["product-ml", "product", "product"], ["product-ml", "default", "product"]]);
+        // Every team namespace denies ingress to every pod but what a Ray workload's own policy lets in.
+        const deny = ev.ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy").filter((r) => r.inputs.metadata.name === "default-deny-ingress");
+        assert.deepStrictEqual(deny.map((r) => [r.inputs.metadata.namespace, r.inputs.spec]), [["research", { podSelector: {}, policyTypes: ["Ingress"] }], ["product-ml", { podSelector: {}, policyTypes: ["Ingress"] }]]);
         const namespaces = ev.ofType("kubernetes:core/v1:Namespace").filter((r) => r.inputs.metadata.labels?.[TEAM_LABEL]);
         assert.deepStrictEqual(namespaces.map((r) => [r.inputs.metadata.name, r.inputs.metadata.labels[TEAM_LABEL]]), [["research", "research"], ["product-ml", "product"]]);
     });
@@ -66,7 +72,7 @@ describe("teams with GPU quotas, enforced by Kueue", () => {
     it("every Kueue object passes its vendored CRD's schema", () => {
         const crds = kueueCrds();
         const objects = [...ev.ofType(FLAVOR), ...ev.ofType(CQ), ...ev.ofType(LQ)];
-        assert.strictEqual(objects.length, 7);
+        assert.strictEqual(objects.length, 9);
         for (const o of objects) assert.deepStrictEqual(schemaErrors(crds, o.inputs as any), [], o.name);
         assert.ok(schemaErrors(crds, { ...objects[3].inputs, spec: { ...objects[3].inputs.spec, cohort: "ml" } } as any).length > 0, "the schema check can fail (v1beta1's field)");
         assert.ok(karpenterCrds().length > 0);
@@ -164,8 +170,9 @@ describe("teams with GPU quotas, enforced by Kueue", () => {
         it("labels its namespace for the team, puts the team's LocalQueue in it, and queues its jobs", () => {
             const [ns] = tenant.ofType("kubernetes:core/v1:Namespace");
             assert.strictEqual(ns.inputs.metadata.labels[TEAM_LABEL], "research");
-            const [lq] = tenant.ofType(LQ);
+            const [lq, fallback] = tenant.ofType(LQ);
             assert.deepStrictEqual([lq.inputs.metadata.namespace, lq.inputs.spec.clusterQueue], ["pr-5", "research"]);
+            assert.deepStrictEqual([fallback.inputs.metadata.name, fallback.inputs.metadata.namespace, fallback.inputs.spec.clusterQueue], ["default", "pr-5", "research"]);
             assert.strictEqual(lq.inputs.metadata.annotations["kuberay-platform/kuberay-api"], "kueue.x-k8s.io/v1beta2", "checked against the live Kueue API");
             const [job] = tenant.ofType("kubernetes:ray.io/v1:RayJob");
             assert.strictEqual(job.inputs.metadata.labels[QUEUE_LABEL], "research");
@@ -200,7 +207,7 @@ describe("kueue.install: false uses the cluster's own Kueue", () => {
         assert.deepStrictEqual(ev.ofType("kubernetes:helm.sh/v3:Release").filter((r) => String(r.inputs.chart).includes("kueue")), []);
         assert.ok(!ev.ofType("kubernetes:core/v1:Namespace").some((r) => r.inputs.metadata.name === "kueue-system"));
         assert.strictEqual(ev.ofType(CQ).length, 1);
-        assert.strictEqual(ev.ofType(LQ).length, 1);
+        assert.deepStrictEqual(ev.ofType(LQ).map((r) => r.inputs.metadata.name), ["research", "default"]);
         assert.deepStrictEqual(ev.ofType(FLAVOR).map((r) => r.inputs.metadata.name).sort(), ["gpu", "system"]);
     });
 });

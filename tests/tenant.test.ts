@@ -1,3 +1,4 @@
+import * as util from "util";
 import * as assert from "assert";
 import { RayPlatform, RayTenant, RayTenantArgs, TenantConfig, ValidationError } from "../src";
 import { API_CHECK_ANNOTATION } from "../src/kuberay/liveApi";
@@ -96,9 +97,15 @@ describe("RayTenant: Ray workloads on a platform that already runs", () => {
         assert.deepStrictEqual(ours.template.spec.containers[0].resources, theirs.template.spec.containers[0].resources);
     });
 
-    it("lets the platform's operator reach its Ray pods, and nothing else in", () => {
-        for (const np of ev.ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy")) {
-            assert.ok(JSON.stringify(np.inputs.spec.ingress).includes('"kubernetes.io/metadata.name":"kuberay-system"'), np.name);
+    it("lets the platform's operator pods reach its Ray pods, and nothing else in: the namespace denies all other ingress", () => {
+        const policies = ev.ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy");
+        const [deny, ...ray] = [policies.filter((np) => np.name.endsWith("-deny")), policies.filter((np) => !np.name.endsWith("-deny"))];
+        assert.deepStrictEqual(deny.map((np) => [np.inputs.metadata.namespace, np.inputs.spec]), [["pr-123", { podSelector: {}, policyTypes: ["Ingress"] }]]);
+        assert.ok(ray[0].length > 0);
+        for (const np of ray[0]) {
+            const operator = { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kuberay-system" } }, podSelector: { matchLabels: { "app.kubernetes.io/component": "kuberay-operator" } } };
+            assert.ok(np.inputs.spec.ingress.some((rule: any) => util.isDeepStrictEqual(rule.from, [operator])), np.name);
+            assert.ok(!np.inputs.spec.ingress.some((rule: any) => (rule.from ?? []).some((f: any) => f.namespaceSelector && !f.podSelector && f.namespaceSelector.matchLabels["kubernetes.io/metadata.name"] === "kuberay-system")), np.name);
         }
     });
 

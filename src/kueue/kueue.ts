@@ -8,7 +8,8 @@ import { NodePlacement } from "../pools/placement";
 import { customResource } from "../ray/spec";
 import { Problems, join } from "../validation/problems";
 import { versions } from "../versions";
-import { ResolvedTeam, TEAM_LABEL, buildClusterQueue, buildLocalQueue, buildResourceFlavor } from "./teams";
+import { DEFAULT_LOCAL_QUEUE, ResolvedTeam, TEAM_LABEL, buildClusterQueue, buildLocalQueue, buildResourceFlavor } from "./teams";
+import { buildDefaultDenyIngress } from "../ray/networkPolicy";
 
 /** The Kueue installation, when the platform declares teams. */
 export interface KueueArgs {
@@ -101,7 +102,8 @@ export interface KueueComponentArgs {
 /**
  * Kueue and the teams' quotas: the chart (with its CRDs and webhooks) on the system nodes, a
  * ResourceFlavor per pool a team uses (and the system nodes, for heads), a ClusterQueue per team,
- * and each team's namespace with its LocalQueue.
+ * and each team's namespace with its LocalQueue, the `default` LocalQueue (what Kueue gives a Ray
+ * object that names no queue) and a default-deny ingress policy.
  */
 export class Kueue extends pulumi.ComponentResource {
     /** The chart's release; undefined when the cluster's own Kueue is used (install: false). */
@@ -127,7 +129,11 @@ export class Kueue extends pulumi.ComponentResource {
             const cq = customResource(`${name}-cq-${t.name}`, buildClusterQueue(t), { ...k8sOpts, dependsOn: flavors });
             const teamNs = new k8s.core.v1.Namespace(`${name}-team-${t.name}`, { metadata: { name: t.namespace, labels: { [TEAM_LABEL]: t.name } } }, k8sOpts);
             const lq = customResource(`${name}-lq-${t.name}`, buildLocalQueue(t.name, t.namespace), { ...k8sOpts, dependsOn: [teamNs, cq, ...controller] });
-            this.teamReady[t.name] = [teamNs, lq];
+            const queues = [lq, ...(t.name === DEFAULT_LOCAL_QUEUE ? [] : [customResource(`${name}-lq-${t.name}-default`,
+                buildLocalQueue(t.name, t.namespace, DEFAULT_LOCAL_QUEUE), { ...k8sOpts, dependsOn: [teamNs, cq, ...controller] })])];
+            const deny = buildDefaultDenyIngress(t.namespace);
+            const denyAll = new k8s.networking.v1.NetworkPolicy(`${name}-team-${t.name}-deny`, { metadata: deny.metadata, spec: deny.spec }, { ...k8sOpts, dependsOn: [teamNs] });
+            this.teamReady[t.name] = [teamNs, ...queues, denyAll];
         }
         this.registerOutputs({ teams: args.teams.map((t) => t.name) });
     }

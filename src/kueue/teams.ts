@@ -18,6 +18,12 @@ export interface TeamQuotaArgs {
     cpu?: string;
     /** Memory of the pool the team may hold (quantity). @default like cpu */
     memory?: string;
+    /**
+     * GPUs of the pool the team may borrow from its cohort on top of `gpus` (Kueue's borrowingLimit);
+     * borrowed GPUs are taken back (preempted) when their owner needs them.
+     * @default undefined (whatever the cohort has idle)
+     */
+    maxBorrowedGpus?: number;
 }
 
 /**
@@ -35,7 +41,11 @@ export interface TeamArgs {
     quotas: TeamQuotaArgs[];
     /** CPU and memory the team's Ray heads and submitters may hold on the system nodes. @default cpu "2200m", memory "5Gi" (two default heads) */
     headQuota?: HeadQuotaArgs;
-    /** Teams in one cohort lend each other their unused quota. @default undefined (no borrowing) */
+    /**
+     * Teams in one cohort lend each other their unused quota, and take it back: a team that needs
+     * its nominal quota preempts what others borrowed (Kueue's `reclaimWithinCohort: Any`).
+     * @default undefined (no borrowing)
+     */
     cohort?: string;
 }
 
@@ -57,6 +67,7 @@ const GPU = "nvidia.com/gpu";
 export interface ResolvedQuota {
     pool: string;
     gpus: number;
+    maxBorrowedGpus?: number;
     cpu: string;
     memory: string;
 }
@@ -104,7 +115,11 @@ export function validateTeams(teams: TeamArgs[], path: string, pools: ResolvedPo
             const memory = q.memory ?? derived.memory;
             checkQuantity(p, join(qa, "cpu"), cpu);
             checkQuantity(p, join(qa, "memory"), memory);
-            return { pool: pool.name, gpus, cpu, memory };
+            if (q.maxBorrowedGpus !== undefined) {
+                checkInt(p, join(qa, "maxBorrowedGpus"), q.maxBorrowedGpus, 0, 10000);
+                if (t.cohort === undefined) p.add(join(qa, "maxBorrowedGpus"), q.maxBorrowedGpus, "has no effect without a cohort (nothing to borrow from)", "maxBorrowedGpus with cohort", "set the team's cohort, or remove maxBorrowedGpus");
+            }
+            return { pool: pool.name, gpus, cpu, memory, ...(q.maxBorrowedGpus !== undefined ? { maxBorrowedGpus: q.maxBorrowedGpus } : {}) };
         });
         if (quotas.length === 0) p.add(join(at, "quotas"), t.quotas, "is empty", "a quota on at least one pool", 'give the team a quota, e.g. [{ pool: "gpu", gpus: 4 }]');
         const head = { cpu: t.headQuota?.cpu ?? "2200m", memory: t.headQuota?.memory ?? "5Gi" };
@@ -131,28 +146,37 @@ export function buildResourceFlavor(placement: NodePlacement): KubernetesObject 
 
 /** A team's ClusterQueue: heads on the system flavor, workers on their pools' flavors; only the team's namespaces. */
 export function buildClusterQueue(t: ResolvedTeam): KubernetesObject {
-    const resources = (cpu: string, memory: string, gpus: number) => [
-        { name: "cpu", nominalQuota: cpu }, { name: "memory", nominalQuota: memory }, { name: GPU, nominalQuota: String(gpus) },
+    const resources = (cpu: string, memory: string, gpus: number, maxBorrowedGpus?: number) => [
+        { name: "cpu", nominalQuota: cpu }, { name: "memory", nominalQuota: memory },
+        { name: GPU, nominalQuota: String(gpus), ...(maxBorrowedGpus !== undefined ? { borrowingLimit: String(maxBorrowedGpus) } : {}) },
     ];
     return {
         apiVersion: "kueue.x-k8s.io/v1beta2", kind: "ClusterQueue", metadata: { name: t.name },
         spec: {
             namespaceSelector: { matchLabels: { [TEAM_LABEL]: t.name } },
-            ...(t.cohort ? { cohortName: t.cohort } : {}),
+            // Lent quota comes back: Kueue's default (Never) waits until the borrower finishes.
+            ...(t.cohort ? { cohortName: t.cohort, preemption: { reclaimWithinCohort: "Any", withinClusterQueue: "Never" } } : {}),
             resourceGroups: [{
                 coveredResources: ["cpu", "memory", GPU],
                 flavors: [
                     { name: SYSTEM_POOL, resources: resources(t.head.cpu, t.head.memory, 0) },
-                    ...t.quotas.map((q) => ({ name: q.pool, resources: resources(q.cpu, q.memory, q.gpus) })),
+                    ...t.quotas.map((q) => ({ name: q.pool, resources: resources(q.cpu, q.memory, q.gpus, q.maxBorrowedGpus) })),
                 ],
             }],
         },
     };
 }
 
-/** The LocalQueue of a team in one namespace (the team's own, or a tenant's). */
-export function buildLocalQueue(team: string, namespace: string): KubernetesObject {
-    return { apiVersion: "kueue.x-k8s.io/v1beta2", kind: "LocalQueue", metadata: { name: team, namespace }, spec: { clusterQueue: team } };
+/**
+ * The LocalQueue Kueue gives every Ray object that names no queue (its webhook sets the queue
+ * label to "default" when a LocalQueue of that name exists in the namespace): in a team's
+ * namespace nothing runs outside the team's quota, whoever creates it and however.
+ */
+export const DEFAULT_LOCAL_QUEUE = "default";
+
+/** A LocalQueue of a team in one namespace (the team's own, or a tenant's), named after the team unless told. */
+export function buildLocalQueue(team: string, namespace: string, name = team): KubernetesObject {
+    return { apiVersion: "kueue.x-k8s.io/v1beta2", kind: "LocalQueue", metadata: { name, namespace }, spec: { clusterQueue: team } };
 }
 
 /** Whether one worker of a group fits a team's quota on its pool (else Kueue holds the workload forever). */

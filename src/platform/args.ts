@@ -19,6 +19,7 @@ import { checkShape, platformShape } from "../validation/shape";
 import { KueueArgs, ResolvedKueueArgs, validateKueueArgs } from "../kueue/kueue";
 import { ResolvedTeam, TeamArgs, validateTeams } from "../kueue/teams";
 import { checkQueuedWorkloads } from "../kueue/workloads";
+import { ResolvedTenantPool, TenantPoolArgs, validateTenantPools } from "../tenant/pools";
 import { rayCpuImage, versions } from "../versions";
 
 /** Everything `RayPlatform` needs; every field is optional: `{}` is a complete, deployable platform. */
@@ -64,6 +65,13 @@ export interface RayPlatformArgs {
     /** Kueue, installed when there are teams. @default chart 0.19.2 on the system nodes */
     kueue?: KueueArgs;
     /**
+     * Pools of tenants (RayTenant stacks: pull requests, experiments), each with an identity that
+     * reaches only the namespaces its tenants create: a Kubernetes group bound by RBAC and narrowed
+     * by admission policies, mapped from IAM roles by EKS access entries. Published in `tenantConfig`.
+     * @default [] (tenants use the platform's kubeconfig)
+     */
+    tenantPools?: TenantPoolArgs[];
+    /**
      * Metrics for your Prometheus Operator (Ray and KubeRay monitors, the DCGM GPU exporter, the
      * Ray dashboard's Grafana settings) and Ray logs in CloudWatch Logs that outlive their clusters.
      * @default both off
@@ -82,6 +90,7 @@ export interface ResolvedPlatformArgs {
     rayJobs: ResolvedRayJob[];
     rayServices: ResolvedRayService[];
     teams: ResolvedTeam[];
+    tenantPools: ResolvedTenantPool[];
     /** Kueue's settings, when there are teams. */
     kueue?: ResolvedKueueArgs;
     observability: ResolvedObservability;
@@ -229,6 +238,7 @@ export function validatePlatformArgs(input: RayPlatformArgs, p: Problems, option
     if (teams.length > 0) kueue = validateKueueArgs(args.kueue, "kueue", args.existingCluster !== undefined, p);
     else if (args.kueue) p.add("kueue", args.kueue, "has no effect without teams", "kueue with teams", "remove kueue, or declare teams");
     checkQueuedWorkloads(teams, rayClusters, rayJobs, p);
+    const tenantPools = validateTenantPools(args.tenantPools ?? [], "tenantPools", teams, p);
     checkNamespaces(p, kuberay.namespace, [
         // Team namespaces first: a workload in one must not create it again.
         ...teams.map((t, i) => ({ path: `teams[${i}]`, namespace: t.namespace, createNamespace: true })),
@@ -245,7 +255,7 @@ export function validatePlatformArgs(input: RayPlatformArgs, p: Problems, option
         rayClusters: rayClusters.map((c) => withRayMetrics(c, observability)),
         rayJobs: rayJobs.map((j) => (j.cluster ? { ...j, cluster: withRayMetrics(j.cluster, observability) } : j)),
         rayServices: rayServices.map((s) => ({ ...s, cluster: withRayMetrics(s.cluster, observability) })),
-        teams, kueue, observability,
+        teams, tenantPools, kueue, observability,
     };
     const scheduling = checkScheduling({
         ...schedulingInputs(args, resolved, system, karpenter?.replicas), systemDaemonSets: observabilityDaemonSets(observability, false),

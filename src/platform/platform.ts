@@ -19,7 +19,8 @@ import { teamOf } from "../kueue/workloads";
 import { TenantConfig } from "../tenant/args";
 import { ScaleUpTimeline, scaleUpTimeline } from "../timeline/coldStart";
 import { ResolvedRayClusterSpec } from "../ray/args";
-import { tenantConfigOf } from "../tenant/config";
+import { tenantConfigOutput } from "../tenant/config";
+import { TenantAccess } from "../tenant/access";
 import { Observability } from "../observability/observability";
 import { logsCommand } from "../observability/logs";
 import { grafanaPortForward } from "../observability/platform";
@@ -195,6 +196,9 @@ export class RayPlatform extends pulumi.ComponentResource {
         });
         const rayServices = resolved.rayServices.map((s, i) => new RayService(`${name}-svc-${s.name}`, withResolved({ ...workloads.rayServices[i], ...targetIn(s.namespace), queueName: undefined }, s), child));
 
+        // Tenant pools: identities that reach only their own namespaces (RBAC narrowed by admission policies).
+        if (resolved.tenantPools.length > 0) new TenantAccess(`${name}-tenants`, { cluster, pools: resolved.tenantPools }, child);
+
         const o = resolved.observability;
         const observability = o.metrics || o.logs
             ? new Observability(`${name}-observability`, {
@@ -232,7 +236,7 @@ export class RayPlatform extends pulumi.ComponentResource {
             ...resolved.rayJobs.filter((j) => j.cluster).map((j) => ({ workload: j.name, spec: j.cluster! })),
             ...resolved.rayServices.map((s) => ({ workload: s.name, spec: s.cluster })),
         ], resolved.pools, { ownWaitGcsReady: !resolved.kuberay.injectsWaitGcsReady }));
-        this.tenantConfig = pulumi.all([this.clusterName, this.operatorNamespace, eksFacts?.region ?? ""]).apply(([c, ns, region]) => tenantConfigOf(resolved, c, ns, region));
+        this.tenantConfig = tenantConfigOutput(resolved, cluster, this.operatorNamespace);
         this.registerOutputs({
             kubeconfig: this.kubeconfig, clusterName: this.clusterName, eksCluster: this.eksCluster, operatorNamespace: this.operatorNamespace,
             rayClusters: this.rayClusters, rayJobs: this.rayJobs, rayServices: this.rayServices,

@@ -89,6 +89,24 @@ export function validateNetworkPolicy(a: RayNetworkPolicyArgs | undefined, path:
     return { enabled: a?.enabled ?? true, access, egressCidrs: cidrs("egressCidrs"), apiServerCidrs: cidrs("apiServerCidrs"), egressNamespaces: [] };
 }
 
+/**
+ * The label the KubeRay operator's pod carries whatever the release is called: the chart's
+ * deployment template sets it literally, and so do KubeRay's kustomize manifests.
+ */
+export const KUBERAY_OPERATOR_POD_LABELS = { "app.kubernetes.io/component": "kuberay-operator" };
+
+/**
+ * Every pod of a tenant or team namespace refuses connections unless a policy of its own lets them
+ * in (each Ray workload's policy does): nothing of another tenant is reachable by default.
+ */
+export function buildDefaultDenyIngress(namespace: string): RayNetworkPolicyObject {
+    return {
+        apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy",
+        metadata: { name: "default-deny-ingress", namespace, labels: { "app.kubernetes.io/managed-by": "kuberay-platform" } },
+        spec: { podSelector: {}, policyTypes: ["Ingress"] },
+    };
+}
+
 /** The label every Ray pod this package generates carries, naming its workload. */
 export const WORKLOAD_LABEL = "kuberay-platform/workload";
 
@@ -147,7 +165,8 @@ export function buildRayNetworkPolicy(i: NetworkPolicyInputs): RayNetworkPolicyO
     });
     const ingress: k8s.types.input.networking.v1.NetworkPolicyIngressRule[] = [
         { from: [self] },
-        { from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": i.operatorNamespace } } }] },
+        // The operator's pods only (not everything in its namespace): it manages Ray through the dashboard API.
+        { from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": i.operatorNamespace } }, podSelector: { matchLabels: KUBERAY_OPERATOR_POD_LABELS } }] },
         ...(i.submitterJobs.length > 0 ? [{
             from: i.submitterJobs.map((job) => ({ podSelector: { matchLabels: { "batch.kubernetes.io/job-name": job } } })),
             ports: [tcp(8265)],

@@ -13,6 +13,7 @@ import { Problems, join } from "../validation/problems";
 import { ObservabilityArgs, ResolvedObservability, validateObservability } from "../observability/args";
 import { withRayMetrics } from "../observability/platform";
 import { checkDns1123Label, checkLabels, checkTaint, checkUniqueNames } from "../validation/rules";
+import { TenantPoolConfig, checkTenantPool } from "./pools";
 
 /**
  * What a platform stack publishes for tenant stacks (its `tenantConfig` output): enough to bind
@@ -58,6 +59,8 @@ export interface TenantPlatformArgs {
     observability?: ObservabilityArgs;
     /** The platform's AWS region (for the logs commands). @default "" (unknown: an existing cluster) */
     region?: string;
+    /** The platform's tenant pools (the identities tenants run as). @default [] */
+    tenantPools?: TenantPoolConfig[];
 }
 
 /** Free room on one node. */
@@ -95,6 +98,7 @@ export interface TenantConfig {
     kuberayInjectsWaitGcsReady: boolean;
     observability: ObservabilityArgs;
     region: string;
+    tenantPools: TenantPoolConfig[];
 }
 // A platform's tenantConfig is always a valid tenant `platform` (compile-time check).
 const tenantConfigIsPlatformArgs = (c: TenantConfig): TenantPlatformArgs => c;
@@ -123,6 +127,13 @@ export interface RayTenantArgs {
      * @default undefined (not queued)
      */
     team?: string;
+    /**
+     * The platform's tenant pool whose identity this stack runs as (its kubeconfig is the pool's):
+     * the namespace is labelled with the pool and the stack binds the pool's role in it, the only
+     * rights it has there. Without it the stack needs the platform's own credentials.
+     * @default undefined (no pool)
+     */
+    pool?: string;
     /** Ray clusters. @default [] */
     rayClusters?: RayClusterArgs[];
     /** Ray jobs. @default [] */
@@ -135,6 +146,8 @@ export interface ResolvedTenant {
     platform: Required<Omit<TenantPlatformArgs, "systemInstanceType">> & { systemInstanceType?: string };
     /** The team the tenant's workloads are queued under. */
     team?: ResolvedTeam;
+    /** The tenant pool the stack runs as. */
+    pool?: TenantPoolConfig;
     /** Every pod the tenant puts on the system nodes, as the platform's scheduling model sees it. */
     systemPods: ModelPod[];
     pools: ResolvedPool[];
@@ -200,6 +213,7 @@ export function validateTenantArgs(a: RayTenantArgs, p: Problems): ResolvedTenan
     if (team && a.createNamespace === false) {
         p.add("createNamespace", false, "leaves the namespace without the team label its ClusterQueue selects", "createNamespace: true with team", "let the tenant create its namespace, or drop team");
     }
+    const pool = checkTenantPool(a.pool, pl.tenantPools ?? [], a.namespace, a.team, p);
     if (a.team !== undefined && !team) {
         p.add("team", a.team, "is not a team of the platform", teams.map((t) => `"${t.name}"`).join(", ") || "(the platform has no teams)", "name one of the platform's teams");
     }
@@ -259,9 +273,9 @@ export function validateTenantArgs(a: RayTenantArgs, p: Problems): ResolvedTenan
             clusterName: pl.clusterName, operatorNamespace, existingCluster, systemNodeSelector: pl.systemNodeSelector ?? {},
             systemNodeTaints: pl.systemNodeTaints ?? [], nodePools: pl.nodePools ?? [], devicePluginPools, systemInstanceType: pl.systemInstanceType,
             systemNodesFree: room, teams: pl.teams ?? [], kuberayInjectsWaitGcsReady: pl.kuberayInjectsWaitGcsReady ?? true, observability: pl.observability ?? {},
-            region: pl.region ?? "",
+            region: pl.region ?? "", tenantPools: pl.tenantPools ?? [],
         },
-        team,
+        team, pool,
         systemPods, pools, namespace, createNamespace: a.createNamespace ?? true,
         rayClusters: rayClusters.map((c) => withRayMetrics(c, observability)),
         rayJobs: rayJobs.map((j) => (j.cluster ? { ...j, cluster: withRayMetrics(j.cluster, observability) } : j)),

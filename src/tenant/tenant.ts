@@ -2,7 +2,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ExistingCluster, kubernetesProviderOf } from "../cluster/existing";
 import { API_CHECK_ANNOTATION, LiveCrds } from "../kuberay/liveApi";
-import { TEAM_LABEL, buildLocalQueue } from "../kueue/teams";
+import { applyAccessObject } from "./access";
+import { tenantNamespaceObjects } from "./namespace";
 import { customResource } from "../ray/spec";
 import { RayClusterOutput, RayJobOutput, RayServiceOutput, workloadOutputs } from "../ray/outputs";
 import { RayCluster, RayTargetArgs } from "../ray/cluster";
@@ -63,17 +64,19 @@ export class RayTenant extends pulumi.ComponentResource {
         const ready: pulumi.Resource[] = [];
         const k8sOpts = { ...child, provider: cluster.provider };
         const liveCrds = new LiveCrds(cluster, cluster.provider, name);
-        if (t.createNamespace) {
-            // The team label admits the namespace to the team's ClusterQueue (its namespaceSelector).
-            const labels = { "kuberay-platform/tenant": name, ...(t.team ? { [TEAM_LABEL]: t.team.name } : {}) };
-            ready.push(new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: t.namespace, labels } }, k8sOpts));
+        const objects = tenantNamespaceObjects(name, t.namespace, t.createNamespace, t.team?.name, t.pool);
+        if (objects.namespace) ready.push(new k8s.core.v1.Namespace(`${name}-ns`, { metadata: objects.namespace.metadata }, k8sOpts));
+        if (objects.roleBinding) {
+            // The pool's rights in the namespace. Kept on destroy: the namespace's deletion removes it, after
+            // every object the tenant deletes with those rights (the pool may create bindings, never delete them).
+            ready.push(applyAccessObject(`${name}-access`, objects.roleBinding, { ...k8sOpts, dependsOn: [...ready], retainOnDelete: true }));
         }
+        const deny = objects.defaultDeny as unknown as { metadata: k8s.types.input.meta.v1.ObjectMeta; spec: k8s.types.input.networking.v1.NetworkPolicySpec };
         const namespaceReady = [...ready];
-        if (t.team) {
-            const lq = buildLocalQueue(t.team.name, t.namespace);
-            ready.push(customResource(`${name}-queue`, lq, { ...k8sOpts, dependsOn: [...ready] }, false,
-                { [API_CHECK_ANNOTATION]: liveCrds.checked(lq, "install the platform with its teams (Kueue)") }));
-        }
+        // Beside the workloads' own policies, not before them: no Ray pod exists until every policy does.
+        ready.push(new k8s.networking.v1.NetworkPolicy(`${name}-deny`, { metadata: deny.metadata, spec: deny.spec }, { ...k8sOpts, dependsOn: namespaceReady }));
+        objects.localQueues.forEach((lq) => ready.push(customResource(`${name}-queue${lq.metadata.name === t.team?.name ? "" : `-${lq.metadata.name}`}`, lq, { ...k8sOpts, dependsOn: [...namespaceReady] }, false,
+            { [API_CHECK_ANNOTATION]: liveCrds.checked(lq, "install the platform with its teams (Kueue)") })));
         const target: RayTargetArgs = {
             cluster, operatorReady: ready, pools: t.pools, operatorNamespace: t.platform.operatorNamespace, liveCrds, queueName: t.team?.name, namespaceReady,
             ownWaitGcsReady: !t.platform.kuberayInjectsWaitGcsReady, headMetricsPorts: t.observability.metrics !== undefined,

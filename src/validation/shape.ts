@@ -111,7 +111,7 @@ const teamsShape: Shape = {
     list: {
         object: {
             name: "string", namespace: "string", cohort: "string",
-            quotas: { list: { object: { pool: "string", gpus: "integer", cpu: "quantity", memory: "quantity" } } },
+            quotas: { list: { object: { pool: "string", gpus: "integer", cpu: "quantity", memory: "quantity", maxBorrowedGpus: "integer" } } },
             headQuota: { object: { cpu: "quantity", memory: "quantity" } },
         },
     },
@@ -160,6 +160,7 @@ export const platformShape: Shape = {
         nvidiaDevicePlugin: { object: { enabled: "boolean", version: "string", repository: "string", values: "any" } },
         teams: teamsShape,
         kueue: { object: { install: "boolean", version: "string", chart: "string", values: "any" } },
+        tenantPools: { list: { object: { name: "string", namespacePrefix: "string", teams: strings, principalArns: inputs } } },
         observability: observabilityShape,
         rayClusters: rayClustersShape,
         rayJobs: rayJobsShape,
@@ -176,9 +177,10 @@ export const tenantShape: Shape = {
                 nodePools: nodePoolsShape, devicePluginPools: strings, systemInstanceType: "string", teams: teamsShape,
                 systemNodesFree: { list: { object: { cpuMilli: "integer", memoryMi: "number", gpus: "integer", pods: "integer" } } },
                 kuberayInjectsWaitGcsReady: "boolean", observability: observabilityShape, region: "string",
+                tenantPools: { list: { object: { name: "string", namespacePrefix: "string", teams: strings, group: "string", principalArns: strings, kubeconfig: "string" } } },
             },
         },
-        kubeconfig: "input", namespace: "string", createNamespace: "boolean", team: "string",
+        kubeconfig: "input", namespace: "string", createNamespace: "boolean", team: "string", pool: "string",
         rayClusters: rayClustersShape, rayJobs: rayJobsShape, rayServices: rayServicesShape,
     },
 };
