@@ -14,6 +14,7 @@ export { platformFromConfig } from "./program";
 // Workloads-only stacks on a platform that already runs (per pull request, per team).
 export { RayTenant } from "./tenant/tenant";
 export { RayTenantArgs, TenantPlatformArgs, TenantConfig, NodeRoomArgs } from "./tenant/args";
+export { TenantPoolArgs, TenantPoolConfig } from "./tenant/pools";
 export { TeamArgs, TeamQuotaArgs, HeadQuotaArgs } from "./kueue/teams";
 export { KueueArgs } from "./kueue/kueue";
 

@@ -4,6 +4,7 @@ import { AwsCliSweeper, removeCommand } from "../src/env/aws";
 import { EnvCommandDeps, envCommand, parseEnvArgs } from "../src/env/command";
 import { STACK_TAG } from "../src/cluster/args";
 import { ENV_TAG, EXPIRES_TAG, EnvStack, EnvWorkspace, LeftoverSweeper, sweep, teardown, withEnvironment } from "../src/env/driver";
+import { StaleLockPolicy, diyLocksOf, isLockedError } from "../src/env/locks";
 import { scenarios } from "./scenarios";
 
 /** An in-memory Automation API workspace: stacks with tags, config, and what is "deployed". */
@@ -15,6 +16,18 @@ class FakeWorkspace implements EnvWorkspace {
     failDestroys = 0;
     /** Called during up: lets a test interrupt half-way. */
     onUp: () => void = () => undefined;
+    /** Locks a killed CLI left, by stack (never expire by themselves, like a DIY lock file). */
+    readonly locks = new Map<string, { pid: number; host: string; at: string }>();
+    /** Updates in progress on Pulumi Cloud (a 409 for anyone else), by stack: when each started. */
+    readonly cloudUpdates = new Map<string, Date>();
+    /** Stacks whose tags cannot be read right now (a 429). */
+    readonly tagErrors = new Set<string>();
+    /** The options of every destroy and refresh, in order. */
+    readonly options: Record<string, unknown>[] = [];
+    /** Signals a test sees: the abort signals the driver passed to up and destroy. */
+    readonly signalsSeen: AbortSignal[] = [];
+    /** Called during destroy: lets a test signal half-way. */
+    onDestroy: () => void = () => undefined;
 
     async createOrSelectStack(name: string): Promise<EnvStack> {
         if (!this.stacks.has(name)) this.stacks.set(name, { tags: {}, config: {}, deployed: false });
@@ -24,17 +37,31 @@ class FakeWorkspace implements EnvWorkspace {
             name,
             async setAllConfig(config) { s.config = config; },
             async setTag(key, value) { s.tags[key] = value; },
-            async up() {
+            async up(opts) {
                 ws.calls.push(`up ${name}`);
+                if (opts?.signal) ws.signalsSeen.push(opts.signal);
                 s.deployed = true; // resources exist as soon as up starts creating them
                 ws.onUp();
                 await new Promise((r) => setImmediate(r));
+                // Aborted: the CLI got SIGINT, finished what was in flight and wrote its state (no lock left).
+                if (opts?.signal?.aborted) throw new Error("update canceled by signal");
                 if (ws.failUp) throw new Error("up failed: quota exceeded");
                 return { outputs: { namespace: { value: name, secret: false } } };
             },
-            async cancel() { ws.calls.push(`cancel ${name}`); },
-            async destroy() {
+            async cancel() { ws.calls.push(`cancel ${name}`); ws.locks.delete(name); ws.cloudUpdates.delete(name); },
+            async refresh(opts) { ws.calls.push(`refresh ${name}`); ws.options.push({ refresh: opts }); },
+            async inProgressSince() { return ws.cloudUpdates.get(name); },
+            async destroy(opts) {
                 ws.calls.push(`destroy ${name}`);
+                ws.options.push({ destroy: { refresh: opts?.refresh, continueOnError: opts?.continueOnError } });
+                if (opts?.signal) ws.signalsSeen.push(opts.signal);
+                const lock = ws.locks.get(name);
+                if (lock) {
+                    throw new Error("the stack is currently locked by 1 lock(s). Either wait for the other process(es) to end or delete the lock file with `pulumi cancel`." +
+                        `\n  file:///b/.pulumi/locks/organization/p/${name}/x.json: created by root@${lock.host} (pid ${lock.pid}) at ${lock.at}`);
+                }
+                if (ws.cloudUpdates.has(name)) throw new Error("[409] Conflict: Another update is currently in progress.");
+                ws.onDestroy();
                 if (ws.failDestroys > 0) {
                     ws.failDestroys--;
                     throw new Error("DependencyViolation: network interface in use");
@@ -46,9 +73,14 @@ class FakeWorkspace implements EnvWorkspace {
     }
     async listStacks() { return [...this.stacks.keys()].map((name) => ({ name })); }
     async getTag(stack: string, key: string) {
+        if (this.tagErrors.has(stack)) throw new Error("[429] Too Many Requests");
         const v = this.stacks.get(stack)?.tags[key];
-        if (v === undefined) throw new Error(`no tag ${key}`);
+        // The CLI's words (pulumi stack tag get).
+        if (v === undefined) throw new Error(`stack tag '${key}' not found for stack '${stack}'`);
         return v;
+    }
+    async selectStack(name: string) {
+        return this.stacks.has(name) ? this.createOrSelectStack(name) : undefined;
     }
     async removeStack(stack: string) {
         if (this.stacks.get(stack)?.deployed) throw new Error(`stack ${stack} still has resources`);
@@ -97,8 +129,9 @@ describe("ephemeral environments (driver on the Automation API's workspace/stack
         const signals = new EventEmitter();
         ws.onUp = () => signals.emit("SIGINT");
         await assert.rejects(withEnvironment(ws, { ...base, name: "pr-4", signals: signals as any }, async () => 0), /interrupted by SIGINT/);
-        // The update in flight is cancelled and settles before the destroy (a running update locks the stack).
-        assert.deepStrictEqual(ws.calls, ["up pr-4", "cancel pr-4", "destroy pr-4", "rm pr-4"]);
+        // The update in flight is aborted through its signal (SIGINT to the CLI, state written), never `pulumi cancel`, and settles before the destroy.
+        assert.deepStrictEqual(ws.calls, ["up pr-4", "destroy pr-4", "rm pr-4"]);
+        assert.strictEqual(ws.signalsSeen[0].aborted, true);
         const ws2 = new FakeWorkspace();
         const during = withEnvironment(ws2, { ...base, name: "pr-5", signals: signals as any }, () => new Promise<number>(() => { setImmediate(() => signals.emit("SIGTERM")); }));
         await assert.rejects(during, /interrupted by SIGTERM/);
@@ -136,6 +169,67 @@ describe("ephemeral environments (driver on the Automation API's workspace/stack
         assert.match(r.leftovers[0].error!, /command not found/);
     });
 
+    describe("locks a killed CLI leaves (they never expire by themselves)", () => {
+        const policy = (alive: number[] = []): StaleLockPolicy => ({ now: NOW, staleAfterMinutes: 180, hostname: "runner-1", alive: (pid) => alive.includes(pid) });
+        const lockedStack = async (lock?: { pid: number; host: string; at: string }, cloudSince?: Date) => {
+            const ws = new FakeWorkspace();
+            const stack = await ws.createOrSelectStack("pr-20");
+            ws.stacks.get("pr-20")!.deployed = true;
+            if (lock) ws.locks.set("pr-20", lock);
+            if (cloudSince) ws.cloudUpdates.set("pr-20", cloudSince);
+            return { ws, stack };
+        };
+        const recent = new Date(NOW - 10 * 60_000).toISOString();
+        const old = new Date(NOW - 4 * 3600_000).toISOString();
+
+        it("recovers a stale DIY lock (its CLI is gone): cancel, refresh clearing pending creates, destroy with refresh and continue-on-error", async () => {
+            const { ws, stack } = await lockedStack({ pid: 4242, host: "runner-1", at: recent });
+            const report = await teardown(ws, stack, "kuberay-platform/pr-20", new FakeSweeper({}), undefined, { staleLock: policy() });
+            assert.deepStrictEqual(ws.calls, ["destroy pr-20", "cancel pr-20", "refresh pr-20", "destroy pr-20", "rm pr-20"]);
+            assert.deepStrictEqual(ws.options.slice(1), [{ refresh: { clearPendingCreates: true } }, { destroy: { refresh: true, continueOnError: true } }]);
+            assert.deepStrictEqual([report.destroyed, report.removed, report.staleLock], [true, true, "pid 4242 on runner-1 is gone"]);
+        });
+
+        it("never touches a lock that may be live: its process runs here, or it is another host's and younger than the bound", async () => {
+            for (const [lock, alive] of [[{ pid: 4242, host: "runner-1", at: old }, [4242]], [{ pid: 7, host: "runner-2", at: recent }, []]] as const) {
+                const { ws, stack } = await lockedStack(lock);
+                const report = await teardown(ws, stack, "kuberay-platform/pr-20", new FakeSweeper({ "kuberay-platform/pr-20": ["arn:aws:ec2:us-west-2:1:instance/i-live"] }), undefined, { staleLock: policy([...alive]) });
+                assert.deepStrictEqual(ws.calls, ["destroy pr-20"], JSON.stringify(lock));
+                assert.deepStrictEqual([report.destroyed, report.skipped], [false, "locked by an update that may still run"]);
+                assert.ok(ws.locks.has("pr-20"));
+            }
+            // Another host's lock older than the bound is stale (its runner was lost).
+            const { ws, stack } = await lockedStack({ pid: 7, host: "runner-2", at: old });
+            assert.strictEqual((await teardown(ws, stack, "x", undefined, undefined, { staleLock: policy() })).destroyed, true);
+        });
+
+        it("judges a Pulumi Cloud lease (409) by how long its update has been in progress; a Kubernetes 409 Conflict is no lock", async () => {
+            const live = await lockedStack(undefined, new Date(NOW - 30 * 60_000));
+            assert.strictEqual((await teardown(live.ws, live.stack, "x", undefined, undefined, { staleLock: policy() })).destroyed, false);
+            assert.deepStrictEqual(live.ws.calls, ["destroy pr-20"]);
+            const stale = await lockedStack(undefined, new Date(NOW - 5 * 3600_000));
+            const r = await teardown(stale.ws, stale.stack, "x", undefined, undefined, { staleLock: policy() });
+            assert.deepStrictEqual([r.destroyed, stale.ws.calls.includes("cancel pr-20")], [true, true]);
+            assert.strictEqual(isLockedError('[409] Conflict: Operation cannot be fulfilled on rayclusters.ray.io "ray": the object has been modified'), false);
+            assert.deepStrictEqual(diyLocksOf("created by ci@runner-9 (pid 31) at 2026-12-07T01:02:03Z").map((l) => [l.host, l.pid, l.at.toISOString()]), [["runner-9", 31, "2026-12-07T01:02:03.000Z"]]);
+        });
+
+        it("keeps listening through the teardown: a second signal asks the destroy to stop cleanly, and the stack is left for the sweep", async () => {
+            const ws = new FakeWorkspace();
+            const signals = new EventEmitter();
+            ws.onUp = () => signals.emit("SIGINT");
+            ws.onDestroy = () => signals.emit("SIGTERM");
+            ws.failDestroys = 1;
+            await assert.rejects(withEnvironment(ws, { ...base, name: "pr-21", signals: signals as any }, async () => 0), (e: any) => e.teardown.destroyed === false);
+            const [upSignal, destroySignal] = ws.signalsSeen;
+            assert.deepStrictEqual([upSignal.aborted, destroySignal.aborted], [true, true]);
+            assert.ok(!ws.calls.includes("cancel pr-21"), "no pulumi cancel");
+            assert.deepStrictEqual(ws.calls, ["up pr-21", "destroy pr-21"], "no second destroy or leftover pass after the stop was asked");
+            assert.ok(ws.stacks.has("pr-21"));
+            assert.strictEqual(signals.listenerCount("SIGINT") + signals.listenerCount("SIGTERM"), 0);
+        });
+    });
+
     it("sweep tears down exactly the expired (or unreadable) environments, never other stacks or live ones", async () => {
         const ws = new FakeWorkspace();
         const make = async (name: string, tags: Record<string, string>) => {
@@ -148,9 +242,12 @@ describe("ephemeral environments (driver on the Automation API's workspace/stack
         await make("pr-live", { [ENV_TAG]: "true", [EXPIRES_TAG]: "2026-11-30T12:30:00.000Z" });
         await make("pr-broken", { [ENV_TAG]: "true" });
         await make("not-ours", { [ENV_TAG]: "false", [EXPIRES_TAG]: "2020-01-01T00:00:00.000Z" });
+        // Expired, but its tags cannot be read right now: skipped and reported, never taken for expired.
+        await make("pr-429", { [ENV_TAG]: "true", [EXPIRES_TAG]: "2026-12-30T00:00:00.000Z" });
+        ws.tagErrors.add("pr-429");
         const reports = await sweep(ws, { now: () => NOW, identityOf: (s) => `kuberay-platform/${s}` });
-        assert.deepStrictEqual(reports.map((r) => r.stack), ["pr-old", "pr-broken"]);
-        assert.deepStrictEqual([...ws.stacks.keys()].sort(), ["not-ours", "pr-live", "prod"]);
+        assert.deepStrictEqual(reports.map((r) => [r.stack, r.destroyed, r.skipped ?? ""]), [["pr-old", true, ""], ["pr-broken", true, ""], ["pr-429", false, "tags unreadable: [429] Too Many Requests"]]);
+        assert.deepStrictEqual([...ws.stacks.keys()].sort(), ["not-ours", "pr-429", "pr-live", "prod"]);
     });
 
     it("the AWS sweeper finds by the stack tag and removes what holds others first", async () => {
@@ -205,6 +302,12 @@ describe("ephemeral environments (driver on the Automation API's workspace/stack
             assert.strictEqual(await envCommand(["up"], deps(ws, out)), 2);
             assert.strictEqual(await envCommand(["up", "--name", "x", "--ttl", "soon"], deps(ws, out)), 2);
             assert.strictEqual(await envCommand(["launch"], deps(ws, out)), 2);
+            // down selects, never creates: a misspelt name is "no such stack", and a stack that is not an environment is refused.
+            assert.strictEqual(await envCommand(["down", "--name", "pr-1l"], deps(ws, out)), 0);
+            assert.ok(!ws.stacks.has("pr-1l") && out.at(-1)!.includes("no such stack"));
+            await ws.createOrSelectStack("prod");
+            assert.strictEqual(await envCommand(["down", "--name", "prod"], deps(ws, out)), 2);
+            assert.ok(ws.stacks.has("prod") && !ws.calls.includes("destroy prod"), out.at(-1));
         });
 
         it("finds leftovers by the tag's identity (the stack's own name, without a Pulumi Cloud org)", async () => {
@@ -213,6 +316,7 @@ describe("ephemeral environments (driver on the Automation API's workspace/stack
             const asked: string[] = [];
             const out: string[] = [];
             const d = { ...deps(ws, out), sweeper: () => ({ find: async (id: string) => { asked.push(id); return []; }, remove: async () => undefined }) };
+            await (await ws.createOrSelectStack("acme/pr-12")).setTag(ENV_TAG, "true");
             assert.strictEqual(await envCommand(["down", "--name", "acme/pr-12"], d), 0);
             assert.deepStrictEqual(asked, ["kuberay-platform/pr-12"]);
         });

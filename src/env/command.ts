@@ -3,12 +3,13 @@ import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
 import { AwsCliSweeper } from "./aws";
-import { EnvStack, EnvWorkspace, LeftoverSweeper, TeardownReport, createEnvironment, sweep, teardown, withEnvironment } from "./driver";
+import { ENV_TAG, EnvStack, EnvWorkspace, LeftoverSweeper, TeardownReport, createEnvironment, sweep, teardown, withEnvironment } from "./driver";
+import { defaultStaleLockPolicy } from "./locks";
 
 export const ENV_USAGE = `Usage: kuberay-platform env <up|down|run|sweep> [options] [-- command...]
 
   up      create (or update) the environment, tagged with its expiry; it stays up
-  down    destroy it and remove its stack (leftovers found by tag are removed first)
+  down    destroy it and remove its stack (only a stack tagged as an environment; none: done)
   run     up, run the command after --, and always tear down: on success, failure or Ctrl-C
   sweep   tear down every environment past its expiry (run it on a schedule)
 
@@ -18,16 +19,36 @@ export const ENV_USAGE = `Usage: kuberay-platform env <up|down|run|sweep> [optio
   --config K=V      stack config, repeatable (K without namespace: the project's)
   --secret K=V      secret stack config, repeatable
   --region REGION   AWS region for the leftover sweep; default $AWS_REGION, $AWS_DEFAULT_REGION, us-west-2
+  --stale-after MIN a lock whose CLI is gone, or held longer than this, is removed and the
+                    environment recovered (down, run, sweep); default 180
 
 Needs the Pulumi CLI (npx pulumi, from this package's devDependencies or your own) and, for the
 leftover sweep, the AWS CLI v2.`;
+
+/** An Automation API stack as the driver's: its in-progress update read from the stack's history (Pulumi Cloud lists it). */
+function envStack(stack: import("@pulumi/pulumi/automation").Stack): EnvStack {
+    return Object.assign(stack, {
+        inProgressSince: async () => {
+            const last = await stack.info();
+            return last && (last.result as string) === "in-progress" ? new Date(last.startTime) : undefined;
+        },
+    });
+}
 
 /** A LocalWorkspace of the project in `dir`, as the driver's workspace. */
 export async function automationWorkspace(dir: string): Promise<EnvWorkspace> {
     const automation = await import("@pulumi/pulumi/automation");
     const ws = await automation.LocalWorkspace.create({ workDir: dir });
     return {
-        createOrSelectStack: async (name: string): Promise<EnvStack> => automation.Stack.createOrSelect(name, ws),
+        createOrSelectStack: async (name: string): Promise<EnvStack> => envStack(await automation.Stack.createOrSelect(name, ws)),
+        selectStack: async (name: string) => {
+            try {
+                return envStack(await automation.Stack.select(name, ws));
+            } catch (e) {
+                if (e instanceof automation.StackNotFoundError || /no stack named|not found/i.test((e as Error).message)) return undefined;
+                throw e;
+            }
+        },
         listStacks: () => ws.listStacks(),
         getTag: (stack, key) => ws.getTag(stack, key),
         removeStack: (stack) => ws.removeStack(stack),
@@ -74,7 +95,9 @@ export function parseEnvArgs(argv: string[]): { verb: string; flags: Record<stri
 
 function summary(r: TeardownReport): string {
     const left = r.leftovers.map((l) => `\n  leftover ${l.id}: ${l.removed ? "removed" : `NOT removed (${l.error})`}`).join("");
-    return `${r.stack}: ${r.destroyed ? "destroyed" : `destroy FAILED (${r.error})`}${r.removed ? ", stack removed" : ", stack kept for the next sweep"}${left}`;
+    if (r.skipped) return `${r.stack}: skipped (${r.skipped})`;
+    const stale = r.staleLock ? ` (stale lock removed: ${r.staleLock})` : "";
+    return `${r.stack}: ${r.destroyed ? "destroyed" : `destroy FAILED (${r.error})`}${stale}${r.removed ? ", stack removed" : ", stack kept for the next sweep"}${left}`;
 }
 
 /** `kuberay-platform env ...`; returns the exit code. */
@@ -95,6 +118,12 @@ export async function envCommand(argv: string[], deps: EnvCommandDeps): Promise<
         deps.out("kuberay-platform env: --name is required");
         return 2;
     }
+    const staleAfter = Number(flags["stale-after"] ?? 180);
+    if (!Number.isFinite(staleAfter) || staleAfter <= 0) {
+        deps.out(`kuberay-platform env: --stale-after must be a number of minutes, not ${flags["stale-after"]}`);
+        return 2;
+    }
+    const staleLock = defaultStaleLockPolicy(staleAfter);
     if (!Number.isFinite(ttlMinutes) || ttlMinutes <= 0) {
         deps.out(`kuberay-platform env: --ttl must be a number of minutes, not ${flags.ttl}`);
         return 2;
@@ -107,18 +136,29 @@ export async function envCommand(argv: string[], deps: EnvCommandDeps): Promise<
         return 0;
     }
     if (verb === "down") {
-        const report = await teardown(ws, await ws.createOrSelectStack(name!), identityOf(name!), sweeper, log);
+        // Selected, never created: a misspelt name is not an empty stack "destroyed".
+        const stack = await ws.selectStack(name!);
+        if (!stack) {
+            deps.out(`${name}: no such stack: nothing to destroy`);
+            return 0;
+        }
+        if ((await ws.getTag(name!, ENV_TAG).catch(() => "")) !== "true") {
+            deps.out(`kuberay-platform env down: stack ${name} is not an environment (no ${ENV_TAG} tag): refusing to destroy it`);
+            return 2;
+        }
+        const report = await teardown(ws, stack, identityOf(name!), sweeper, log, { staleLock });
         deps.out(summary(report));
         return report.destroyed ? 0 : 1;
     }
     if (verb === "sweep") {
-        const reports = await sweep(ws, { identityOf, sweeper, log });
+        const reports = await sweep(ws, { identityOf, sweeper, log, staleLock });
         for (const r of reports) deps.out(summary(r));
         deps.out(`sweep: ${reports.length} expired environment(s)`);
-        return reports.every((r) => r.destroyed) ? 0 : 1;
+        // A live lock or an unreadable tag is a later sweep's: not a failure of this one.
+        return reports.every((r) => r.destroyed || r.skipped) ? 0 : 1;
     }
     try {
-        const { result, teardown: report } = await withEnvironment(ws, { name: name!, ttlMinutes, config, log, identity: identityOf(name!), sweeper },
+        const { result, teardown: report } = await withEnvironment(ws, { name: name!, ttlMinutes, config, log, identity: identityOf(name!), sweeper, staleLock },
             () => (command.length > 0 ? deps.exec(command) : Promise.resolve(0)));
         deps.out(summary(report));
         return result !== 0 ? result : report.destroyed ? 0 : 1;

@@ -6,15 +6,23 @@
  * interchangeable.
  */
 
+import { StaleLockPolicy, isLockedError, staleLockReason } from "./locks";
+export { isLockedError } from "./locks";
+
 /** The parts of an Automation API Stack the driver uses. */
 export interface EnvStack {
     readonly name: string;
     setAllConfig(config: Record<string, { value: string; secret?: boolean }>): Promise<void>;
     setTag(key: string, value: string): Promise<void>;
-    up(opts?: { onOutput?: (out: string) => void }): Promise<{ outputs: Record<string, { value: unknown; secret: boolean }> }>;
-    destroy(opts?: { onOutput?: (out: string) => void }): Promise<unknown>;
-    /** Stops an update in flight (Automation API `Stack.cancel`). */
+    /** `signal`: aborting it sends the CLI SIGINT, which finishes what is in flight and writes the state. */
+    up(opts?: { onOutput?: (out: string) => void; signal?: AbortSignal }): Promise<{ outputs: Record<string, { value: unknown; secret: boolean }> }>;
+    destroy(opts?: { onOutput?: (out: string) => void; refresh?: boolean; continueOnError?: boolean; signal?: AbortSignal }): Promise<unknown>;
+    /** Reads the real state back; `clearPendingCreates` drops creates a killed CLI never finished. */
+    refresh?(opts: { clearPendingCreates: boolean }): Promise<unknown>;
+    /** Removes the stack's lock (`pulumi cancel`): only ever for a lock proven stale. */
     cancel?(): Promise<void>;
+    /** When the update in progress started (Pulumi Cloud's history), if one is. */
+    inProgressSince?(): Promise<Date | undefined>;
 }
 
 /** The parts of an Automation API Workspace the driver uses. */
@@ -23,6 +31,8 @@ export interface EnvWorkspace {
     listStacks(): Promise<{ name: string }[]>;
     getTag(stackName: string, key: string): Promise<string>;
     removeStack(stackName: string): Promise<void>;
+    /** The stack if it exists (never creates one). */
+    selectStack(name: string): Promise<EnvStack | undefined>;
 }
 
 /** Tags that mark a stack as an environment of this driver, and when it expires. */
@@ -50,6 +60,18 @@ export interface TeardownReport {
     /** Leftovers found by the stack's identity tag after a failed destroy, and whether each was removed. */
     leftovers: { id: string; removed: boolean; error?: string }[];
     error?: string;
+    /** Why the stack's lock was taken for stale and removed, when it was. */
+    staleLock?: string;
+    /** Why the stack was not touched at all (a live lock, an unreadable tag). */
+    skipped?: string;
+}
+
+/** How a teardown treats a lock, and what can stop its destroy cleanly. */
+export interface TeardownOptions {
+    /** Judges a lock; without it every lock is live. */
+    staleLock?: StaleLockPolicy;
+    /** Aborting it asks the destroy to stop cleanly (state written; the stack is left for the sweep). */
+    signal?: AbortSignal;
 }
 
 /** Finds and removes cloud resources a failed destroy left behind, by the stack's identity tag. */
@@ -59,30 +81,45 @@ export interface LeftoverSweeper {
 }
 
 /**
- * Destroys a stack and removes it. If the destroy fails, the leftovers that carry the stack's
- * identity tag are found and removed, and the destroy is tried once more; the stack is removed only
- * when nothing is left, so a later `sweep` can try again.
+ * Destroys a stack and removes it. A lock proven stale (its CLI is gone, or it has run longer than
+ * any update may) is removed, the state refreshed with pending creates cleared, and the destroy
+ * retried with refresh and continue-on-error; a live lock is never touched. If the destroy still
+ * fails, the leftovers that carry the stack's identity tag are found and removed, and the destroy
+ * is tried once more; the stack is removed only when nothing is left, so a later `sweep` can try again.
  */
-/**
- * A destroy that failed because another update holds the stack (a run still going, a second
- * `down`): its resources are in use, so nothing is swept; the stack is left for a later try.
- */
-export function isLockedError(message: string): boolean {
-    return /locked|currently being updated|conflict: another update|\b409\b|update is in progress/i.test(message);
-}
-
-export async function teardown(ws: EnvWorkspace, stack: EnvStack, identity: string, sweeper?: LeftoverSweeper, log: (l: string) => void = () => undefined): Promise<TeardownReport> {
+export async function teardown(ws: EnvWorkspace, stack: EnvStack, identity: string, sweeper?: LeftoverSweeper, log: (l: string) => void = () => undefined,
+    o: TeardownOptions = {}): Promise<TeardownReport> {
     const report: TeardownReport = { stack: stack.name, destroyed: false, removed: false, leftovers: [] };
-    try {
-        await stack.destroy();
-        report.destroyed = true;
-    } catch (e) {
-        report.error = (e as Error).message;
-        log(`destroy of ${stack.name} failed: ${report.error}`);
-        if (isLockedError(report.error)) {
-            log(`${stack.name} is being updated elsewhere: nothing swept, left for a later try`);
+    const attempt = async (opts: { refresh?: boolean; continueOnError?: boolean }) => {
+        try {
+            await stack.destroy({ ...opts, signal: o.signal });
+            report.destroyed = true;
+            delete report.error;
+        } catch (e) {
+            report.error = (e as Error).message;
+        }
+    };
+    await attempt({});
+    if (!report.destroyed && isLockedError(report.error!)) {
+        const since = await stack.inProgressSince?.().catch(() => undefined);
+        const stale = o.staleLock ? staleLockReason(report.error!, since, o.staleLock) : undefined;
+        if (!stale) {
+            report.skipped = "locked by an update that may still run";
+            log(`${stack.name} is being updated elsewhere: nothing touched, left for a later try`);
             return report;
         }
+        report.staleLock = stale;
+        log(`${stack.name}: stale lock (${stale}): removing it, refreshing (pending creates cleared), destroying`);
+        try {
+            await stack.cancel?.();
+            await stack.refresh?.({ clearPendingCreates: true });
+        } catch (e) {
+            log(`${stack.name}: recovery step failed: ${(e as Error).message}`);
+        }
+        await attempt({ refresh: true, continueOnError: true });
+    }
+    if (!report.destroyed && !o.signal?.aborted) {
+        log(`destroy of ${stack.name} failed: ${report.error}`);
         let found: string[] = [];
         try {
             found = sweeper ? await sweeper.find(identity) : [];
@@ -97,13 +134,7 @@ export async function teardown(ws: EnvWorkspace, stack: EnvStack, identity: stri
                 report.leftovers.push({ id, removed: false, error: (err as Error).message });
             }
         }
-        try {
-            await stack.destroy();
-            report.destroyed = true;
-            delete report.error;
-        } catch (again) {
-            report.error = (again as Error).message;
-        }
+        await attempt({ refresh: true, continueOnError: true });
     }
     if (report.destroyed) {
         await ws.removeStack(stack.name);
@@ -135,69 +166,96 @@ export async function createEnvironment(ws: EnvWorkspace, o: EnvironmentOptions)
 
 /** Where interruptions come from (the process by default; tests pass an emitter). */
 export interface Signals {
-    once(signal: "SIGINT" | "SIGTERM", listener: () => void): unknown;
+    on(signal: "SIGINT" | "SIGTERM", listener: () => void): unknown;
     removeListener(signal: "SIGINT" | "SIGTERM", listener: () => void): unknown;
 }
 
 /**
  * Creates an environment, runs `work` against its outputs, and always tears it down: after the
- * work, when `up` or the work fails, and when SIGINT/SIGTERM arrives (the work is abandoned,
- * the teardown runs, then the error is raised). Returns what `work` returned and the teardown report.
+ * work, when `up` or the work fails, and when SIGINT/SIGTERM arrives. A signal during `up` aborts it
+ * gracefully (the CLI finishes what is in flight and writes its state; never `pulumi cancel`), then
+ * the teardown runs. The handlers stay through the teardown: a signal then asks the destroy to stop
+ * cleanly, so the stack is left consistent (and locked by nobody) for the next sweep.
  */
-export async function withEnvironment<T>(ws: EnvWorkspace, o: EnvironmentOptions & { identity: string; sweeper?: LeftoverSweeper; signals?: Signals },
+export async function withEnvironment<T>(ws: EnvWorkspace, o: EnvironmentOptions & { identity: string; sweeper?: LeftoverSweeper; signals?: Signals; staleLock?: StaleLockPolicy },
     work: (outputs: Record<string, unknown>) => Promise<T>): Promise<{ result: T; teardown: TeardownReport }> {
     const signals: Signals = o.signals ?? process;
+    const upAbort = new AbortController();
+    const destroyAbort = new AbortController();
+    let tearingDown = false;
     let interrupted: ((reason: Error) => void) | undefined;
     const interruption = new Promise<never>((_, reject) => { interrupted = reject; });
     interruption.catch(() => undefined);
-    const onSignal = (name: string) => () => interrupted!(new Error(`interrupted by ${name}`));
+    const onSignal = (name: string) => () => {
+        if (tearingDown) {
+            o.log?.(`${name} during teardown: asking the destroy to stop cleanly; the next sweep finishes it`);
+            destroyAbort.abort();
+            return;
+        }
+        o.log?.(`${name}: stopping up cleanly, then tearing down`);
+        upAbort.abort();
+        interrupted!(new Error(`interrupted by ${name}`));
+    };
     const handlers = { SIGINT: onSignal("SIGINT"), SIGTERM: onSignal("SIGTERM") };
-    signals.once("SIGINT", handlers.SIGINT);
-    signals.once("SIGTERM", handlers.SIGTERM);
+    signals.on("SIGINT", handlers.SIGINT);
+    signals.on("SIGTERM", handlers.SIGTERM);
+    const down = async (stack: EnvStack) => {
+        tearingDown = true;
+        return teardown(ws, stack, o.identity, o.sweeper, o.log, { staleLock: o.staleLock, signal: destroyAbort.signal });
+    };
     let stack: EnvStack | undefined;
     let up: Promise<unknown> | undefined;
-    let upSettled = false;
     let result: T;
     try {
-        stack = await Promise.race([prepareEnvironment(ws, o), interruption]);
-        const running = stack.up({ onOutput: o.log });
-        up = running.finally(() => { upSettled = true; });
-        up.catch(() => undefined); // observed below when it matters; never an unhandled rejection
-        const outputs = outputValues(await Promise.race([running, interruption]));
-        result = await Promise.race([work(outputs), interruption]);
-    } catch (e) {
-        // Interrupted during up: stop the update and let it settle, or the destroy would find the stack locked.
-        if (up && !upSettled) {
-            await stack?.cancel?.().catch(() => undefined);
-            await up.catch(() => undefined);
+        try {
+            stack = await Promise.race([prepareEnvironment(ws, o), interruption]);
+            const running = stack.up({ onOutput: o.log, signal: upAbort.signal });
+            up = running;
+            up.catch(() => undefined); // observed below when it matters; never an unhandled rejection
+            const outputs = outputValues(await Promise.race([running, interruption]));
+            result = await Promise.race([work(outputs), interruption]);
+        } catch (e) {
+            // An aborted up ends once the CLI has written its state: only then is the stack free to destroy.
+            await up?.catch(() => undefined);
+            // up may have failed half-way: the stack exists and holds whatever was created.
+            stack ??= await ws.createOrSelectStack(o.name);
+            const report = await down(stack);
+            throw Object.assign(e as Error, { teardown: report });
         }
-        // up may have failed half-way: the stack exists and holds whatever was created.
-        stack ??= await ws.createOrSelectStack(o.name);
-        const report = await teardown(ws, stack, o.identity, o.sweeper, o.log);
-        throw Object.assign(e as Error, { teardown: report });
+        // Outside the inner try: a teardown that throws is never run a second time.
+        return { result, teardown: await down(stack) };
     } finally {
         signals.removeListener("SIGINT", handlers.SIGINT);
         signals.removeListener("SIGTERM", handlers.SIGTERM);
     }
-    // Outside the try: a teardown that throws is never run a second time.
-    return { result, teardown: await teardown(ws, stack, o.identity, o.sweeper, o.log) };
 }
 
 /**
- * Tears down every environment whose time to live has passed (and only those: stacks without the
- * environment tag, or not yet expired, are left alone). A stack whose expiry tag is unreadable is
- * treated as expired: an environment must never live forever.
+ * Tears down every environment whose time to live has passed, and only those: stacks without the
+ * environment tag, or not yet expired, are left alone. A stack whose tags cannot be read (a
+ * transient error, a 429) is skipped and reported, never taken for expired; a stack whose expiry
+ * tag is missing or malformed is expired (an environment must never live forever).
  */
-export async function sweep(ws: EnvWorkspace, o: { now?: () => number; identityOf: (stack: string) => string; sweeper?: LeftoverSweeper; log?: (l: string) => void }): Promise<TeardownReport[]> {
+export async function sweep(ws: EnvWorkspace, o: { now?: () => number; identityOf: (stack: string) => string; sweeper?: LeftoverSweeper; log?: (l: string) => void; staleLock?: StaleLockPolicy }): Promise<TeardownReport[]> {
     const now = (o.now ?? Date.now)();
     const reports: TeardownReport[] = [];
+    // A missing tag is an answer ("stack tag '…' not found"); any other error is not.
+    const tag = (name: string, key: string): Promise<string | Error> =>
+        ws.getTag(name, key).catch((e: Error) => (/not found/i.test(e.message) ? "" : e));
     for (const { name } of await ws.listStacks()) {
-        const isEnv = await ws.getTag(name, ENV_TAG).catch(() => "");
+        const isEnv = await tag(name, ENV_TAG);
+        const expiresTag = isEnv === "true" ? await tag(name, EXPIRES_TAG) : "";
+        const unreadable = [isEnv, expiresTag].find((t): t is Error => t instanceof Error);
+        if (unreadable) {
+            o.log?.(`${name}: tags unreadable (${unreadable.message}): skipped`);
+            reports.push({ stack: name, destroyed: false, removed: false, leftovers: [], skipped: `tags unreadable: ${unreadable.message}` });
+            continue;
+        }
         if (isEnv !== "true") continue;
-        const expires = Date.parse(await ws.getTag(name, EXPIRES_TAG).catch(() => ""));
+        const expires = Date.parse(expiresTag as string);
         if (!Number.isNaN(expires) && expires > now) continue;
         const stack = await ws.createOrSelectStack(name);
-        reports.push(await teardown(ws, stack, o.identityOf(name), o.sweeper, o.log));
+        reports.push(await teardown(ws, stack, o.identityOf(name), o.sweeper, o.log, { staleLock: o.staleLock }));
     }
     return reports;
 }

@@ -63,3 +63,18 @@ export function checkQueuedWorkloads(teams: ResolvedTeam[], clusters: ResolvedRa
         checkQueuedSpec(team, j.cluster, `${prefix}rayJobs[${i}].rayCluster`, p, j.submissionMode === "K8sJobMode");
     });
 }
+
+/**
+ * RayServices stay out of team namespaces: Kueue 0.19 has no RayService integration, and its
+ * RayCluster webhook gives the RayCluster KubeRay creates for one the namespace's `default` queue
+ * (the owner is not a Kueue job), then refuses it when it autoscales (raycluster_webhook.go
+ * validateCreate) or holds it outside the service's control.
+ */
+export function checkServicesOutsideTeams(teams: ResolvedTeam[], services: { namespace: string }[], p: Problems): void {
+    services.forEach((s, i) => {
+        const team = teamOf(teams, s.namespace);
+        if (!team) return;
+        p.add(`rayServices[${i}].namespace`, s.namespace, `is team "${team.name}"'s namespace, where Kueue queues every RayCluster (Kueue 0.19 cannot queue a RayService's, and refuses it when it autoscales)`,
+            "a namespace without a team", "run the RayService in a namespace of its own (no team)");
+    });
+}

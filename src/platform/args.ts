@@ -18,7 +18,7 @@ import { checkUniqueNames } from "../validation/rules";
 import { checkShape, platformShape } from "../validation/shape";
 import { KueueArgs, ResolvedKueueArgs, validateKueueArgs } from "../kueue/kueue";
 import { ResolvedTeam, TeamArgs, validateTeams } from "../kueue/teams";
-import { checkQueuedWorkloads } from "../kueue/workloads";
+import { checkQueuedWorkloads, checkServicesOutsideTeams } from "../kueue/workloads";
 import { ResolvedTenantPool, TenantPoolArgs, validateTenantPools } from "../tenant/pools";
 import { rayCpuImage, versions } from "../versions";
 
@@ -238,6 +238,7 @@ export function validatePlatformArgs(input: RayPlatformArgs, p: Problems, option
     if (teams.length > 0) kueue = validateKueueArgs(args.kueue, "kueue", args.existingCluster !== undefined, p);
     else if (args.kueue) p.add("kueue", args.kueue, "has no effect without teams", "kueue with teams", "remove kueue, or declare teams");
     checkQueuedWorkloads(teams, rayClusters, rayJobs, p);
+    checkServicesOutsideTeams(teams, rayServices, p);
     const tenantPools = validateTenantPools(args.tenantPools ?? [], "tenantPools", teams, p);
     checkNamespaces(p, kuberay.namespace, [
         // Team namespaces first: a workload in one must not create it again.

@@ -3,7 +3,7 @@ import { NodePoolArgs, ResolvedPool, devicePluginPoolNames, validatePools } from
 import { Taint, existingPlacement } from "../pools/placement";
 import { placeOnRoom, systemWorkloadPods } from "../scheduling/platform";
 import { ResolvedTeam, TeamArgs, validateTeams } from "../kueue/teams";
-import { checkQueuedWorkloads } from "../kueue/workloads";
+import { checkQueuedWorkloads, checkServicesOutsideTeams } from "../kueue/workloads";
 import { ModelPod } from "../scheduling/pods";
 import { RayClusterArgs, ResolvedRayClusterArgs, ResolvedRayClusterSpec, defaultWorkerGroups, validateRayClusterArgs } from "../ray/args";
 import { RayJobArgs, ResolvedRayJob, validateRayJob } from "../ray/job";
@@ -249,6 +249,7 @@ export function validateTenantArgs(a: RayTenantArgs, p: Problems): ResolvedTenan
     if (team) {
         // The tenant's namespace takes the team's queue: every cluster and job in it is queued.
         checkQueuedWorkloads([{ ...team, namespace }], rayClusters, rayJobs, p);
+        checkServicesOutsideTeams([{ ...team, namespace }], rayServices, p);
     }
     // Heads and submitters go to the platform's system nodes, which never grow: they must fit what is free there.
     const systemPlacement = existingPlacement("system", pl.systemNodeSelector, pl.systemNodeTaints);

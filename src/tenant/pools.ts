@@ -74,9 +74,10 @@ export function validateTenantPools(pools: TenantPoolArgs[], path: string, teams
     checkUniqueNames(p, path, pools.map((x) => x.name), "tenant pool");
     const resolved = pools.map((x, i): ResolvedTenantPool => {
         const at = `${path}[${i}]`;
-        checkDns1123Label(p, join(at, "name"), x.name);
+        const validName = checkDns1123Label(p, join(at, "name"), x.name);
         const namespacePrefix = x.namespacePrefix ?? `${x.name}-`;
-        if (!/^[a-z0-9]([-a-z0-9]{0,40})$/.test(namespacePrefix) || !namespacePrefix.endsWith("-")) {
+        // A prefix derived from a bad name is the name's problem, reported once.
+        if ((x.namespacePrefix !== undefined || validName) && !/^[a-z0-9]([-a-z0-9]{0,40})$/.test(namespacePrefix) || !namespacePrefix.endsWith("-")) {
             p.add(join(at, "namespacePrefix"), namespacePrefix, "is not a namespace prefix", "lowercase letters, digits and '-', 2 to 41 characters, ending in '-' (room for the tenant's own part)",
                 `e.g. "${x.name}-"`);
         }

@@ -19,8 +19,9 @@ import { ProcessGroup, freePorts, httpOk, waitUntil } from "./processes";
 /** The identities the API server knows (its token file): an admin, and two tenants RBAC decides for. */
 export const IDENTITIES = {
     admin: { token: "testbed-admin-token", user: "testbed-admin", groups: ["system:masters"] },
-    tenantA: { token: "testbed-tenant-a-token", user: "tenant-a", groups: ["testbed:tenants"] },
-    tenantB: { token: "testbed-tenant-b-token", user: "tenant-b", groups: ["testbed:tenants"] },
+    // Each acts as its tenant pool's group (what an EKS access entry maps a pool's role to).
+    tenantA: { token: "testbed-tenant-a-token", user: "tenant-a", groups: ["kuberay-platform:tenants:pra"] },
+    tenantB: { token: "testbed-tenant-b-token", user: "tenant-b", groups: ["kuberay-platform:tenants:prb"] },
 } as const;
 
 export interface BedOptions {

@@ -15,13 +15,17 @@ export const SYSTEM_SELECTOR = { "testbed.kuberay-platform/role": "system" };
 /** Jobs whose pods kwok fails (the failing RayJob scenario's submitter). */
 export const FAILING_JOBS = ["fails"];
 
-/** The platform's stack config: one GPU pool of existing g6.xlarge nodes, and a team with a GPU quota. */
+/**
+ * The platform's stack config: one GPU pool of existing g6.xlarge nodes, two teams with GPU quotas,
+ * and two tenant pools (the bed's tenant-a and tenant-b identities), each bound to one team.
+ */
 export const PLATFORM_ARGS: RayPlatformArgs = {
     existingCluster: { clusterName: "testbed", systemNodeSelector: SYSTEM_SELECTOR },
     nodePools: [{ name: "gpu", provisioner: "existing", instanceTypes: ["g6.xlarge"], labels: { "testbed.kuberay-platform/pool": "gpu" } }],
     kuberay: { install: false },
     kueue: { install: false },
-    teams: [{ name: "research", quotas: [{ pool: "gpu", gpus: 2 }] }],
+    teams: [{ name: "research", quotas: [{ pool: "gpu", gpus: 2 }] }, { name: "vision", quotas: [{ pool: "gpu", gpus: 1 }] }],
+    tenantPools: [{ name: "pra", teams: ["research"] }, { name: "prb", teams: ["vision"] }],
     rayClusters: [],
 };
 

@@ -115,3 +115,14 @@ export function kubeconfig(server: string, caBase64: string, token: string, user
         contexts: [{ name: "testbed", context: { cluster: "testbed", user } }],
     });
 }
+
+/** The HTTP status a request ends with: 200 when it succeeds, the API server's code when it is refused. */
+export async function statusOf(p: Promise<unknown>): Promise<number> {
+    try {
+        await p;
+        return 200;
+    } catch (e) {
+        if (e instanceof KubeError) return e.status;
+        throw e;
+    }
+}

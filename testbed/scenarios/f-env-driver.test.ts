@@ -76,7 +76,20 @@ describe("f. the environment driver with the real CLI", () => {
         assert.ok(await s.bed.kube.find(`/api/v1/namespaces/${ns}`), "and so does what it created");
     });
 
-    // Recovering such a stack (stale lock, pending operations) is the lifecycle issue's work (#22):
-    // this is where it will be proven with the real CLI.
-    it.skip("`env sweep` recovers it once expired: no stack, no lock, no Kubernetes object left");
+    it("`env sweep` recovers it once expired: its CLI is gone, so the lock is stale; no stack, no lock, no Kubernetes object left", async function () {
+        this.timeout(600_000);
+        const ns = "env-killed";
+        // A sweep before expiry leaves the environment alone, lock and all.
+        const early = await finish(env(s, ["sweep"]));
+        assert.strictEqual(early.code, 0, early.out);
+        assert.ok((await stacks(s)).includes("env-killed") && locksOf(s, "env-killed").length === 1, early.out);
+        // --ttl 1: expired a minute after it was tagged.
+        await new Promise((r) => setTimeout(r, 62_000));
+        const r = await finish(env(s, ["sweep"]));
+        assert.strictEqual(r.code, 0, r.out);
+        assert.match(r.out, /env-killed: destroyed \(stale lock removed: pid \d+ on \S+ is gone\), stack removed/);
+        assert.ok(!(await stacks(s)).includes("env-killed"), "no stack");
+        assert.deepStrictEqual(locksOf(s, "env-killed"), [], "no lock");
+        await waitUntil(`namespace ${ns} gone`, async () => !(await s.bed.kube.find(`/api/v1/namespaces/${ns}`)), 120_000);
+    });
 });
