@@ -110,7 +110,7 @@ describe("ephemeral environments (driver on the Automation API's workspace/stack
         assert.strictEqual(result, "pr-1");
         assert.deepStrictEqual(tags, { [ENV_TAG]: "true", [EXPIRES_TAG]: "2026-11-30T13:00:00.000Z" });
         assert.deepStrictEqual(ws.calls, ["up pr-1", "destroy pr-1", "rm pr-1"]);
-        assert.deepStrictEqual([teardown.destroyed, teardown.removed], [true, true]);
+        assert.deepStrictEqual([teardown!.destroyed, teardown!.removed], [true, true]);
     });
 
     it("tears down when up fails half-way, and when the work fails", async () => {
@@ -145,12 +145,12 @@ describe("ephemeral environments (driver on the Automation API's workspace/stack
         const sweeper = new FakeSweeper({ "kuberay-platform/pr-6": ["arn:aws:ec2:us-west-2:1:instance/i-0abc", "arn:aws:ec2:us-west-2:1:volume/vol-1"] });
         const { teardown } = await withEnvironment(ws, { ...base, name: "pr-6", identity: "kuberay-platform/pr-6", sweeper }, async () => 0);
         assert.deepStrictEqual(sweeper.removed, ["arn:aws:ec2:us-west-2:1:instance/i-0abc", "arn:aws:ec2:us-west-2:1:volume/vol-1"]);
-        assert.deepStrictEqual([teardown.destroyed, teardown.removed, teardown.leftovers.length], [true, true, 2]);
+        assert.deepStrictEqual([teardown!.destroyed, teardown!.removed, teardown!.leftovers.length], [true, true, 2]);
         // Still failing: the stack is kept (with its tags) for the next sweep.
         const ws2 = new FakeWorkspace();
         ws2.failDestroys = 2;
         const kept = await withEnvironment(ws2, { ...base, name: "pr-7" }, async () => 0);
-        assert.deepStrictEqual([kept.teardown.destroyed, kept.teardown.removed], [false, false]);
+        assert.deepStrictEqual([kept.teardown!.destroyed, kept.teardown!.removed], [false, false]);
         assert.ok(ws2.stacks.has("pr-7"));
     });
 

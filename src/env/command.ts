@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
 import { AwsCliSweeper } from "./aws";
-import { ENV_TAG, EnvStack, EnvWorkspace, LeftoverSweeper, TeardownReport, createEnvironment, sweep, teardown, withEnvironment } from "./driver";
+import { ENV_TAG, EnvStack, EnvWorkspace, LeftoverSweeper, TeardownReport, sweep, teardown, withEnvironment } from "./driver";
 import { defaultStaleLockPolicy } from "./locks";
 
 export const ENV_USAGE = `Usage: kuberay-platform env <up|down|run|sweep> [options] [-- command...]
@@ -132,8 +132,15 @@ export async function envCommand(argv: string[], deps: EnvCommandDeps): Promise<
     const sweeper = deps.sweeper(region);
     const log = (l: string) => deps.out(l.trimEnd());
     if (verb === "up") {
-        await createEnvironment(ws, { name: name!, ttlMinutes, config, log });
-        return 0;
+        // Interrupted (a cancelled CI job), it stops up cleanly and tears down what it created.
+        try {
+            await withEnvironment(ws, { name: name!, ttlMinutes, config, log, identity: identityOf(name!), sweeper, staleLock, keepOnSuccess: true }, async () => 0);
+            return 0;
+        } catch (e) {
+            const report = (e as { teardown?: TeardownReport }).teardown;
+            deps.out(`kuberay-platform env up: ${(e as Error).message}${report ? `\n${summary(report)}` : ""}`);
+            return 1;
+        }
     }
     if (verb === "down") {
         // Selected, never created: a misspelt name is not an empty stack "destroyed".
@@ -160,8 +167,8 @@ export async function envCommand(argv: string[], deps: EnvCommandDeps): Promise<
     try {
         const { result, teardown: report } = await withEnvironment(ws, { name: name!, ttlMinutes, config, log, identity: identityOf(name!), sweeper, staleLock },
             () => (command.length > 0 ? deps.exec(command) : Promise.resolve(0)));
-        deps.out(summary(report));
-        return result !== 0 ? result : report.destroyed ? 0 : 1;
+        deps.out(summary(report!));
+        return result !== 0 ? result : report!.destroyed ? 0 : 1;
     } catch (e) {
         const report = (e as { teardown?: TeardownReport }).teardown;
         deps.out(`kuberay-platform env run: ${(e as Error).message}${report ? `\n${summary(report)}` : ""}`);

@@ -158,12 +158,6 @@ async function prepareEnvironment(ws: EnvWorkspace, o: EnvironmentOptions): Prom
 
 const outputValues = (r: { outputs: Record<string, { value: unknown }> }) => Object.fromEntries(Object.entries(r.outputs).map(([k, v]) => [k, v.value]));
 
-/** Creates (or selects) the environment's stack, tags it with its expiry, sets its config and runs `up`. */
-export async function createEnvironment(ws: EnvWorkspace, o: EnvironmentOptions): Promise<{ stack: EnvStack; outputs: Record<string, unknown> }> {
-    const stack = await prepareEnvironment(ws, o);
-    return { stack, outputs: outputValues(await stack.up({ onOutput: o.log })) };
-}
-
 /** Where interruptions come from (the process by default; tests pass an emitter). */
 export interface Signals {
     on(signal: "SIGINT" | "SIGTERM", listener: () => void): unknown;
@@ -175,10 +169,11 @@ export interface Signals {
  * work, when `up` or the work fails, and when SIGINT/SIGTERM arrives. A signal during `up` aborts it
  * gracefully (the CLI finishes what is in flight and writes its state; never `pulumi cancel`), then
  * the teardown runs. The handlers stay through the teardown: a signal then asks the destroy to stop
- * cleanly, so the stack is left consistent (and locked by nobody) for the next sweep.
+ * cleanly, so the stack is left consistent (and locked by nobody) for the next sweep. With
+ * `keepOnSuccess` (`env up`) an environment that came up stays up; an interrupted one is torn down.
  */
-export async function withEnvironment<T>(ws: EnvWorkspace, o: EnvironmentOptions & { identity: string; sweeper?: LeftoverSweeper; signals?: Signals; staleLock?: StaleLockPolicy },
-    work: (outputs: Record<string, unknown>) => Promise<T>): Promise<{ result: T; teardown: TeardownReport }> {
+export async function withEnvironment<T>(ws: EnvWorkspace, o: EnvironmentOptions & { identity: string; sweeper?: LeftoverSweeper; signals?: Signals; staleLock?: StaleLockPolicy; keepOnSuccess?: boolean },
+    work: (outputs: Record<string, unknown>) => Promise<T>): Promise<{ result: T; teardown?: TeardownReport }> {
     const signals: Signals = o.signals ?? process;
     const upAbort = new AbortController();
     const destroyAbort = new AbortController();
@@ -223,7 +218,7 @@ export async function withEnvironment<T>(ws: EnvWorkspace, o: EnvironmentOptions
             throw Object.assign(e as Error, { teardown: report });
         }
         // Outside the inner try: a teardown that throws is never run a second time.
-        return { result, teardown: await down(stack) };
+        return { result, teardown: o.keepOnSuccess ? undefined : await down(stack) };
     } finally {
         signals.removeListener("SIGINT", handlers.SIGINT);
         signals.removeListener("SIGTERM", handlers.SIGTERM);

@@ -22,7 +22,12 @@ export function isLockedError(message: string): boolean {
 
 /** The DIY locks an error lists (empty for Pulumi Cloud's 409). */
 export function diyLocksOf(message: string): DiyLock[] {
-    return [...message.matchAll(/created by ([^@\s]*)@(\S+) \(pid (\d+)\) at (\S+)/g)].map((m) => ({ user: m[1], host: m[2], pid: Number(m[3]), at: new Date(m[4]) }));
+    // Each once: the Automation API's error carries the CLI's stdout and stderr, which both list them.
+    const lines = new Set([...message.matchAll(/created by ([^@\s]*)@(\S+) \(pid (\d+)\) at (\S+)/g)].map((m) => m[0]));
+    return [...lines].map((line) => {
+        const m = /created by ([^@\s]*)@(\S+) \(pid (\d+)\) at (\S+)/.exec(line)!;
+        return { user: m[1], host: m[2], pid: Number(m[3]), at: new Date(m[4]) };
+    });
 }
 
 /** What decides staleness: the clock, how long an update may honestly run, this host, and whether a pid lives here. */

@@ -1,6 +1,8 @@
 /**
  * f. The environment driver (`kuberay-platform env`) with the real Pulumi CLI through the
- * Automation API: `env run` end to end, and what a driver killed with SIGKILL during `up` leaves.
+ * Automation API: `env run` end to end; a driver killed during `up` (SIGKILL, and GitHub's cancel
+ * sequence) and during `destroy`, then the next sweep, which must leave nothing of them and touch
+ * neither a live environment nor a stack that is not an environment.
  */
 import * as assert from "assert";
 import { ChildProcess, spawn } from "child_process";
@@ -63,33 +65,90 @@ describe("f. the environment driver with the real CLI", () => {
         await waitUntil(`namespace ${ns} gone`, async () => !(await s.bed.kube.find(`/api/v1/namespaces/${ns}`)), 120_000);
     });
 
-    it("a CI cancel that kills the driver's whole process tree during `up` leaves the stack locked", async () => {
-        const ns = "env-killed";
-        // As a runner does at the end of a cancel: SIGKILL to the tree (the driver and its Pulumi CLI).
-        const child = env(s, ["up", "--name", "env-killed", "--ttl", "1", ...tenantFlags(s, ns)], true);
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    const namespaceExists = async (ns: string) => !!(await s.bed.kube.find(`/api/v1/namespaces/${ns}`));
+    /** Starts `env up` for a one-minute environment in its own process group, resolved once its namespace exists. */
+    const upUntilNamespace = async (name: string) => {
+        const child = env(s, ["up", "--name", name, "--ttl", "1", ...tenantFlags(s, name)], true);
         const done = finish(child);
-        await waitUntil(`namespace ${ns} created`, async () => !!(await s.bed.kube.find(`/api/v1/namespaces/${ns}`)), 240_000);
+        await waitUntil(`namespace ${name} created`, () => namespaceExists(name), 240_000);
+        return { child, done };
+    };
+    let killedAt = 0;
+
+    it("a CI cancel that kills the driver's whole process tree during `up` leaves the stack locked", async () => {
+        // As a runner does at the end of a cancel: SIGKILL to the tree (the driver and its Pulumi CLI).
+        const { child, done } = await upUntilNamespace("env-killed");
         process.kill(-child.pid!, "SIGKILL");
         await done;
         assert.ok((await stacks(s)).includes("env-killed"), "the stack is left behind");
         assert.strictEqual(locksOf(s, "env-killed").length, 1, "the killed CLI's lock stays: nothing expires it");
-        assert.ok(await s.bed.kube.find(`/api/v1/namespaces/${ns}`), "and so does what it created");
+        assert.ok(await namespaceExists("env-killed"), "and so does what it created");
     });
 
-    it("`env sweep` recovers it once expired: its CLI is gone, so the lock is stale; no stack, no lock, no Kubernetes object left", async function () {
+    it("GitHub's cancel sequence during `up` (SIGINT, 7.5 s, SIGTERM, 2.5 s, SIGKILL of the tree): the driver stops up cleanly and tears down", async function () {
+        this.timeout(300_000);
+        const { child, done } = await upUntilNamespace("env-cancelled");
+        process.kill(-child.pid!, "SIGINT");
+        const exited = await Promise.race([done.then(() => true), sleep(7500).then(() => false)]);
+        if (!exited) {
+            process.kill(-child.pid!, "SIGTERM");
+            await Promise.race([done, sleep(2500)]);
+            try { process.kill(-child.pid!, "SIGKILL"); } catch { /* already gone */ }
+        }
+        const r = await done;
+        assert.match(r.out, /SIGINT: stopping up cleanly, then tearing down/, r.out);
+        killedAt = Date.now();
+    });
+
+    it("a SIGKILL of the tree during `destroy` leaves the stack locked", async function () {
+        this.timeout(300_000);
+        const { done } = await upUntilNamespace("env-destroying");
+        assert.strictEqual((await done).code, 0);
+        const down = env(s, ["down", "--name", "env-destroying"], true);
+        const finished = finish(down);
+        // Killed once the destroy has begun deleting (the RayCluster goes first).
+        await waitUntil("the destroy under way", async () => {
+            const rc = await s.bed.kube.find("/apis/ray.io/v1/namespaces/env-destroying/rayclusters/ray");
+            return !rc || !!rc.metadata.deletionTimestamp;
+        }, 120_000);
+        process.kill(-down.pid!, "SIGKILL");
+        await finished;
+        assert.ok((await stacks(s)).includes("env-destroying"), "the stack is left behind");
+        assert.strictEqual(locksOf(s, "env-destroying").length, 1, "locked");
+        killedAt = Date.now();
+    });
+
+    it("the next `env sweep` leaves nothing of any of them, and touches neither a live environment nor a stack that is not an environment", async function () {
         this.timeout(600_000);
-        const ns = "env-killed";
-        // A sweep before expiry leaves the environment alone, lock and all.
+        const victims = ["env-killed", "env-cancelled", "env-destroying"];
+        // Beside them: an environment that has not expired, and a stack of the project without the environment tag.
+        const live = await finish(env(s, ["up", "--name", "env-live", "--ttl", "30", ...tenantFlags(s, "env-live")]));
+        assert.strictEqual(live.code, 0, live.out);
+        await s.project.stackInit("env-lookalike");
+        // A sweep before expiry removes nothing.
         const early = await finish(env(s, ["sweep"]));
         assert.strictEqual(early.code, 0, early.out);
         assert.ok((await stacks(s)).includes("env-killed") && locksOf(s, "env-killed").length === 1, early.out);
-        // --ttl 1: expired a minute after it was tagged.
-        await new Promise((r) => setTimeout(r, 62_000));
+        // --ttl 1: expired a minute after each was tagged.
+        await sleep(Math.max(0, killedAt + 62_000 - Date.now()));
         const r = await finish(env(s, ["sweep"]));
         assert.strictEqual(r.code, 0, r.out);
         assert.match(r.out, /env-killed: destroyed \(stale lock removed: pid \d+ on \S+ is gone\), stack removed/);
-        assert.ok(!(await stacks(s)).includes("env-killed"), "no stack");
-        assert.deepStrictEqual(locksOf(s, "env-killed"), [], "no lock");
-        await waitUntil(`namespace ${ns} gone`, async () => !(await s.bed.kube.find(`/api/v1/namespaces/${ns}`)), 120_000);
+        assert.match(r.out, /env-destroying: destroyed \(stale lock removed: pid \d+ on \S+ is gone\), stack removed/);
+        const left = await stacks(s);
+        for (const v of victims) {
+            assert.ok(!left.includes(v), `${v}: no stack\n${r.out}`);
+            assert.deepStrictEqual(locksOf(s, v), [], `${v}: no lock`);
+            await waitUntil(`namespace ${v} gone`, async () => !(await namespaceExists(v)), 120_000);
+        }
+        assert.ok(left.includes("env-live") && left.includes("env-lookalike"), `untouched: ${left}`);
+        assert.ok(await namespaceExists("env-live"));
+        // down: a misspelt name creates nothing; a stack that is not an environment is refused; the environment goes.
+        const misspelt = await finish(env(s, ["down", "--name", "env-lvie"]));
+        assert.deepStrictEqual([misspelt.code, (await stacks(s)).includes("env-lvie")], [0, false], misspelt.out);
+        assert.strictEqual((await finish(env(s, ["down", "--name", "env-lookalike"]))).code, 2);
+        assert.strictEqual((await finish(env(s, ["down", "--name", "env-live"]))).code, 0);
+        await s.project.run(["stack", "rm", "--yes", "--stack", "env-lookalike"]);
     });
 });
