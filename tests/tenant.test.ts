@@ -209,14 +209,22 @@ describe("RayTenant: Ray workloads on a platform that already runs", () => {
             assert.deepStrictEqual(wf.on.pull_request.types, ["opened", "synchronize", "reopened", "closed"]);
             assert.ok(wf.on.schedule[0].cron);
             const steps = wf.jobs.environment.steps.map((s: any) => `${s.if ?? ""} :: ${s.run ?? s.uses}`);
-            assert.ok(steps.some((s: string) => /action != 'closed' :: npx kuberay-platform env run --name "pr-\$\{\{ github\.event\.pull_request\.number \}\}"/.test(s)), steps.join("\n"));
+            // exec: the runner's SIGINT reaches the driver, not a shell.
+            assert.ok(steps.some((s: string) => /action != 'closed' :: exec \.\/node_modules\/\.bin\/kuberay-platform env run --name "pr-\$\{\{ github\.event\.pull_request\.number \}\}"/.test(s)), steps.join("\n"));
             assert.ok(steps.some((s: string) => /action == 'closed' :: npx kuberay-platform env down --name "pr-/.test(s)));
             assert.ok(steps.some((s: string) => /schedule' :: npx kuberay-platform env sweep/.test(s)));
             assert.strictEqual(wf.permissions["id-token"], "write", "AWS through OIDC, no stored keys");
             // The config keys it sets are the ones the program reads.
             const run = wf.jobs.environment.steps.find((s: any) => (s.run ?? "").includes("env run")).run;
             assert.match(run, /--config "pr-environment:platform=/);
-            assert.match(run, /--secret "pr-environment:kubeconfig=/);
+            // The pool's identity, from tenantConfig: never the platform's admin kubeconfig on argv.
+            assert.match(run, /--config "pr-environment:pool=pr"/);
+            assert.doesNotMatch(JSON.stringify(wf), /--show-secrets|kubeconfig=/);
+            // Hourly sweep; a cleanup job that runs even when the environment job was cancelled.
+            assert.strictEqual(wf.on.schedule[0].cron, "17 * * * *");
+            assert.deepStrictEqual([wf.jobs.cleanup.needs, wf.jobs.cleanup.if], ["environment", "always() && github.event_name == 'pull_request'"]);
+            assert.ok(wf.jobs.cleanup.steps.some((st: any) => /env down --name "pr-/.test(st.run ?? "")));
+            assert.doesNotMatch(JSON.stringify(wf.on), /pull_request_target/);
         });
     });
 });

@@ -5,14 +5,21 @@ import { RayTenant, TenantConfig } from "kuberay-platform";
 // stack, e.g. pr-123), a Ray cluster and a smoke job that must succeed. Nothing cluster-wide and
 // nothing on AWS is created, so destroying it touches nothing shared. The CI workflow
 // (ci/pr-environment.yml) passes the platform stack's outputs as config:
-//   platform   = `pulumi stack output tenantConfig --json` of the platform stack
-//   kubeconfig = `pulumi stack output kubeconfig --show-secrets` of the platform stack (secret)
-//   team       = optional: a platform team whose GPU quota the environment uses
+//   platform   = `pulumi stack output tenantConfig --json` of the platform stack (nothing secret)
+//   pool       = the platform's tenant pool this stack runs as: its kubeconfig (in tenantConfig)
+//                assumes the pool's role, which reaches only the pool's namespaces
+//   kubeconfig = without a pool (or on an existing cluster, whose pools publish no kubeconfig):
+//                a kubeconfig given as secret config
+//   team       = a platform team whose GPU quota the environment uses (required by a pool with teams)
 const config = new pulumi.Config();
 const name = pulumi.getStack();
+const platform = config.requireObject<TenantConfig>("platform");
+const pool = config.get("pool");
+const poolKubeconfig = (platform.tenantPools ?? []).find((p) => p.name === pool)?.kubeconfig;
 const tenant = new RayTenant(name, {
-    platform: config.requireObject<TenantConfig>("platform"),
-    kubeconfig: config.requireSecret("kubeconfig"),
+    platform,
+    kubeconfig: poolKubeconfig || config.requireSecret("kubeconfig"),
+    pool,
     namespace: name,
     team: config.get("team"),
     rayClusters: [{ name: "ray" }],
