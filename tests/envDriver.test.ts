@@ -2,8 +2,11 @@ import * as assert from "assert";
 import { EventEmitter } from "events";
 import { AwsCliSweeper, removeCommand } from "../src/env/aws";
 import { EnvCommandDeps, envCommand, parseEnvArgs } from "../src/env/command";
-import { STACK_TAG } from "../src/cluster/args";
-import { ENV_TAG, EXPIRES_TAG, EnvStack, EnvWorkspace, LeftoverSweeper, sweep, teardown, withEnvironment } from "../src/env/driver";
+import { ENVIRONMENT_TAG, STACK_TAG } from "../src/cluster/args";
+import * as pulumi from "@pulumi/pulumi";
+import { RayPlatform } from "../src";
+import { evaluate } from "./harness";
+import { ENV_ACCOUNT_TAG, ENV_ID_TAG, ENV_REGION_TAG, ENV_TAG, EXPIRES_TAG, EnvStack, EnvWorkspace, LeftoverScope, LeftoverSweeper, sweep, teardown, withEnvironment } from "../src/env/driver";
 import { StaleLockPolicy, diyLocksOf, isLockedError } from "../src/env/locks";
 import { scenarios } from "./scenarios";
 
@@ -92,12 +95,15 @@ class FakeWorkspace implements EnvWorkspace {
 class FakeSweeper implements LeftoverSweeper {
     readonly removed: string[] = [];
     constructor(readonly leftovers: Record<string, string[]>) {}
-    async find(identity: string) { return this.leftovers[identity] ?? []; }
+    async find(scope: LeftoverScope) { return this.leftovers[scope.tagValue] ?? []; }
     async remove(id: string) { this.removed.push(id); }
 }
 
 const NOW = Date.parse("2026-11-30T12:00:00Z");
-const base = { ttlMinutes: 60, now: () => NOW, identity: "kuberay-platform/pr-1" };
+/** The older identity (no environment id): the stack tag's `<project>/<stack>`. */
+const scope = (value: string): LeftoverScope => ({ tagKey: STACK_TAG, tagValue: value });
+const scopeOf = (value: string) => async () => scope(value);
+const base = { ttlMinutes: 60, now: () => NOW, scopeOf: scopeOf("kuberay-platform/pr-1") };
 
 describe("ephemeral environments (driver on the Automation API's workspace/stack interface)", () => {
     it("creates, tags with its expiry, runs the work and tears down", async () => {
@@ -108,7 +114,8 @@ describe("ephemeral environments (driver on the Automation API's workspace/stack
             return outputs.namespace;
         });
         assert.strictEqual(result, "pr-1");
-        assert.deepStrictEqual(tags, { [ENV_TAG]: "true", [EXPIRES_TAG]: "2026-11-30T13:00:00.000Z" });
+        assert.match(tags[ENV_ID_TAG], /^[0-9a-f]{16}$/, "a random id of its own");
+        assert.deepStrictEqual(tags, { [ENV_TAG]: "true", [ENV_ID_TAG]: tags[ENV_ID_TAG], [EXPIRES_TAG]: "2026-11-30T13:00:00.000Z" });
         assert.deepStrictEqual(ws.calls, ["up pr-1", "destroy pr-1", "rm pr-1"]);
         assert.deepStrictEqual([teardown!.destroyed, teardown!.removed], [true, true]);
     });
@@ -143,7 +150,7 @@ describe("ephemeral environments (driver on the Automation API's workspace/stack
         const ws = new FakeWorkspace();
         ws.failDestroys = 1;
         const sweeper = new FakeSweeper({ "kuberay-platform/pr-6": ["arn:aws:ec2:us-west-2:1:instance/i-0abc", "arn:aws:ec2:us-west-2:1:volume/vol-1"] });
-        const { teardown } = await withEnvironment(ws, { ...base, name: "pr-6", identity: "kuberay-platform/pr-6", sweeper }, async () => 0);
+        const { teardown } = await withEnvironment(ws, { ...base, name: "pr-6", scopeOf: scopeOf("kuberay-platform/pr-6"), sweeper }, async () => 0);
         assert.deepStrictEqual(sweeper.removed, ["arn:aws:ec2:us-west-2:1:instance/i-0abc", "arn:aws:ec2:us-west-2:1:volume/vol-1"]);
         assert.deepStrictEqual([teardown!.destroyed, teardown!.removed, teardown!.leftovers.length], [true, true, 2]);
         // Still failing: the stack is kept (with its tags) for the next sweep.
@@ -159,12 +166,12 @@ describe("ephemeral environments (driver on the Automation API's workspace/stack
         const stack = await locked.createOrSelectStack("pr-8");
         stack.destroy = async () => { throw new Error("the stack is currently locked by 1 lock(s)"); };
         const sweeper = new FakeSweeper({ "kuberay-platform/pr-8": ["arn:aws:ec2:us-west-2:1:instance/i-live"] });
-        const report = await teardown(locked, stack, "kuberay-platform/pr-8", sweeper);
+        const report = await teardown(locked, stack, scope("kuberay-platform/pr-8"), sweeper);
         assert.deepStrictEqual([report.destroyed, report.removed, sweeper.removed], [false, false, []]);
         const ws = new FakeWorkspace();
         ws.failDestroys = 1;
         const broken: LeftoverSweeper = { find: async () => { throw new Error("aws: command not found"); }, remove: async () => undefined };
-        const r = await teardown(ws, await ws.createOrSelectStack("pr-9"), "kuberay-platform/pr-9", broken);
+        const r = await teardown(ws, await ws.createOrSelectStack("pr-9"), scope("kuberay-platform/pr-9"), broken);
         assert.deepStrictEqual([r.destroyed, r.removed], [true, true], "the second destroy still runs");
         assert.match(r.leftovers[0].error!, /command not found/);
     });
@@ -184,7 +191,7 @@ describe("ephemeral environments (driver on the Automation API's workspace/stack
 
         it("recovers a stale DIY lock (its CLI is gone): cancel, refresh clearing pending creates, destroy with refresh and continue-on-error", async () => {
             const { ws, stack } = await lockedStack({ pid: 4242, host: "runner-1", at: recent });
-            const report = await teardown(ws, stack, "kuberay-platform/pr-20", new FakeSweeper({}), undefined, { staleLock: policy() });
+            const report = await teardown(ws, stack, scope("kuberay-platform/pr-20"), new FakeSweeper({}), undefined, { staleLock: policy() });
             assert.deepStrictEqual(ws.calls, ["destroy pr-20", "cancel pr-20", "refresh pr-20", "destroy pr-20", "rm pr-20"]);
             assert.deepStrictEqual(ws.options.slice(1), [{ refresh: { clearPendingCreates: true } }, { destroy: { refresh: true, continueOnError: true } }]);
             assert.deepStrictEqual([report.destroyed, report.removed, report.staleLock], [true, true, "pid 4242 on runner-1 is gone"]);
@@ -193,22 +200,22 @@ describe("ephemeral environments (driver on the Automation API's workspace/stack
         it("never touches a lock that may be live: its process runs here, or it is another host's and younger than the bound", async () => {
             for (const [lock, alive] of [[{ pid: 4242, host: "runner-1", at: old }, [4242]], [{ pid: 7, host: "runner-2", at: recent }, []]] as const) {
                 const { ws, stack } = await lockedStack(lock);
-                const report = await teardown(ws, stack, "kuberay-platform/pr-20", new FakeSweeper({ "kuberay-platform/pr-20": ["arn:aws:ec2:us-west-2:1:instance/i-live"] }), undefined, { staleLock: policy([...alive]) });
+                const report = await teardown(ws, stack, scope("kuberay-platform/pr-20"), new FakeSweeper({ "kuberay-platform/pr-20": ["arn:aws:ec2:us-west-2:1:instance/i-live"] }), undefined, { staleLock: policy([...alive]) });
                 assert.deepStrictEqual(ws.calls, ["destroy pr-20"], JSON.stringify(lock));
                 assert.deepStrictEqual([report.destroyed, report.skipped], [false, "locked by an update that may still run"]);
                 assert.ok(ws.locks.has("pr-20"));
             }
             // Another host's lock older than the bound is stale (its runner was lost).
             const { ws, stack } = await lockedStack({ pid: 7, host: "runner-2", at: old });
-            assert.strictEqual((await teardown(ws, stack, "x", undefined, undefined, { staleLock: policy() })).destroyed, true);
+            assert.strictEqual((await teardown(ws, stack, scope("x"), undefined, undefined, { staleLock: policy() })).destroyed, true);
         });
 
         it("judges a Pulumi Cloud lease (409) by how long its update has been in progress; a Kubernetes 409 Conflict is no lock", async () => {
             const live = await lockedStack(undefined, new Date(NOW - 30 * 60_000));
-            assert.strictEqual((await teardown(live.ws, live.stack, "x", undefined, undefined, { staleLock: policy() })).destroyed, false);
+            assert.strictEqual((await teardown(live.ws, live.stack, scope("x"), undefined, undefined, { staleLock: policy() })).destroyed, false);
             assert.deepStrictEqual(live.ws.calls, ["destroy pr-20"]);
             const stale = await lockedStack(undefined, new Date(NOW - 5 * 3600_000));
-            const r = await teardown(stale.ws, stale.stack, "x", undefined, undefined, { staleLock: policy() });
+            const r = await teardown(stale.ws, stale.stack, scope("x"), undefined, undefined, { staleLock: policy() });
             assert.deepStrictEqual([r.destroyed, stale.ws.calls.includes("cancel pr-20")], [true, true]);
             assert.strictEqual(isLockedError('[409] Conflict: Operation cannot be fulfilled on rayclusters.ray.io "ray": the object has been modified'), false);
             assert.deepStrictEqual(diyLocksOf("created by ci@runner-9 (pid 31) at 2026-12-07T01:02:03Z").map((l) => [l.host, l.pid, l.at.toISOString()]), [["runner-9", 31, "2026-12-07T01:02:03.000Z"]]);
@@ -245,7 +252,7 @@ describe("ephemeral environments (driver on the Automation API's workspace/stack
         // Expired, but its tags cannot be read right now: skipped and reported, never taken for expired.
         await make("pr-429", { [ENV_TAG]: "true", [EXPIRES_TAG]: "2026-12-30T00:00:00.000Z" });
         ws.tagErrors.add("pr-429");
-        const reports = await sweep(ws, { now: () => NOW, identityOf: (s) => `kuberay-platform/${s}` });
+        const reports = await sweep(ws, { now: () => NOW, scopeOf: async (s) => scope(`kuberay-platform/${s}`) });
         assert.deepStrictEqual(reports.map((r) => [r.stack, r.destroyed, r.skipped ?? ""]), [["pr-old", true, ""], ["pr-broken", true, ""], ["pr-429", false, "tags unreadable: [429] Too Many Requests"]]);
         assert.deepStrictEqual([...ws.stacks.keys()].sort(), ["not-ours", "pr-429", "pr-live", "prod"]);
     });
@@ -262,7 +269,7 @@ describe("ephemeral environments (driver on the Automation API's workspace/stack
             ] }) : "{}";
         };
         const s = new AwsCliSweeper("us-west-2", run);
-        const found = await s.find("kuberay-platform/pr-9");
+        const found = await s.find({ tagKey: "kuberay-platform/stack", tagValue: "kuberay-platform/pr-9" });
         assert.deepStrictEqual(calls[0], ["resourcegroupstaggingapi", "get-resources", "--region", "us-west-2", "--tag-filters", "Key=kuberay-platform/stack,Values=kuberay-platform/pr-9", "--output", "json"]);
         assert.deepStrictEqual(found.map((a) => a.split(":").pop()), ["loadbalancer/net/ray/abc", "instance/i-1", "volume/vol-1", "role/x"]);
         await s.remove(found[1]);
@@ -270,6 +277,11 @@ describe("ephemeral environments (driver on the Automation API's workspace/stack
         // Termination is asynchronous: it waits, so the interfaces and volumes can go next.
         assert.deepStrictEqual(calls[2], ["ec2", "wait", "instance-terminated", "--instance-ids", "i-1", "--region", "us-west-2"]);
         await assert.rejects(s.remove(found[3]), /not removed automatically/);
+        // An environment's own id, searched in the region it was created in; a leftover removed in its ARN's region.
+        await s.find({ tagKey: "kuberay-platform/environment", tagValue: "3f2a", region: "eu-west-1" });
+        assert.deepStrictEqual(calls.at(-1), ["resourcegroupstaggingapi", "get-resources", "--region", "eu-west-1", "--tag-filters", "Key=kuberay-platform/environment,Values=3f2a", "--output", "json"]);
+        await s.remove("arn:aws:ec2:eu-west-1:1:volume/vol-9");
+        assert.deepStrictEqual(calls.at(-1), ["ec2", "delete-volume", "--volume-id", "vol-9", "--region", "eu-west-1"]);
         assert.deepStrictEqual(removeCommand("arn:aws:elasticloadbalancing:us-west-2:1:loadbalancer/abc123", "r"), ["elb", "delete-load-balancer", "--load-balancer-name", "abc123", "--region", "r"]);
         assert.deepStrictEqual(removeCommand("arn:aws:ec2:r:1:network-interface/eni-1", "r"), ["ec2", "delete-network-interface", "--network-interface-id", "eni-1", "--region", "r"]);
     });
@@ -310,15 +322,45 @@ describe("ephemeral environments (driver on the Automation API's workspace/stack
             assert.ok(ws.stacks.has("prod") && !ws.calls.includes("destroy prod"), out.at(-1));
         });
 
-        it("finds leftovers by the tag's identity (the stack's own name, without a Pulumi Cloud org)", async () => {
+        it("finds an older environment's leftovers by `<project>/<stack>` (the stack's own name, without a Pulumi Cloud org)", async () => {
             const ws = new FakeWorkspace();
             ws.failDestroys = 1;
-            const asked: string[] = [];
+            const asked: LeftoverScope[] = [];
             const out: string[] = [];
-            const d = { ...deps(ws, out), sweeper: () => ({ find: async (id: string) => { asked.push(id); return []; }, remove: async () => undefined }) };
+            const d = { ...deps(ws, out), sweeper: () => ({ find: async (scope: LeftoverScope) => { asked.push(scope); return []; }, remove: async () => undefined }) };
             await (await ws.createOrSelectStack("acme/pr-12")).setTag(ENV_TAG, "true");
             assert.strictEqual(await envCommand(["down", "--name", "acme/pr-12"], d), 0);
-            assert.deepStrictEqual(asked, ["kuberay-platform/pr-12"]);
+            assert.deepStrictEqual(asked.map((x) => [x.tagKey, x.tagValue]), [["kuberay-platform/stack", "kuberay-platform/pr-12"]]);
+        });
+
+        it("gives each environment a random id its resources carry, records its account and region, and removes leftovers only there, by that id", async () => {
+            const ws = new FakeWorkspace();
+            const out: string[] = [];
+            const asked: LeftoverScope[] = [];
+            const removed: string[] = [];
+            let account = "111122223333";
+            const sweeper = { find: async (sc: LeftoverScope) => { asked.push(sc); return ["arn:aws:ec2:eu-west-1:111122223333:instance/i-1"]; }, remove: async (id: string) => { removed.push(id); }, account: async () => account };
+            const d = { ...deps(ws, out), sweeper: () => sweeper };
+            assert.strictEqual(await envCommand(["up", "--name", "pr-13", "--ttl", "30", "--config", "aws:region=eu-west-1"], d), 0);
+            const st = ws.stacks.get("pr-13")!;
+            const id = st.tags[ENV_ID_TAG];
+            assert.match(id, /^[0-9a-f]{16}$/);
+            assert.deepStrictEqual([st.tags[ENV_REGION_TAG], st.tags[ENV_ACCOUNT_TAG], (st.config as any)["kuberay-platform:environmentId"]], ["eu-west-1", "111122223333", { value: id }]);
+            // A second up keeps the id (its resources already carry it).
+            assert.strictEqual(await envCommand(["up", "--name", "pr-13", "--ttl", "30"], d), 0);
+            assert.strictEqual(ws.stacks.get("pr-13")!.tags[ENV_ID_TAG], id);
+            // Credentials of another account: nothing is removed.
+            account = "999999999999";
+            ws.failDestroys = 2;
+            assert.strictEqual(await envCommand(["down", "--name", "pr-13"], d), 1);
+            assert.deepStrictEqual([asked, removed], [[], []]);
+            assert.match(out.join("\n"), /account 999999999999, the environment was created in 111122223333: nothing removed/);
+            // The right account: found by the id, in the recorded region.
+            account = "111122223333";
+            ws.failDestroys = 1;
+            assert.strictEqual(await envCommand(["down", "--name", "pr-13"], d), 0);
+            assert.deepStrictEqual(asked.map((x) => [x.tagKey, x.tagValue, x.region, x.account]), [["kuberay-platform/environment", id, "eu-west-1", "111122223333"]]);
+            assert.deepStrictEqual(removed, ["arn:aws:ec2:eu-west-1:111122223333:instance/i-1"]);
         });
 
         it("parses config, secrets and the command after --", () => {
@@ -330,6 +372,19 @@ describe("ephemeral environments (driver on the Automation API's workspace/stack
 });
 
 describe("every AWS resource carries the stack's identity tag (what a sweep finds leftovers by)", () => {
+    it("an environment's resources carry its random id too (`kuberay-platform:environmentId`, set by the driver)", async function () {
+        this.timeout(60000);
+        pulumi.runtime.setAllConfig({ "kuberay-platform:environmentId": "0123456789abcdef" }, []);
+        try {
+            const ev = await evaluate((opts) => new RayPlatform("dev", {}, opts));
+            const tagged = ev.resources.filter((r) => r.type.startsWith("aws:") && r.inputs.tags?.[STACK_TAG]);
+            assert.ok(tagged.length > 10 && tagged.every((r) => r.inputs.tags[ENVIRONMENT_TAG] === "0123456789abcdef"));
+            for (const nc of ev.ofType("kubernetes:karpenter.k8s.aws/v1:EC2NodeClass")) assert.strictEqual(nc.inputs.spec.tags[ENVIRONMENT_TAG], "0123456789abcdef");
+        } finally {
+            pulumi.runtime.setAllConfig({}, []);
+        }
+    });
+
     /** AWS types that take no tags (attachments, inline policies, associations, targets). */
     const UNTAGGABLE = [
         "aws:ec2/routeTableAssociation:RouteTableAssociation", "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "aws:iam/rolePolicy:RolePolicy",

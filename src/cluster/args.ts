@@ -219,8 +219,15 @@ export function stackIdentity(): string {
     return `${pulumi.getProject()}/${pulumi.getStack()}`;
 }
 
+/**
+ * The tag that names an environment the driver (`kuberay-platform env`) created: its random id,
+ * unique across projects, organisations and backends (the stack name alone is not).
+ */
+export const ENVIRONMENT_TAG = "kuberay-platform/environment";
+
 export function stackIdentityTags(): Record<string, string> {
-    return { [STACK_TAG]: stackIdentity() };
+    const environment = new pulumi.Config("kuberay-platform").get("environmentId");
+    return { [STACK_TAG]: stackIdentity(), ...(environment ? { [ENVIRONMENT_TAG]: environment } : {}) };
 }
 
 /** Tags AWS accepts: keys known now, values checked when known (they may be computed). */

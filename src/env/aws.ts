@@ -1,6 +1,5 @@
 import { execFile } from "child_process";
-import { STACK_TAG } from "../cluster/args";
-import { LeftoverSweeper } from "./driver";
+import { LeftoverScope, LeftoverSweeper } from "./driver";
 
 /** Runs the AWS CLI (v2, the same the kubeconfig needs) and returns its stdout. */
 export function execAws(args: string[]): Promise<string> {
@@ -45,18 +44,26 @@ function rank(arn: string): number {
 export class AwsCliSweeper implements LeftoverSweeper {
     constructor(private readonly region: string, private readonly run: (args: string[]) => Promise<string> = execAws) {}
 
-    async find(stackIdentity: string): Promise<string[]> {
+    /** The account of the credentials the AWS CLI uses. */
+    async account(): Promise<string> {
+        return (await this.run(["sts", "get-caller-identity", "--query", "Account", "--output", "text"])).trim();
+    }
+
+    async find(scope: LeftoverScope): Promise<string[]> {
+        // Where the environment was created, whatever region this sweep was started for.
+        const region = scope.region || this.region;
         const out = JSON.parse(await this.run([
-            "resourcegroupstaggingapi", "get-resources", "--region", this.region, "--tag-filters", `Key=${STACK_TAG},Values=${stackIdentity}`, "--output", "json",
+            "resourcegroupstaggingapi", "get-resources", "--region", region, "--tag-filters", `Key=${scope.tagKey},Values=${scope.tagValue}`, "--output", "json",
         ])) as { ResourceTagMappingList?: { ResourceARN: string }[] };
         return (out.ResourceTagMappingList ?? []).map((m) => m.ResourceARN).sort((a, b) => rank(a) - rank(b));
     }
 
     async remove(arn: string): Promise<void> {
-        const command = removeCommand(arn, this.region);
+        // The ARN's own region: a leftover is removed where it is.
+        const command = removeCommand(arn, arn.split(":")[3] || this.region);
         if (!command) throw new Error(`not removed automatically (remove it by hand): ${arn}`);
         await this.run(command);
         // Termination is asynchronous: the instance holds its interfaces and volumes until it is gone.
-        if (command[1] === "terminate-instances") await this.run(["ec2", "wait", "instance-terminated", "--instance-ids", command[3], "--region", this.region]);
+        if (command[1] === "terminate-instances") await this.run(["ec2", "wait", "instance-terminated", "--instance-ids", command[3], "--region", command[command.length - 1]]);
     }
 }

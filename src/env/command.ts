@@ -3,7 +3,8 @@ import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
 import { AwsCliSweeper } from "./aws";
-import { ENV_TAG, EnvStack, EnvWorkspace, LeftoverSweeper, TeardownReport, sweep, teardown, withEnvironment } from "./driver";
+import { ENV_ACCOUNT_TAG, ENV_ID_TAG, ENV_REGION_TAG, ENV_TAG, EnvStack, EnvWorkspace, LeftoverScope, LeftoverSweeper, TeardownReport, sweep, teardown, withEnvironment } from "./driver";
+import { ENVIRONMENT_TAG, STACK_TAG } from "../cluster/args";
 import { defaultStaleLockPolicy } from "./locks";
 
 export const ENV_USAGE = `Usage: kuberay-platform env <up|down|run|sweep> [options] [-- command...]
@@ -110,8 +111,15 @@ export async function envCommand(argv: string[], deps: EnvCommandDeps): Promise<
     const dir = path.resolve(flags.dir ?? ".");
     const project = deps.project(dir);
     const region = flags.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? "us-west-2";
-    // The tag carries `pulumi.getStack()`: the stack's own name, without a Pulumi Cloud org/ prefix.
-    const identityOf = (stack: string) => `${project}/${stack.split("/").pop()}`;
+    // An environment's own id, account and region when the driver recorded them; an older one's
+    // `<project>/<stack>` tag (`pulumi.getStack()`: the stack's own name, without a Pulumi Cloud org/ prefix).
+    const scopeOf = async (stack: string): Promise<LeftoverScope> => {
+        const tag = (key: string) => ws.getTag(stack, key).catch(() => "");
+        const id = await tag(ENV_ID_TAG);
+        return id
+            ? { tagKey: ENVIRONMENT_TAG, tagValue: id, region: (await tag(ENV_REGION_TAG)) || region, account: (await tag(ENV_ACCOUNT_TAG)) || undefined }
+            : { tagKey: STACK_TAG, tagValue: `${project}/${stack.split("/").pop()}`, region };
+    };
     const ttlMinutes = Number(flags.ttl ?? 120);
     const name = flags.name;
     if (verb !== "sweep" && !name) {
@@ -131,10 +139,15 @@ export async function envCommand(argv: string[], deps: EnvCommandDeps): Promise<
     const ws = await deps.workspace(dir);
     const sweeper = deps.sweeper(region);
     const log = (l: string) => deps.out(l.trimEnd());
+    // Where a new environment's cloud resources go: its stack's aws:region, else --region; the account of the credentials, if any.
+    const whereOf = async () => ({
+        region: config["aws:region"]?.value ?? region,
+        account: await sweeper.account?.().catch(() => undefined),
+    });
     if (verb === "up") {
         // Interrupted (a cancelled CI job), it stops up cleanly and tears down what it created.
         try {
-            await withEnvironment(ws, { name: name!, ttlMinutes, config, log, identity: identityOf(name!), sweeper, staleLock, keepOnSuccess: true }, async () => 0);
+            await withEnvironment(ws, { name: name!, ttlMinutes, config, log, scopeOf, sweeper, staleLock, keepOnSuccess: true, where: await whereOf() }, async () => 0);
             return 0;
         } catch (e) {
             const report = (e as { teardown?: TeardownReport }).teardown;
@@ -153,19 +166,19 @@ export async function envCommand(argv: string[], deps: EnvCommandDeps): Promise<
             deps.out(`kuberay-platform env down: stack ${name} is not an environment (no ${ENV_TAG} tag): refusing to destroy it`);
             return 2;
         }
-        const report = await teardown(ws, stack, identityOf(name!), sweeper, log, { staleLock });
+        const report = await teardown(ws, stack, await scopeOf(name!), sweeper, log, { staleLock });
         deps.out(summary(report));
         return report.destroyed ? 0 : 1;
     }
     if (verb === "sweep") {
-        const reports = await sweep(ws, { identityOf, sweeper, log, staleLock });
+        const reports = await sweep(ws, { scopeOf, sweeper, log, staleLock });
         for (const r of reports) deps.out(summary(r));
         deps.out(`sweep: ${reports.length} expired environment(s)`);
         // A live lock or an unreadable tag is a later sweep's: not a failure of this one.
         return reports.every((r) => r.destroyed || r.skipped) ? 0 : 1;
     }
     try {
-        const { result, teardown: report } = await withEnvironment(ws, { name: name!, ttlMinutes, config, log, identity: identityOf(name!), sweeper, staleLock },
+        const { result, teardown: report } = await withEnvironment(ws, { name: name!, ttlMinutes, config, log, scopeOf, sweeper, staleLock, where: await whereOf() },
             () => (command.length > 0 ? deps.exec(command) : Promise.resolve(0)));
         deps.out(summary(report!));
         return result !== 0 ? result : report!.destroyed ? 0 : 1;

@@ -1,3 +1,4 @@
+import { randomBytes } from "crypto";
 /**
  * Ephemeral environments: a stack that is created with a time to live, used, and always torn
  * down — when the work ends, when it fails, when the process is interrupted, and (by `sweep`) when
@@ -38,6 +39,12 @@ export interface EnvWorkspace {
 /** Tags that mark a stack as an environment of this driver, and when it expires. */
 export const ENV_TAG = "kuberay-platform:environment";
 export const EXPIRES_TAG = "kuberay-platform:expires";
+/** The environment's random id (stack tag), and the config key that makes its resources carry it. */
+export const ENV_ID_TAG = "kuberay-platform:environment-id";
+export const ENV_ID_CONFIG = "kuberay-platform:environmentId";
+/** Where the environment was created (stack tags), checked before anything is removed. */
+export const ENV_REGION_TAG = "kuberay-platform:region";
+export const ENV_ACCOUNT_TAG = "kuberay-platform:account";
 
 export interface EnvironmentOptions {
     /** Stack name, e.g. `pr-123`. */
@@ -50,6 +57,8 @@ export interface EnvironmentOptions {
     now?: () => number;
     /** Progress lines. @default nothing */
     log?: (line: string) => void;
+    /** Where its cloud resources go (recorded on the stack). @default unrecorded */
+    where?: { region?: string; account?: string };
 }
 
 /** What a teardown found and did. */
@@ -74,10 +83,33 @@ export interface TeardownOptions {
     signal?: AbortSignal;
 }
 
-/** Finds and removes cloud resources a failed destroy left behind, by the stack's identity tag. */
+/**
+ * What belongs to one environment: the tag that marks it (the environment's random id when it has
+ * one, else the older `<project>/<stack>`), and where it was created.
+ */
+export interface LeftoverScope {
+    tagKey: string;
+    tagValue: string;
+    /** The region it was created in: leftovers are looked for there only. */
+    region?: string;
+    /** The account it was created in: nothing is removed with credentials of another (or when unknown). */
+    account?: string;
+}
+
+/** Finds and removes cloud resources a failed destroy left behind, by the environment's tag. */
 export interface LeftoverSweeper {
-    find(stackIdentity: string): Promise<string[]>;
+    find(scope: LeftoverScope): Promise<string[]>;
     remove(id: string): Promise<void>;
+    /** The account the sweeper's credentials act in (checked against the environment's). */
+    account?(): Promise<string>;
+}
+
+/** Why nothing may be removed with this sweeper for this scope (undefined: it may). */
+async function accountProblem(scope: LeftoverScope, sweeper: LeftoverSweeper): Promise<string | undefined> {
+    if (!sweeper.account) return undefined;
+    if (!scope.account) return "the account the environment was created in is not recorded: leftovers are not removed automatically";
+    const account = await sweeper.account();
+    return account === scope.account ? undefined : `the credentials act in account ${account}, the environment was created in ${scope.account}: nothing removed`;
 }
 
 /**
@@ -87,7 +119,7 @@ export interface LeftoverSweeper {
  * fails, the leftovers that carry the stack's identity tag are found and removed, and the destroy
  * is tried once more; the stack is removed only when nothing is left, so a later `sweep` can try again.
  */
-export async function teardown(ws: EnvWorkspace, stack: EnvStack, identity: string, sweeper?: LeftoverSweeper, log: (l: string) => void = () => undefined,
+export async function teardown(ws: EnvWorkspace, stack: EnvStack, scope: LeftoverScope, sweeper?: LeftoverSweeper, log: (l: string) => void = () => undefined,
     o: TeardownOptions = {}): Promise<TeardownReport> {
     const report: TeardownReport = { stack: stack.name, destroyed: false, removed: false, leftovers: [] };
     const attempt = async (opts: { refresh?: boolean; continueOnError?: boolean }) => {
@@ -121,10 +153,13 @@ export async function teardown(ws: EnvWorkspace, stack: EnvStack, identity: stri
     if (!report.destroyed && !o.signal?.aborted) {
         log(`destroy of ${stack.name} failed: ${report.error}`);
         let found: string[] = [];
+        const what = `(leftovers tagged ${scope.tagKey}=${scope.tagValue}${scope.region ? ` in ${scope.region}` : ""})`;
         try {
-            found = sweeper ? await sweeper.find(identity) : [];
+            const problem = sweeper ? await accountProblem(scope, sweeper) : undefined;
+            if (problem) report.leftovers.push({ id: what, removed: false, error: problem });
+            else found = sweeper ? await sweeper.find(scope) : [];
         } catch (err) {
-            report.leftovers.push({ id: `(finding leftovers tagged ${identity})`, removed: false, error: (err as Error).message });
+            report.leftovers.push({ id: what, removed: false, error: (err as Error).message });
         }
         for (const id of found) {
             try {
@@ -148,10 +183,18 @@ export async function teardown(ws: EnvWorkspace, stack: EnvStack, identity: stri
 async function prepareEnvironment(ws: EnvWorkspace, o: EnvironmentOptions): Promise<EnvStack> {
     const now = (o.now ?? Date.now)();
     const stack = await ws.createOrSelectStack(o.name);
-    // Tagged before anything exists in the cloud: a crash from here on is found by sweep.
+    // Kept across updates: the id is what its resources carry, so it must never change under them.
+    const id = (await ws.getTag(o.name, ENV_ID_TAG).catch(() => "")) || randomBytes(8).toString("hex");
+    // Tagged before anything exists in the cloud: a crash from here on is found by sweep, and only
+    // what carries this id, in this account and region, is ever removed as its leftover.
     await stack.setTag(ENV_TAG, "true");
+    await stack.setTag(ENV_ID_TAG, id);
+    // Where it was first created stays recorded: that is where its resources are.
+    for (const [key, value] of [[ENV_REGION_TAG, o.where?.region], [ENV_ACCOUNT_TAG, o.where?.account]] as const) {
+        if (value && !(await ws.getTag(o.name, key).catch(() => ""))) await stack.setTag(key, value);
+    }
     await stack.setTag(EXPIRES_TAG, new Date(now + o.ttlMinutes * 60_000).toISOString());
-    await stack.setAllConfig(o.config ?? {});
+    await stack.setAllConfig({ ...(o.config ?? {}), [ENV_ID_CONFIG]: { value: id } });
     o.log?.(`up ${o.name} (expires in ${o.ttlMinutes} min)`);
     return stack;
 }
@@ -172,7 +215,7 @@ export interface Signals {
  * cleanly, so the stack is left consistent (and locked by nobody) for the next sweep. With
  * `keepOnSuccess` (`env up`) an environment that came up stays up; an interrupted one is torn down.
  */
-export async function withEnvironment<T>(ws: EnvWorkspace, o: EnvironmentOptions & { identity: string; sweeper?: LeftoverSweeper; signals?: Signals; staleLock?: StaleLockPolicy; keepOnSuccess?: boolean },
+export async function withEnvironment<T>(ws: EnvWorkspace, o: EnvironmentOptions & { scopeOf: (stack: string) => Promise<LeftoverScope>; sweeper?: LeftoverSweeper; signals?: Signals; staleLock?: StaleLockPolicy; keepOnSuccess?: boolean },
     work: (outputs: Record<string, unknown>) => Promise<T>): Promise<{ result: T; teardown?: TeardownReport }> {
     const signals: Signals = o.signals ?? process;
     const upAbort = new AbortController();
@@ -196,7 +239,7 @@ export async function withEnvironment<T>(ws: EnvWorkspace, o: EnvironmentOptions
     signals.on("SIGTERM", handlers.SIGTERM);
     const down = async (stack: EnvStack) => {
         tearingDown = true;
-        return teardown(ws, stack, o.identity, o.sweeper, o.log, { staleLock: o.staleLock, signal: destroyAbort.signal });
+        return teardown(ws, stack, await o.scopeOf(stack.name), o.sweeper, o.log, { staleLock: o.staleLock, signal: destroyAbort.signal });
     };
     let stack: EnvStack | undefined;
     let up: Promise<unknown> | undefined;
@@ -231,7 +274,7 @@ export async function withEnvironment<T>(ws: EnvWorkspace, o: EnvironmentOptions
  * transient error, a 429) is skipped and reported, never taken for expired; a stack whose expiry
  * tag is missing or malformed is expired (an environment must never live forever).
  */
-export async function sweep(ws: EnvWorkspace, o: { now?: () => number; identityOf: (stack: string) => string; sweeper?: LeftoverSweeper; log?: (l: string) => void; staleLock?: StaleLockPolicy }): Promise<TeardownReport[]> {
+export async function sweep(ws: EnvWorkspace, o: { now?: () => number; scopeOf: (stack: string) => Promise<LeftoverScope>; sweeper?: LeftoverSweeper; log?: (l: string) => void; staleLock?: StaleLockPolicy }): Promise<TeardownReport[]> {
     const now = (o.now ?? Date.now)();
     const reports: TeardownReport[] = [];
     // A missing tag is an answer ("stack tag '…' not found"); any other error is not.
@@ -250,7 +293,7 @@ export async function sweep(ws: EnvWorkspace, o: { now?: () => number; identityO
         const expires = Date.parse(expiresTag as string);
         if (!Number.isNaN(expires) && expires > now) continue;
         const stack = await ws.createOrSelectStack(name);
-        reports.push(await teardown(ws, stack, o.identityOf(name), o.sweeper, o.log, { staleLock: o.staleLock }));
+        reports.push(await teardown(ws, stack, await o.scopeOf(name), o.sweeper, o.log, { staleLock: o.staleLock }));
     }
     return reports;
 }
