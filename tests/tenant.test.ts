@@ -210,8 +210,15 @@ describe("RayTenant: Ray workloads on a platform that already runs", () => {
             assert.ok(wf.on.schedule[0].cron);
             const steps = wf.jobs.environment.steps.map((s: any) => `${s.if ?? ""} :: ${s.run ?? s.uses}`);
             // exec: the runner's SIGINT reaches the driver, not a shell.
-            assert.ok(steps.some((s: string) => /action != 'closed' :: exec \.\/node_modules\/\.bin\/kuberay-platform env run --name "pr-\$\{\{ github\.event\.pull_request\.number \}\}"/.test(s)), steps.join("\n"));
-            assert.ok(steps.some((s: string) => /action == 'closed' :: npx kuberay-platform env down --name "pr-/.test(s)));
+            assert.ok(steps.some((s: string) => /action != 'closed' :: exec \.\/node_modules\/\.bin\/kuberay-platform env run --name "\$\{\{ steps\.env\.outputs\.name \}\}"/.test(s)), steps.join("\n"));
+            assert.ok(steps.some((s: string) => /action == 'closed' :: npx kuberay-platform env down --name "\$\{\{ steps\.env\.outputs\.name \}\}"/.test(s)));
+            // The name holds the repository (two repositories' pull requests never share a stack or namespace), as a DNS label.
+            const naming = wf.jobs.environment.steps.find((st: any) => st.id === "env").run as string;
+            const shell = naming.replace("${{ github.event.repository.name }}", "My_Org.Repo-With.A-Very-Long-Name-That-Goes-On-And-On").replace("${{ github.event.pull_request.number }}", "4711")
+                .replace(' >> "$GITHUB_OUTPUT"', "");
+            const named = require("child_process").execFileSync("sh", ["-c", shell], { encoding: "utf8" }).trim().replace(/^name=/, "");
+            assert.match(named, /^pr-[a-z0-9-]+-4711$/);
+            assert.ok(named.length <= 63 && named.startsWith("pr-my-org-repo-"), named);
             assert.ok(steps.some((s: string) => /schedule' :: npx kuberay-platform env sweep/.test(s)));
             assert.strictEqual(wf.permissions["id-token"], "write", "AWS through OIDC, no stored keys");
             // The config keys it sets are the ones the program reads.
@@ -223,7 +230,7 @@ describe("RayTenant: Ray workloads on a platform that already runs", () => {
             // Hourly sweep; a cleanup job that runs even when the environment job was cancelled.
             assert.strictEqual(wf.on.schedule[0].cron, "17 * * * *");
             assert.deepStrictEqual([wf.jobs.cleanup.needs, wf.jobs.cleanup.if], ["environment", "always() && github.event_name == 'pull_request'"]);
-            assert.ok(wf.jobs.cleanup.steps.some((st: any) => /env down --name "pr-/.test(st.run ?? "")));
+            assert.ok(wf.jobs.cleanup.steps.some((st: any) => /env down --name "\$\{\{ steps\.env\.outputs\.name \}\}"/.test(st.run ?? "")));
             assert.doesNotMatch(JSON.stringify(wf.on), /pull_request_target/);
         });
     });
