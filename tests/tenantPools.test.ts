@@ -38,7 +38,19 @@ describe("tenant pools: an identity per pool that reaches only its own namespace
         assert.deepStrictEqual(bindings.find((b) => b[0] === "kuberay-platform-tenants-pr")![1], [{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: "kuberay-platform:tenants:pr" }]);
         assert.ok(!bindings.some((b) => b[0] === "kuberay-platform-tenant"), "the tenant role is bound per namespace, never cluster-wide");
         const policies = ev.ofType(VAP).map((r) => r.inputs);
-        assert.deepStrictEqual(policies.map((p) => p.metadata.name).sort(), ["exp-localqueues", "exp-namespaces", "exp-rolebindings", "pr-localqueues", "pr-namespaces", "pr-rolebindings"].map((n) => `kuberay-platform-tenants-${n}`));
+        assert.deepStrictEqual(policies.map((p) => p.metadata.name).sort(), [
+            "kuberay-platform-queued-pod-gates", "kuberay-platform-tenant-pods",
+            ...["exp-localqueues", "exp-namespaces", "exp-ray", "exp-rolebindings", "pr-localqueues", "pr-namespaces", "pr-ray", "pr-rolebindings"].map((n) => `kuberay-platform-tenants-${n}`),
+        ]);
+        const byName = (n: string) => policies.find((p) => p.metadata.name === n)!.spec;
+        // A pool never deletes its LocalQueues (the default one keeps unlabelled Ray objects under the quota), nor gives its Ray objects an owner (Kueue would count nothing).
+        assert.ok(byName("kuberay-platform-tenants-pr-localqueues").validations.some((v: any) => v.expression === "request.operation != 'DELETE'"));
+        assert.match(byName("kuberay-platform-tenants-pr-ray").validations[0].expression, /ownerReferences/);
+        assert.ok(byName("kuberay-platform-tenants-pr-namespaces").validations.some((v: any) => v.expression.includes("pod-security.kubernetes.io/enforce-version")));
+        // Queued pods' gates are Kueue's: a namespace's own service accounts (a head's autoscaler) cannot lift them.
+        const gates = byName("kuberay-platform-queued-pod-gates");
+        assert.deepStrictEqual(gates.matchConstraints.namespaceSelector, { matchExpressions: [{ key: "kuberay-platform/team", operator: "Exists" }] });
+        assert.match(gates.validations[0].expression, /schedulingGates/);
         const ns = policies.find((p) => p.metadata.name === "kuberay-platform-tenants-exp-namespaces")!.spec;
         assert.deepStrictEqual([ns.failurePolicy, ns.matchConditions[0].expression], ["Fail", "request.userInfo.groups.exists(g, g == 'kuberay-platform:tenants:exp')"]);
         assert.ok(ns.validations.some((v: any) => v.expression.includes("object.metadata.name.startsWith('x-')")));
@@ -49,7 +61,8 @@ describe("tenant pools: an identity per pool that reaches only its own namespace
         assert.deepStrictEqual(bound.map((b) => b[0]).sort(), policies.map((p) => p.metadata.name).sort());
         assert.ok(bound.every((b) => JSON.stringify(b[1]) === '["Deny"]'));
         const poolRole = ev.ofType("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole").find((r) => r.inputs.metadata.name === "kuberay-platform-tenants-pr")!;
-        assert.ok(ev.ofType(VAP).every((v) => poolRole.dependsOn.includes(v.resource)), "the pool's rights wait for its policies");
+        const tenantVaps = ev.ofType(VAP).filter((v) => v.inputs.metadata.name.startsWith("kuberay-platform-tenant"));
+        assert.ok(tenantVaps.length === 9 && tenantVaps.every((v) => poolRole.dependsOn.includes(v.resource)), "the pool's rights wait for its policies");
     });
 
     it("maps each principal to its pool's group with an access entry and no access policy (EKS)", () => {
@@ -77,6 +90,8 @@ describe("tenant pools: an identity per pool that reaches only its own namespace
         const [rb] = tenant.ofType("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding");
         assert.deepStrictEqual([rb.inputs.metadata.namespace, rb.inputs.roleRef.name, rb.inputs.subjects[0].name], ["pr-7", "kuberay-platform-tenant", "kuberay-platform:tenants:pr"]);
         assert.strictEqual(rb.opts.retainOnDelete, true);
+        // Its LocalQueues too: the pool may not delete them, and the namespace's deletion removes them.
+        assert.ok(tenant.ofType("kubernetes:kueue.x-k8s.io/v1beta2:LocalQueue").every((r) => r.opts.retainOnDelete === true));
         assert.ok(rb.dependsOn.includes(ns.resource));
         // Everything else of the tenant waits for its rights.
         for (const r of tenant.ofType("kubernetes:kueue.x-k8s.io/v1beta2:LocalQueue")) assert.ok(r.dependsOn.includes(rb.resource), r.name);
@@ -104,6 +119,9 @@ describe("tenant pools: an identity per pool that reaches only its own namespace
         assert.deepStrictEqual(problems.map((x) => x.split(":")[0]).sort(), [
             "teams[0].quotas[0].maxBorrowedGpus", "tenantPools[0].teams", "tenantPools[1].namespacePrefix", "tenantPools[1].teams[0]", "tenantPools[2].name", "tenantPools[2].principalArns[0]",
         ]);
+        // A prefix that starts a platform namespace: a tenant could create it first, and the platform would adopt it.
+        const taken = await problemsOf((opts) => new RayPlatform("p", { ...PLATFORM, tenantPools: [{ name: "vis", namespacePrefix: "vis-", teams: ["vision"] }], teams: [...PLATFORM.teams!.slice(0, 1), { ...PLATFORM.teams![1], namespace: "vis-gpu" }] }, opts));
+        assert.deepStrictEqual(taken, ['tenantPools[0].namespacePrefix: starts the platform\'s namespace "vis-gpu": a tenant could create it first, and the platform would adopt it with the pool\'s label and binding']);
     });
 
     it("gives lent quota back and caps borrowing within the cohort", () => {

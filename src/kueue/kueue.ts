@@ -10,6 +10,7 @@ import { Problems, join } from "../validation/problems";
 import { versions } from "../versions";
 import { DEFAULT_LOCAL_QUEUE, ResolvedTeam, TEAM_LABEL, buildClusterQueue, buildLocalQueue, buildResourceFlavor } from "./teams";
 import { buildDefaultDenyIngress } from "../ray/networkPolicy";
+import { queuedPodGatePolicy } from "./gates";
 
 /** The Kueue installation, when the platform declares teams. */
 export interface KueueArgs {
@@ -122,6 +123,10 @@ export class Kueue extends pulumi.ComponentResource {
             }, { ...k8sOpts, dependsOn: [...args.cluster.systemNodesReady, ...args.cluster.dnsReady] });
         }
         const controller = this.release ? [this.release] : [];
+        // Queued pods' gates are Kueue's alone (see gates.ts).
+        const [gatePolicy, gateBinding] = queuedPodGatePolicy() as unknown as { metadata: k8s.types.input.meta.v1.ObjectMeta; spec: any }[];
+        const gates = new k8s.admissionregistration.v1.ValidatingAdmissionPolicy(`${name}-gates`, { metadata: gatePolicy.metadata, spec: gatePolicy.spec }, k8sOpts);
+        const gatesBound = new k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding(`${name}-gates`, { metadata: gateBinding.metadata, spec: gateBinding.spec }, { ...k8sOpts, dependsOn: [gates] });
         const used = new Set(args.teams.flatMap((t) => t.quotas.map((q) => q.pool)));
         const placements = [args.cluster.systemPlacement, ...args.pools.filter((x) => used.has(x.name)).map((x) => x.placement)];
         const flavors = placements.map((pl) => customResource(`${name}-flavor-${pl.poolName}`, buildResourceFlavor({ ...pl, poolName: pl.poolName }), { ...k8sOpts, dependsOn: controller }));
@@ -133,7 +138,7 @@ export class Kueue extends pulumi.ComponentResource {
                 buildLocalQueue(t.name, t.namespace, DEFAULT_LOCAL_QUEUE), { ...k8sOpts, dependsOn: [teamNs, cq, ...controller] })])];
             const deny = buildDefaultDenyIngress(t.namespace);
             const denyAll = new k8s.networking.v1.NetworkPolicy(`${name}-team-${t.name}-deny`, { metadata: deny.metadata, spec: deny.spec }, { ...k8sOpts, dependsOn: [teamNs] });
-            this.teamReady[t.name] = [teamNs, ...queues, denyAll];
+            this.teamReady[t.name] = [teamNs, ...queues, denyAll, gatesBound];
         }
         this.registerOutputs({ teams: args.teams.map((t) => t.name) });
     }

@@ -16,7 +16,7 @@ import { SchedulingModel } from "../scheduling/platform";
 import { Problems, join } from "../validation/problems";
 import { checkUniqueNames } from "../validation/rules";
 import { checkShape, platformShape } from "../validation/shape";
-import { KueueArgs, ResolvedKueueArgs, validateKueueArgs } from "../kueue/kueue";
+import { KUEUE_NAMESPACE, KueueArgs, ResolvedKueueArgs, validateKueueArgs } from "../kueue/kueue";
 import { ResolvedTeam, TeamArgs, validateTeams } from "../kueue/teams";
 import { checkQueuedWorkloads, checkServicesOutsideTeams } from "../kueue/workloads";
 import { ResolvedTenantPool, TenantPoolArgs, validateTenantPools } from "../tenant/pools";
@@ -239,7 +239,8 @@ export function validatePlatformArgs(input: RayPlatformArgs, p: Problems, option
     else if (args.kueue) p.add("kueue", args.kueue, "has no effect without teams", "kueue with teams", "remove kueue, or declare teams");
     checkQueuedWorkloads(teams, rayClusters, rayJobs, p);
     checkServicesOutsideTeams(teams, rayServices, p);
-    const tenantPools = validateTenantPools(args.tenantPools ?? [], "tenantPools", teams, p);
+    const platformNamespaces = [kuberay.namespace, KUEUE_NAMESPACE, ...teams.map((t) => t.namespace), ...[...rayClusters, ...rayJobs, ...rayServices].map((w) => w.namespace)];
+    const tenantPools = validateTenantPools(args.tenantPools ?? [], "tenantPools", teams, platformNamespaces, p);
     checkNamespaces(p, kuberay.namespace, [
         // Team namespaces first: a workload in one must not create it again.
         ...teams.map((t, i) => ({ path: `teams[${i}]`, namespace: t.namespace, createNamespace: true })),

@@ -70,7 +70,8 @@ export function tenantGroup(pool: string): string {
 }
 
 /** Pools of a platform: prefixes that cannot overlap (one pool would pass the other's name check), teams that exist. */
-export function validateTenantPools(pools: TenantPoolArgs[], path: string, teams: ResolvedTeam[], p: Problems): ResolvedTenantPool[] {
+/** `platformNamespaces`: every namespace the platform creates or uses; no pool prefix may name one (server-side apply would adopt a pool's namespace of that name). */
+export function validateTenantPools(pools: TenantPoolArgs[], path: string, teams: ResolvedTeam[], platformNamespaces: string[], p: Problems): ResolvedTenantPool[] {
     checkUniqueNames(p, path, pools.map((x) => x.name), "tenant pool");
     const resolved = pools.map((x, i): ResolvedTenantPool => {
         const at = `${path}[${i}]`;
@@ -80,6 +81,11 @@ export function validateTenantPools(pools: TenantPoolArgs[], path: string, teams
         if ((x.namespacePrefix !== undefined || validName) && !/^[a-z0-9]([-a-z0-9]{0,40})$/.test(namespacePrefix) || !namespacePrefix.endsWith("-")) {
             p.add(join(at, "namespacePrefix"), namespacePrefix, "is not a namespace prefix", "lowercase letters, digits and '-', 2 to 41 characters, ending in '-' (room for the tenant's own part)",
                 `e.g. "${x.name}-"`);
+        }
+        const taken = platformNamespaces.find((ns) => ns.startsWith(namespacePrefix));
+        if (taken) {
+            p.add(join(at, "namespacePrefix"), namespacePrefix, `starts the platform's namespace "${taken}": a tenant could create it first, and the platform would adopt it with the pool's label and binding`,
+                "a prefix no platform namespace starts with", `pick another prefix, or rename "${taken}"`);
         }
         const names = x.teams ?? [];
         names.forEach((t, k) => {

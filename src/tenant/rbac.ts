@@ -118,6 +118,8 @@ export function poolPolicies(pool: ResolvedTenantPool): KubernetesObject[] {
             { expression: `request.operation != 'UPDATE' || ${labelOf("object", TEAM_LABEL)} == ${labelOf("oldObject", TEAM_LABEL)}`, message: `a namespace's team (${TEAM_LABEL}) is set when it is created, never changed` },
             // Ray pod templates are the tenant's: without Pod Security a privileged pod or a hostPath is the node, then the cluster.
             { expression: `request.operation == 'DELETE' || ${labelOf("object", POD_SECURITY_LABEL)} in ['baseline', 'restricted']`, message: `a tenant namespace enforces Pod Security (${POD_SECURITY_LABEL}: baseline or restricted)` },
+            // An older policy version would drop checks baseline has gained since (e.g. 1.34's host probes).
+            { expression: `request.operation == 'DELETE' || ${labelOf("object", `${POD_SECURITY_LABEL}-version`)} in ['', 'latest']`, message: `a tenant namespace enforces the latest Pod Security (${POD_SECURITY_LABEL}-version absent or "latest")` },
         ]),
         ...policy(pool, "rolebindings", write("rolebindings", "rbac.authorization.k8s.io", ["CREATE", "UPDATE"]), [
             { expression: own("namespaceObject"), message: `pool "${pool.name}" binds roles only in its own namespaces` },
@@ -126,14 +128,48 @@ export function poolPolicies(pool: ResolvedTenantPool): KubernetesObject[] {
                 message: `pool "${pool.name}" may only bind its own group to the ClusterRole ${TENANT_ROLE}`,
             },
         ]),
-        ...policy(pool, "localqueues", write("localqueues", "kueue.x-k8s.io", ["CREATE", "UPDATE"]), [
-            { expression: `object.spec.clusterQueue == ${labelOf("namespaceObject", TEAM_LABEL)}`, message: `a tenant's LocalQueue points at its namespace's team (label ${TEAM_LABEL}), the only quota it may use` },
+        ...policy(pool, "localqueues", write("localqueues", "kueue.x-k8s.io", ["CREATE", "UPDATE", "DELETE"]), [
+            // Without the `default` queue Kueue would leave an unlabelled Ray object alone: outside every quota.
+            { expression: "request.operation != 'DELETE'", message: "a tenant's LocalQueues go with its namespace, never before (a Ray object without a queue would run outside the quota)" },
+            { expression: `request.operation == 'DELETE' || object.spec.clusterQueue == ${labelOf("namespaceObject", TEAM_LABEL)}`, message: `a tenant's LocalQueue points at its namespace's team (label ${TEAM_LABEL}), the only quota it may use` },
+        ]),
+        // Kueue takes a Ray object with an owner for the child of a queued job and neither queues nor counts it.
+        ...policy(pool, "ray", { apiGroups: ["ray.io"], apiVersions: ["*"], operations: ["CREATE", "UPDATE"], resources: ["rayclusters", "rayjobs", "rayservices"] }, [
+            {
+                expression: `request.operation == 'CREATE' ? !has(object.metadata.ownerReferences) || object.metadata.ownerReferences.size() == 0 : (has(object.metadata.ownerReferences) ? object.metadata.ownerReferences : []) == (has(oldObject.metadata.ownerReferences) ? oldObject.metadata.ownerReferences : [])`,
+                message: "a tenant's Ray objects have no owner of its choosing (Kueue would take them for the child of a queued job and count nothing)",
+            },
         ]),
     ];
 }
 
-/** Every cluster-scoped object that gives the platform's tenant pools their rights. */
+/**
+ * Pods in every pool's namespaces (created by the operator from the tenant's templates): no
+ * `system-*` priority class, which would let them preempt other teams' workers and system pods.
+ */
+export function tenantPodPolicy(): KubernetesObject[] {
+    const name = "kuberay-platform-tenant-pods";
+    return [{
+        apiVersion: "admissionregistration.k8s.io/v1", kind: "ValidatingAdmissionPolicy", metadata: { name, labels: MANAGED },
+        spec: {
+            failurePolicy: "Fail",
+            matchConstraints: {
+                namespaceSelector: { matchExpressions: [{ key: TENANT_POOL_LABEL, operator: "Exists" }] },
+                resourceRules: [{ apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["pods"] }],
+            },
+            validations: [{
+                expression: "!has(object.spec.priorityClassName) || !object.spec.priorityClassName.startsWith('system-')",
+                message: "a tenant's pods take no system priority class (it would preempt other teams' and the cluster's pods)", reason: "Forbidden",
+            }],
+        },
+    }, {
+        apiVersion: "admissionregistration.k8s.io/v1", kind: "ValidatingAdmissionPolicyBinding", metadata: { name, labels: MANAGED },
+        spec: { policyName: name, validationActions: ["Deny"] },
+    }] as unknown as KubernetesObject[];
+}
+
+/** Every cluster-scoped object that gives the platform's tenant pools their rights, and their limits. */
 export function tenantAccessObjects(pools: ResolvedTenantPool[]): KubernetesObject[] {
     if (pools.length === 0) return [];
-    return [tenantNamespaceRole(), ...pools.flatMap((x) => [poolClusterRole(x), poolClusterRoleBinding(x), ...poolPolicies(x)])];
+    return [tenantNamespaceRole(), ...tenantPodPolicy(), ...pools.flatMap((x) => [poolClusterRole(x), poolClusterRoleBinding(x), ...poolPolicies(x)])];
 }

@@ -75,7 +75,9 @@ export class RayTenant extends pulumi.ComponentResource {
         const namespaceReady = [...ready];
         // Beside the workloads' own policies, not before them: no Ray pod exists until every policy does.
         ready.push(new k8s.networking.v1.NetworkPolicy(`${name}-deny`, { metadata: deny.metadata, spec: deny.spec }, { ...k8sOpts, dependsOn: namespaceReady }));
-        objects.localQueues.forEach((lq) => ready.push(customResource(`${name}-queue${lq.metadata.name === t.team?.name ? "" : `-${lq.metadata.name}`}`, lq, { ...k8sOpts, dependsOn: [...namespaceReady] }, false,
+        // Kept on destroy when the namespace goes with the stack: a pool may never delete them (see rbac.ts).
+        objects.localQueues.forEach((lq) => ready.push(customResource(`${name}-queue${lq.metadata.name === t.team?.name ? "" : `-${lq.metadata.name}`}`, lq,
+            { ...k8sOpts, dependsOn: [...namespaceReady], retainOnDelete: t.createNamespace }, false,
             { [API_CHECK_ANNOTATION]: liveCrds.checked(lq, "install the platform with its teams (Kueue)") })));
         const target: RayTargetArgs = {
             cluster, operatorReady: ready, pools: t.pools, operatorNamespace: t.platform.operatorNamespace, liveCrds, queueName: t.team?.name, namespaceReady,

@@ -76,6 +76,36 @@ describe("i. tenant isolation (real RBAC, admission policies, Pod Security, Kueu
         assert.strictEqual(await statusOf(a.get(`/api/v1/namespaces/${A.stack}/secrets/${authSecretName("ray")}`)), 200);
     });
 
+    it("tenant A cannot slip its own work out of its quota: no owner of its choosing, no deleted default queue, no lifted gate, no system priority", async () => {
+        const rc = (name: string, extra: Obj = {}) => ({
+            apiVersion: "ray.io/v1", kind: "RayCluster", metadata: { name, ...extra },
+            spec: { headGroupSpec: { rayStartParams: {}, template: { spec: { containers: [{ name: "ray-head", image: "rayproject/ray:2.54.0" }] } } } },
+        });
+        const own = await s.bed.kube.get(`/apis/ray.io/v1/namespaces/${A.stack}/rayclusters/ray`);
+        const owner = { ownerReferences: [{ apiVersion: "ray.io/v1", kind: "RayCluster", name: "ray", uid: own.metadata.uid, controller: true }] };
+        const gated = { apiVersion: "v1", kind: "Pod", metadata: { name: "gated" }, spec: { schedulingGates: [{ name: "kueue.x-k8s.io/elastic-job" }], containers: [{ name: "c", image: "busybox" }] } };
+        await s.bed.kube.create(`/api/v1/namespaces/${A.stack}/pods`, gated);
+        // What KubeRay grants a head's service account (the autoscaler patches pods); the head runs the tenant's code.
+        await s.bed.kube.create(`${RBAC}/namespaces/${A.stack}/roles`, { apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", metadata: { name: "autoscaler" }, rules: [{ apiGroups: [""], resources: ["pods"], verbs: ["get", "patch"] }] });
+        await s.bed.kube.create(`${RBAC}/namespaces/${A.stack}/rolebindings`, { apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding", metadata: { name: "autoscaler" }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "autoscaler" }, subjects: [{ kind: "ServiceAccount", name: "default", namespace: A.stack }] });
+        const token = (await s.bed.kube.create(`/api/v1/namespaces/${A.stack}/serviceaccounts/default/token`, { apiVersion: "authentication.k8s.io/v1", kind: "TokenRequest", spec: {} })).status.token;
+        const head = s.bed.kube.as(token);
+        const refused: Record<string, number> = {
+            "a RayCluster owned by its queued cluster": await statusOf(a.create(`/apis/ray.io/v1/namespaces/${A.stack}/rayclusters`, rc("child", owner))),
+            "delete its default LocalQueue": await statusOf(a.delete(`/apis/kueue.x-k8s.io/v1beta2/namespaces/${A.stack}/localqueues/default`)),
+            "pin an older Pod Security": await statusOf(a.jsonPatch(`/api/v1/namespaces/${A.stack}`, [{ op: "add", path: "/metadata/labels/pod-security.kubernetes.io~1enforce-version", value: "v1.33" }])),
+            "lift Kueue's gate from a head's service account": await statusOf(head.jsonPatch(`/api/v1/namespaces/${A.stack}/pods/gated`, [{ op: "remove", path: "/spec/schedulingGates" }])),
+            "a pod with a system priority": await statusOf(s.bed.kube.create(`/api/v1/namespaces/${A.stack}/pods?dryRun=All`, { ...gated, metadata: { name: "p" }, spec: { ...gated.spec, priorityClassName: "system-node-critical" } })),
+        };
+        assert.deepStrictEqual(refused, Object.fromEntries(Object.keys(refused).map((k) => [k, 403])));
+        // Controls: the same identities may do what they need.
+        assert.strictEqual(await statusOf(head.jsonPatch(`/api/v1/namespaces/${A.stack}/pods/gated`, [{ op: "add", path: "/metadata/labels", value: { ok: "yes" } }])), 200, "the service account patches pods otherwise");
+        assert.strictEqual(await statusOf(a.create(`/apis/ray.io/v1/namespaces/${A.stack}/rayclusters?dryRun=All`, rc("child"))), 200, "a Ray cluster of its own is fine");
+        // The system priority is refused by the tenant policy, not by the API server: outside a pool's namespace it passes.
+        assert.strictEqual(await statusOf(s.bed.kube.create("/api/v1/namespaces/research/pods?dryRun=All", { ...gated, metadata: { name: "p" }, spec: { containers: gated.spec.containers, priorityClassName: "system-node-critical" } })), 200);
+        await s.bed.kube.delete(`/api/v1/namespaces/${A.stack}/pods/gated`);
+    });
+
     it("a privileged Ray pod in a tenant namespace is refused by Pod Security (the pod templates are the tenant's)", async () => {
         const pod = { apiVersion: "v1", kind: "Pod", metadata: { name: "escape" }, spec: { containers: [{ name: "c", image: "busybox", securityContext: { privileged: true } }] } };
         // As the operator would create it (admin rights): the namespace's policy, not the creator's rights, refuses it.
