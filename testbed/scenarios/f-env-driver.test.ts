@@ -2,13 +2,14 @@
  * f. The environment driver (`kuberay-platform env`) with the real Pulumi CLI through the
  * Automation API: `env run` end to end; a driver killed during `up` (SIGKILL, and GitHub's cancel
  * sequence) and during `destroy`, then the next sweep, which must leave nothing of them and touch
- * neither a live environment nor a stack that is not an environment.
+ * neither a live environment, a stack that is not an environment, nor another project's.
  */
 import * as assert from "assert";
 import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { Shared, sharedBed } from "../lib/fixture";
+import { Project } from "../lib/pulumi";
 import { waitUntil } from "../lib/processes";
 
 const cli = path.resolve(__dirname, "..", "..", "..", "bin", "cli.js");
@@ -119,13 +120,18 @@ describe("f. the environment driver with the real CLI", () => {
         killedAt = Date.now();
     });
 
-    it("the next `env sweep` leaves nothing of any of them, and touches neither a live environment nor a stack that is not an environment", async function () {
+    it("the next `env sweep` leaves nothing of any of them, and touches neither a live environment, a stack that is not an environment, nor another project's", async function () {
         this.timeout(600_000);
         const victims = ["env-killed", "env-cancelled", "env-destroying"];
         // Beside them: an environment that has not expired, and a stack of the project without the environment tag.
         const live = await finish(env(s, ["up", "--name", "env-live", "--ttl", "30", ...tenantFlags(s, "env-live")]));
         assert.strictEqual(live.code, 0, live.out);
         await s.project.stackInit("env-lookalike");
+        // And an expired environment of another project on the same backend, named like one of ours.
+        const other = new Project({ dir: s.bed.dir, bin: s.bin, name: "other", pulumiYaml: "name: other-project\nruntime: nodejs\n", links: [] });
+        await other.stackInit("env-killed");
+        await other.run(["stack", "tag", "set", "kuberay-platform:environment", "true", "--stack", "env-killed"]);
+        await other.run(["stack", "tag", "set", "kuberay-platform:expires", "2020-01-01T00:00:00.000Z", "--stack", "env-killed"]);
         // A sweep before expiry removes nothing.
         const early = await finish(env(s, ["sweep"]));
         assert.strictEqual(early.code, 0, early.out);
@@ -143,6 +149,8 @@ describe("f. the environment driver with the real CLI", () => {
             await waitUntil(`namespace ${v} gone`, async () => !(await namespaceExists(v)), 120_000);
         }
         assert.ok(left.includes("env-live") && left.includes("env-lookalike"), `untouched: ${left}`);
+        const others = JSON.parse((await other.run(["stack", "ls", "--json"])).stdout) as { name: string }[];
+        assert.deepStrictEqual(others.map((x) => x.name), ["env-killed"], "another project's environment is not this sweep's");
         assert.ok(await namespaceExists("env-live"));
         // down: a misspelt name creates nothing; a stack that is not an environment is refused; the environment goes.
         const misspelt = await finish(env(s, ["down", "--name", "env-lvie"]));
