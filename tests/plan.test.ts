@@ -6,6 +6,8 @@ import * as yaml from "js-yaml";
 import { main } from "../src/cli";
 import { validatePlatformArgs } from "../src/platform/args";
 import { tenantConfigOf } from "../src/tenant/config";
+import { tenantCapacity } from "../src/tenant/capacity";
+import { validateTenantArgs } from "../src/tenant/args";
 import { Problems } from "../src/validation/problems";
 import { versions } from "../src/versions";
 
@@ -41,6 +43,9 @@ describe("kuberay-platform plan (offline)", () => {
         assert.match(out, /system-1 \(t3a\.large, system\): requested \d+m CPU/);
         assert.match(out, /ray\/ray-head: ray-head 1000m CPU, 2Gi \+ autoscaler 100m CPU, 512Mi/);
         assert.match(out, /Ray head ready after 15m53s/);
+        // How many pull-request environments it holds at once, from the room a tenant is checked against, and what each adds.
+        assert.match(out, /Tenants \(RayTenant, one default Ray cluster each\) on this platform\n  1 at once: their heads \(1100m CPU, 2560Mi each\)/);
+        assert.match(out, /each adds \$0\.0429\/h while idle/);
         // Worker cold start: the default GPU group from pending to a Ray worker, baseline and each pull method.
         assert.match(out, /Worker cold start \(modelled[^\n]*\n  ray\/gpu on gpu: 1m51s \(al2023, soci-parallel \+ pre-pull, own wait-gcs-ready\)/);
         assert.match(out, /other setups: baseline \(containerd, 125 MiB\/s, KubeRay's init container\) 3m30s; AL2023 \+ SOCI \+ pre-pull \(default\) 1m51s; Bottlerocket \+ SOCI \+ pre-pull 1m36s; Bottlerocket \+ snapshot cache \(300 MiB\/s\) 1m29s/);
@@ -48,7 +53,7 @@ describe("kuberay-platform plan (offline)", () => {
 
     it("--json has the same parts, machine-readable", async () => {
         const plan = JSON.parse((await run(["plan", "--json"])).out);
-        assert.deepStrictEqual(Object.keys(plan), ["notice", "tree", "manifests", "cost", "scheduling", "timeline", "scaleUp"]);
+        assert.deepStrictEqual(Object.keys(plan), ["notice", "tree", "manifests", "cost", "scheduling", "timeline", "scaleUp", "tenants"]);
         assert.deepStrictEqual(plan.scheduling.nodes.map((n: any) => n.name), ["system-1", "system-2"]);
         assert.ok(plan.manifests.some((m: any) => m.kind === "HelmRelease" && m.chart === "kuberay-operator" && m.version === "1.7.0"));
         // The CRDs by where the provider fetches them at deploy time, with the pinned sha256: no body offline.
@@ -69,6 +74,27 @@ describe("kuberay-platform plan (offline)", () => {
             assert.ok(plan.cost.items.length > 0 || plan.cost.notes.some((n: string) => n.includes("Existing cluster")));
         });
     }
+
+    it("counts concurrent tenants with the same placement a tenant's preview uses (bigger system nodes hold more)", () => {
+        const capacity = (args: object) => {
+            const p = new Problems("platform");
+            return tenantCapacity(tenantConfigOf(validatePlatformArgs(args, p), "c", "kuberay-system"));
+        };
+        const small = capacity({});
+        const big = capacity({ eks: { systemNodes: { instanceTypes: ["m7i.2xlarge"] } } });
+        assert.strictEqual(small.concurrentTenants, 1);
+        // 2 x m7i.2xlarge: about 7.9 CPU free each beside the platform's own pods, 1.1 CPU a head.
+        // The README's figures.
+        assert.deepStrictEqual([small.marginalIdlePerHour, big.concurrentTenants, big.marginalIdlePerHour], [0.0429, 11, 0.0561]);
+        // The count is the edge the preview check draws: that many default heads fit the room together, one more does not.
+        const config = tenantConfigOf(validatePlatformArgs({}, new Problems("p")), "c", "kuberay-system");
+        const refused = (n: number) => {
+            const p = new Problems("t");
+            validateTenantArgs({ platform: config, namespace: "pr-1", rayClusters: Array.from({ length: n }, (_, i) => ({ name: `ray${i}` })) }, p);
+            return p.list.length;
+        };
+        assert.deepStrictEqual([refused(small.concurrentTenants), refused(small.concurrentTenants + 1) > 0], [0, true]);
+    });
 
     it("takes RayPlatformArgs from a file and reports invalid ones with their paths", async () => {
         const good = path.join(os.tmpdir(), "plan-good.yaml");

@@ -1,3 +1,4 @@
+import { TenantConfig } from "../tenant/args";
 import * as pulumi from "@pulumi/pulumi";
 import { CostEstimate } from "../cost/model";
 import { RayPlatform } from "../platform/platform";
@@ -20,6 +21,8 @@ export interface OfflineEvaluation {
     schedulingModels: SchedulingModel[];
     /** Worker cold-start models of the RayPlatforms in the program. */
     scaleUps: ScaleUpTimeline[];
+    /** What the RayPlatforms in the program publish for their tenants. */
+    tenantConfigs: TenantConfig[];
 }
 
 const waitForRPCs: () => Promise<void> = require("@pulumi/pulumi/runtime/settings").waitForRPCs;
@@ -68,5 +71,6 @@ export async function evaluateOffline(
         costEstimates: (await Promise.all(platforms.map((p) => resolve(p.costEstimate)))) as CostEstimate[],
         schedulingModels: (await Promise.all(platforms.filter((p): p is RayPlatform => p instanceof RayPlatform).map((p) => resolve(p.schedulingModel)))) as SchedulingModel[],
         scaleUps: (await Promise.all(platforms.filter((p): p is RayPlatform => p instanceof RayPlatform).map((p) => resolve(p.scaleUpTimeline)))) as ScaleUpTimeline[],
+        tenantConfigs: (await Promise.all(platforms.filter((p): p is RayPlatform => p instanceof RayPlatform).map((p) => resolve(p.tenantConfig)))) as TenantConfig[],
     };
 }

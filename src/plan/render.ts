@@ -1,3 +1,4 @@
+import { TenantCapacity, tenantCapacity } from "../tenant/capacity";
 import * as yaml from "js-yaml";
 import { CostEstimate } from "../cost/model";
 import { SchedulingModel } from "../scheduling/platform";
@@ -18,6 +19,8 @@ export interface Plan {
     timeline: DeployTimeline;
     /** Worker cold starts (pending to a Ray worker) on pools that scale from zero. */
     scaleUp?: ScaleUpTimeline;
+    /** How many default tenants the platform holds at once, and the marginal cost of each. */
+    tenants?: TenantCapacity;
 }
 
 function short(type: string): string {
@@ -73,6 +76,7 @@ export function buildPlan(ev: OfflineEvaluation): Plan {
         scheduling: ev.schedulingModels[0],
         timeline: computeTimeline(ev.nodes),
         scaleUp: ev.scaleUps[0],
+        tenants: ev.tenantConfigs[0] ? tenantCapacity(ev.tenantConfigs[0]) : undefined,
     };
 }
 
@@ -108,6 +112,12 @@ export function renderText(plan: Plan): string {
         out.push(`  ${"TOTAL".padEnd(width)}  idle ${money(c.idlePerHour)}  max ${money(c.maxPerHour)}`, ...c.notes.map((n) => `  note: ${n}`), "");
     }
     if (plan.scheduling) out.push(...renderScheduling(plan.scheduling), "");
+    if (plan.tenants) {
+        const t = plan.tenants;
+        out.push("Tenants (RayTenant, one default Ray cluster each) on this platform",
+            t.note ? `  ${t.note}` : `  ${t.concurrentTenants} at once: their heads (${t.head} each) share the system nodes' free room (${t.room}); more are refused at preview`,
+            `  each adds ${money(t.marginalIdlePerHour)}/h while idle (its head's share of a system node), plus its workers' nodes`, "");
+    }
     const t = plan.timeline;
     out.push("Deploy timeline (modelled)",
         `  Ray head ready after ${mins(t.rayReadySeconds)}; whole deploy ${mins(t.totalSeconds)}`,
