@@ -97,6 +97,30 @@ describe("ephemeral environments (driver on the Automation API's workspace/stack
         assert.deepStrictEqual([...ws.stacks.keys()].sort(), ["not-ours", "pr-429", "pr-live", "prod"]);
     });
 
+    it("the AWS sweeper also finds the detached network interfaces in the environment's own VPC and security groups (the VPC CNI tags none)", async () => {
+        const calls: string[][] = [];
+        const run = async (args: string[]) => {
+            calls.push(args);
+            if (args[0] === "resourcegroupstaggingapi") {
+                return JSON.stringify({ ResourceTagMappingList: [
+                    { ResourceARN: "arn:aws:ec2:eu-west-1:111122223333:security-group/sg-1" }, { ResourceARN: "arn:aws:ec2:eu-west-1:111122223333:vpc/vpc-1" },
+                    { ResourceARN: "arn:aws:ec2:eu-west-1:111122223333:instance/i-1" },
+                ] });
+            }
+            return JSON.stringify(args.join(" ").includes("vpc-id") ? ["eni-a", "eni-b"] : ["eni-b", "eni-c"]);
+        };
+        const found = await new AwsCliSweeper("us-west-2", run).find({ tagKey: "kuberay-platform/environment", tagValue: "3f2a", region: "eu-west-1" });
+        assert.deepStrictEqual(calls.slice(1).map((c) => c.slice(0, 7)), [
+            ["ec2", "describe-network-interfaces", "--region", "eu-west-1", "--filters", "Name=vpc-id,Values=vpc-1", "Name=status,Values=available"],
+            ["ec2", "describe-network-interfaces", "--region", "eu-west-1", "--filters", "Name=group-id,Values=sg-1", "Name=status,Values=available"],
+        ]);
+        // Each once, after the instances that may hold them and before the security groups and the VPC they keep.
+        assert.deepStrictEqual(found.map((a) => a.split(":").slice(4).join(":")), [
+            "111122223333:instance/i-1", "111122223333:network-interface/eni-a", "111122223333:network-interface/eni-b", "111122223333:network-interface/eni-c",
+            "111122223333:security-group/sg-1", "111122223333:vpc/vpc-1",
+        ]);
+    });
+
     it("the AWS sweeper finds by the stack tag and removes what holds others first", async () => {
         const calls: string[][] = [];
         const run = async (args: string[]) => {

@@ -37,9 +37,10 @@ function rank(arn: string): number {
 }
 
 /**
- * Finds what carries a stack's identity tag (Resource Groups Tagging API: instances Karpenter
- * launched, their volumes, load balancers, and anything else the stack tagged) and removes the
- * kinds a failed destroy leaves behind; other kinds are reported, not removed.
+ * Finds what carries an environment's tag (Resource Groups Tagging API: instances Karpenter
+ * launched, their volumes, load balancers, and anything else the stack tagged), and the detached
+ * network interfaces in its own VPC and security groups, and removes the kinds a failed destroy
+ * leaves behind; other kinds are reported, not removed.
  */
 export class AwsCliSweeper implements LeftoverSweeper {
     constructor(private readonly region: string, private readonly run: (args: string[]) => Promise<string> = execAws) {}
@@ -55,7 +56,29 @@ export class AwsCliSweeper implements LeftoverSweeper {
         const out = JSON.parse(await this.run([
             "resourcegroupstaggingapi", "get-resources", "--region", region, "--tag-filters", `Key=${scope.tagKey},Values=${scope.tagValue}`, "--output", "json",
         ])) as { ResourceTagMappingList?: { ResourceARN: string }[] };
-        return (out.ResourceTagMappingList ?? []).map((m) => m.ResourceARN).sort((a, b) => rank(a) - rank(b));
+        const tagged = (out.ResourceTagMappingList ?? []).map((m) => m.ResourceARN);
+        const found = [...tagged, ...await this.detachedInterfaces(tagged, region)];
+        return [...new Set(found)].sort((a, b) => rank(a) - rank(b));
+    }
+
+    /**
+     * Network interfaces the VPC CNI leaves detached carry no tag, yet keep a VPC or security group
+     * from being deleted. Those in the environment's own VPC or security groups (tagged with its id)
+     * are its own, so they are found through them.
+     */
+    private async detachedInterfaces(tagged: string[], region: string): Promise<string[]> {
+        const ids = (kind: string) => tagged.filter((a) => (a.split(":")[5] ?? "").startsWith(`${kind}/`)).map((a) => a.split("/").pop()!);
+        const account = tagged[0]?.split(":")[4] ?? "";
+        const found: string[] = [];
+        for (const [filter, values] of [["vpc-id", ids("vpc")], ["group-id", ids("security-group")]] as const) {
+            if (values.length === 0) continue;
+            const out = JSON.parse(await this.run([
+                "ec2", "describe-network-interfaces", "--region", region, "--filters", `Name=${filter},Values=${values.join(",")}`, "Name=status,Values=available",
+                "--query", "NetworkInterfaces[].NetworkInterfaceId", "--output", "json",
+            ])) as string[] | null;
+            found.push(...(out ?? []).map((id) => `arn:aws:ec2:${region}:${account}:network-interface/${id}`));
+        }
+        return found;
     }
 
     async remove(arn: string): Promise<void> {
