@@ -39,7 +39,7 @@ describe("i. tenant isolation (real RBAC, admission policies, Pod Security, Kueu
         await tenantStack(B);
     });
 
-    it("each tenant deploys with only its pool's identity: namespace, binding, queues, policies, a Ready head", async function () {
+    it("each tenant deploys with only its pool's identity (namespace, binding, queues, policies, a Ready head), and a second up has nothing to do", async function () {
         this.timeout(600_000);
         for (const t of [A, B]) {
             await s.project.up(t.stack);
@@ -49,6 +49,12 @@ describe("i. tenant isolation (real RBAC, admission policies, Pod Security, Kueu
             const heads = await rayPods(s.bed.kube, t.stack, "ray");
             assert.ok(heads.length === 1 && readyAt(heads[0]) !== undefined, `${t.stack}: a Ready head`);
         }
+        // A second up, with refresh (the tenant's identity reads everything it manages back), has nothing to do.
+        const again = await s.project.previewNoChanges(A.stack, true);
+        assert.strictEqual(again.code, 0, `preview --refresh --expect-no-changes found changes:\n${again.stdout}\n${again.stderr}`);
+        // Nor does the platform's, with its roles and admission policies.
+        const platform = await s.project.previewNoChanges("platform", true);
+        assert.strictEqual(platform.code, 0, `platform preview --refresh --expect-no-changes found changes:\n${platform.stdout}\n${platform.stderr}`);
     });
 
     it("tenant A's identity gets 403 on everything of B's and of the platform", async () => {
