@@ -65,6 +65,27 @@ describe("tenant pools: an identity per pool that reaches only its own namespace
         assert.ok(tenantVaps.length === 9 && tenantVaps.every((v) => poolRole.dependsOn.includes(v.resource)), "the pool's rights wait for its policies");
     });
 
+    it("sends every role, binding and admission policy in a shape the Kubernetes API accepts (its OpenAPI schema)", async function () {
+        this.timeout(60000);
+        const importModule = new Function("m", "return import(m)") as (m: string) => Promise<any>;
+        const rbac = await importModule("kubernetes-models/rbac.authorization.k8s.io/v1");
+        const admission = await importModule("kubernetes-models/admissionregistration.k8s.io/v1");
+        const models: Record<string, any> = {
+            ClusterRole: rbac.ClusterRole, ClusterRoleBinding: rbac.ClusterRoleBinding, RoleBinding: rbac.RoleBinding,
+            ValidatingAdmissionPolicy: admission.ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding: admission.ValidatingAdmissionPolicyBinding,
+        };
+        const tenant = await evaluate((opts) => new RayTenant("pr-8", { platform: config, kubeconfig: KUBECONFIG, namespace: "pr-8", pool: "pr", team: "research", rayClusters: [] }, opts));
+        const objects = [...ev.resources, ...tenant.resources].filter((r) => /^kubernetes:(rbac\.authorization|admissionregistration)\.k8s\.io\/v1:/.test(r.type));
+        assert.strictEqual(objects.length, 1 + 2 * 2 + 2 * 4 * 2 + 2 + 2 + 1, objects.map((o) => o.name).join(", "));
+        for (const o of objects) {
+            const kind = o.type.split(":").pop()!;
+            assert.doesNotThrow(() => new models[kind]({ ...o.inputs, apiVersion: o.type.split(":")[1].replace(/^core\//, ""), kind }).validate(), o.name);
+        }
+        // The validators can fail: an action the API does not know is refused.
+        const binding = objects.find((o) => o.type.endsWith(":ValidatingAdmissionPolicyBinding"))!;
+        assert.throws(() => new admission.ValidatingAdmissionPolicyBinding({ ...binding.inputs, spec: { ...binding.inputs.spec, validationActions: ["Reject"] } }).validate());
+    });
+
     it("maps each principal to its pool's group with an access entry and no access policy (EKS)", () => {
         const entries = ev.ofType("aws:eks/accessEntry:AccessEntry").filter((r) => r.inputs.kubernetesGroups);
         assert.deepStrictEqual(entries.map((r) => [r.inputs.principalArn, r.inputs.kubernetesGroups, r.inputs.type]), [[ROLE, ["kuberay-platform:tenants:pr"], "STANDARD"]]);

@@ -78,7 +78,8 @@ export interface NodeRoomArgs {
 /**
  * A tenant: Ray workloads in one namespace of a cluster where the platform already runs (a pull
  * request's environment, a team's experiments). It creates only namespaced objects — the
- * namespace, the Ray clusters, jobs and services, their NetworkPolicies — and no CRD, Helm release,
+ * namespace, the Ray clusters, jobs and services, their NetworkPolicies, the namespace's default
+ * deny, its team's LocalQueues and (with a pool) its RoleBinding — and no CRD, Helm release,
  * cluster-scoped object or AWS resource. Before sending any Ray object it reads the cluster's live
  * KubeRay CRDs and checks they take it.
  */
