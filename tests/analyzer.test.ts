@@ -33,7 +33,7 @@ describe("multi-language component (Pulumi's own analyzer)", () => {
         const c = result.components.RayPlatform;
         assert.ok(c, `components: ${Object.keys(result.components)}`);
         assert.deepStrictEqual(Object.keys(c.inputs).sort(), [
-            "eks", "existingCluster", "karpenter", "kuberay", "kueue", "nodePools", "nvidiaDevicePlugin", "observability", "rayClusters", "rayJobs", "rayServices", "teams", "tenantPools",
+            "eks", "existingCluster", "headPool", "karpenter", "kuberay", "kueue", "nodePools", "nvidiaDevicePlugin", "observability", "rayClusters", "rayJobs", "rayServices", "teams", "tenantPools",
         ]);
         assert.deepStrictEqual(Object.keys(c.outputs).sort(), [
             "clusterName", "costEstimate", "deployTimeline", "eksCluster", "kubeconfig", "observability", "operatorNamespace", "rayClusters", "rayJobs", "rayServices", "scaleUpTimeline",

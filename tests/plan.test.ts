@@ -1,3 +1,4 @@
+import { RayClusterArgs } from "../src/ray/args";
 import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
@@ -37,15 +38,17 @@ describe("kuberay-platform plan (offline)", () => {
         assert.match(out, /Resource tree \(\d+ resources\)\nRayPlatform kuberay\n├─ EksCluster kuberay/);
         assert.match(out, /kind: RayCluster/);
         assert.match(out, /kind: NodePool/);
-        assert.match(out, /TOTAL\s+idle \$0\.3128/);
+        assert.match(out, /TOTAL\s+idle \$0\.4115/);
         // The per-node table: both system nodes, each pod with its containers, requested and free.
         assert.match(out, /Scheduling model \(steady state/);
         assert.match(out, /system-1 \(t3a\.large, system\): requested \d+m CPU/);
         assert.match(out, /ray\/ray-head: ray-head 1000m CPU, 2Gi \+ autoscaler 100m CPU, 512Mi/);
-        assert.match(out, /Ray head ready after 15m53s/);
-        // How many pull-request environments it holds at once, from the room a tenant is checked against, and what each adds.
-        assert.match(out, /Tenants \(RayTenant, one default Ray cluster each\) on this platform\n  1 at once: their heads \(1100m CPU, 2560Mi each\)/);
-        assert.match(out, /each adds \$0\.0429\/h while idle/);
+        // The head on a node of the head pool, which Karpenter launches first.
+        assert.match(out, /ray-cpu-1 \(m6a\.large, ray-cpu\): requested 1250m CPU/);
+        assert.match(out, /Ray head ready after 16m54s/);
+        // How many pull-request environments it holds at once, from the head pool's limit, and what each adds.
+        assert.match(out, /Tenants \(RayTenant, one default Ray cluster each\) on this platform\n  31 at once: their heads \(1100m CPU, 2560Mi each\) share Karpenter pool ray-cpu/);
+        assert.match(out, /each adds \$0\.0864\/h while idle/);
         // Worker cold start: the default GPU group from pending to a Ray worker, baseline and each pull method.
         assert.match(out, /Worker cold start \(modelled[^\n]*\n  ray\/gpu on gpu: 1m51s \(al2023, soci-parallel \+ pre-pull, own wait-gcs-ready\)/);
         assert.match(out, /other setups: baseline \(containerd, 125 MiB\/s, KubeRay's init container\) 3m30s; AL2023 \+ SOCI \+ pre-pull \(default\) 1m51s; Bottlerocket \+ SOCI \+ pre-pull 1m36s; Bottlerocket \+ snapshot cache \(300 MiB\/s\) 1m29s/);
@@ -54,7 +57,7 @@ describe("kuberay-platform plan (offline)", () => {
     it("--json has the same parts, machine-readable", async () => {
         const plan = JSON.parse((await run(["plan", "--json"])).out);
         assert.deepStrictEqual(Object.keys(plan), ["notice", "tree", "manifests", "cost", "scheduling", "timeline", "scaleUp", "tenants"]);
-        assert.deepStrictEqual(plan.scheduling.nodes.map((n: any) => n.name), ["system-1", "system-2"]);
+        assert.deepStrictEqual(plan.scheduling.nodes.map((n: any) => n.name), ["system-1", "system-2", "ray-cpu-1"]);
         assert.ok(plan.manifests.some((m: any) => m.kind === "HelmRelease" && m.chart === "kuberay-operator" && m.version === "1.7.0"));
         // The CRDs by where the provider fetches them at deploy time, with the pinned sha256: no body offline.
         const crds = plan.manifests.find((m: any) => m.kind === "CustomResourceDefinitions" && m.fetchedAtDeployFrom.some((f: any) => f.url.endsWith("/ray.io_rayclusters.yaml")));
@@ -75,10 +78,27 @@ describe("kuberay-platform plan (offline)", () => {
         });
     }
 
-    it("counts concurrent tenants with the same placement a tenant's preview uses (bigger system nodes hold more)", () => {
+    it("counts concurrent tenants on the default head pool: its limit less the platform's own node, one m6a.large per lone head", () => {
+        const capacity = (args: object) => tenantCapacity(tenantConfigOf(validatePlatformArgs(args, new Problems("platform")), "c", "kuberay-system"));
+        const pooled = capacity({});
+        // maxCpus 64, 2 vCPUs kept by the platform's head: 31 more m6a.large, one head each (a second does not fit one).
+        assert.deepStrictEqual([pooled.concurrentTenants, pooled.marginalIdlePerHour], [31, 0.0864]);
+        assert.deepStrictEqual([capacity({ nodePools: [{ name: "gpu" }, { name: "ray-cpu", instanceTypes: ["m6a.large"], maxCpus: 20 }] }).concurrentTenants], [9]);
+        // The preview refuses no count of heads there (Karpenter grows the pool), only a head no type of it fits.
+        const config = tenantConfigOf(validatePlatformArgs({}, new Problems("p")), "c", "kuberay-system");
+        const problems = (rayClusters: RayClusterArgs[]) => {
+            const p = new Problems("t");
+            validateTenantArgs({ platform: config, namespace: "pr-1", rayClusters }, p);
+            return p.list.map((x) => `${x.path}: ${x.message}`);
+        };
+        assert.deepStrictEqual(problems(Array.from({ length: 12 }, (_, i) => ({ name: `ray${i}` }))), []);
+        assert.deepStrictEqual(problems([{ name: "big", head: { cpu: "30", memory: "8Gi" } }]).map((x) => x.split(" (")[0]), ["rayClusters[0].head: pod pr-1/big-head"]);
+    });
+
+    it("counts concurrent tenants with the same placement a tenant's preview uses when heads run on the system nodes (bigger ones hold more)", () => {
         const capacity = (args: object) => {
             const p = new Problems("platform");
-            return tenantCapacity(tenantConfigOf(validatePlatformArgs(args, p), "c", "kuberay-system"));
+            return tenantCapacity(tenantConfigOf(validatePlatformArgs({ headPool: "system", ...args }, p), "c", "kuberay-system"));
         };
         const small = capacity({});
         const big = capacity({ eks: { systemNodes: { instanceTypes: ["m7i.2xlarge"] } } });
@@ -87,7 +107,7 @@ describe("kuberay-platform plan (offline)", () => {
         // The README's figures.
         assert.deepStrictEqual([small.marginalIdlePerHour, big.concurrentTenants, big.marginalIdlePerHour], [0.0429, 11, 0.0561]);
         // The count is the edge the preview check draws: that many default heads fit the room together, one more does not.
-        const config = tenantConfigOf(validatePlatformArgs({}, new Problems("p")), "c", "kuberay-system");
+        const config = tenantConfigOf(validatePlatformArgs({ headPool: "system" }, new Problems("p")), "c", "kuberay-system");
         const refused = (n: number) => {
             const p = new Problems("t");
             validateTenantArgs({ platform: config, namespace: "pr-1", rayClusters: Array.from({ length: n }, (_, i) => ({ name: `ray${i}` })) }, p);
@@ -120,20 +140,21 @@ describe("kuberay-platform plan (offline)", () => {
         assert.match(plan.tree[0], /^RayTenant pr-42$/);
         assert.ok(!plan.manifests.some((m: any) => m.kind === "HelmRelease" || m.kind === "CustomResourceDefinition" || m.kind === "CustomResourceDefinitions"));
         assert.ok(plan.manifests.some((m: any) => m.kind === "RayCluster" && m.metadata.namespace === "pr-42"));
-        // Warm platform: namespace, policy, live API check, then the head on a running system node.
+        // Warm platform: namespace, policy, live API check, then a node of the head pool and the head on it.
         assert.ok(plan.timeline.rayReadySeconds > 0 && plan.timeline.rayReadySeconds <= 120, JSON.stringify(plan.timeline));
         assert.deepStrictEqual(plan.timeline.criticalPath.at(-1).type, "kubernetes:ray.io/v1:RayCluster");
-        // One head (1.1 CPU, 2.5Gi) is its share of a t3a.large: no new node while the GPU workers are at zero.
+        // One head (1.1 CPU, 2.5Gi) needs an m6a.large of the head pool to itself (a second does not fit one):
+        // no other node while the GPU workers are at zero.
         const [heads, workers] = plan.cost.items;
-        assert.match(heads.item, /Heads and submitters \(1\) on the platform's system nodes \(t3a\.large\)/);
-        assert.strictEqual(heads.note, "57% of one node", "1100m of a t3a.large's 1930m allocatable CPU");
+        assert.match(heads.item, /Heads and submitters \(1\) on head pool ray-cpu/);
+        assert.strictEqual(heads.note, "1/12 of the 12 x m6a.large that 12 such tenants need");
         assert.strictEqual(plan.cost.idlePerHour, heads.idlePerHour);
-        assert.ok(plan.cost.idlePerHour > 0.03 && plan.cost.idlePerHour < 0.0752, String(plan.cost.idlePerHour));
+        assert.strictEqual(plan.cost.idlePerHour, 0.0864);
         // GPU workers scale from zero: nothing idle, their nodes at most (2 x g6.xlarge-class nodes).
         assert.deepStrictEqual([workers.item, workers.idlePerHour], ["Workers on pool gpu", 0]);
         assert.ok(workers.maxPerHour > 1);
         const text = (await run(["plan", "--tenant", file])).out;
-        assert.match(text, /Ray head ready after 0m49s/);
+        assert.match(text, /Ray head ready after 1m50s/);
     });
 
     it("fails in one line, without a stack trace, on a missing or malformed file", async () => {

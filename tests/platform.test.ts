@@ -102,7 +102,9 @@ describe("RayPlatform defaults (EKS)", () => {
             "kubernetes:helm.sh/v3:Release ml-pools-karpenter-controller <- ml-pools-karpenter",
             "kubernetes:helm.sh/v3:Release ml-pools-nvidia <- ml-pools-nvidia",
             "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass ml-pools-gpu-class <- ml-pools",
+            "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass ml-pools-ray-cpu-class <- ml-pools",
             "kubernetes:karpenter.sh/v1:NodePool ml-pools-gpu <- ml-pools",
+            "kubernetes:karpenter.sh/v1:NodePool ml-pools-ray-cpu <- ml-pools",
         ].sort();
         assert.deepStrictEqual(tree, expected);
     });

@@ -25,8 +25,20 @@ function problemAt(args: RayPlatformArgs, path: string) {
 const twoClusters: RayPlatformArgs = { rayClusters: [{ name: "a" }, { name: "b" }] };
 
 describe("scheduling model", () => {
-    it("places every pod of the default platform: the packing of its two t3a.large system nodes", () => {
+    it("places every pod of the default platform: its two t3a.large system nodes keep only system pods, the head gets a node of the head pool", () => {
         const { m, problems } = model({});
+        assert.deepStrictEqual(problems.list, []);
+        const nodes = Object.fromEntries(m.nodes.map((n) => [n.name, n]));
+        assert.deepStrictEqual(Object.keys(nodes), ["system-1", "system-2", "ray-cpu-1"]);
+        assert.deepStrictEqual(nodes["ray-cpu-1"].pods.map((p) => p.name), ["kube-system/aws-node", "kube-system/kube-proxy", "kube-system/eks-pod-identity-agent", "ray/ray-head"]);
+        // m6a.large, the cheapest type of the pool a lone head fits (Karpenter's choice).
+        assert.deepStrictEqual([nodes["ray-cpu-1"].instanceType, nodes["ray-cpu-1"].free.cpuMilli], ["m6a.large", 680]);
+        assert.deepStrictEqual(nodes["system-2"].pods.map((p) => p.name).filter((x) => x.startsWith("ray/")), []);
+        assert.deepStrictEqual([nodes["system-2"].free.cpuMilli, nodes["system-2"].free.memoryMi], [1430, 6255]);
+    });
+
+    it("places every pod of a platform with headPool \"system\": the packing of its two t3a.large system nodes", () => {
+        const { m, problems } = model({ headPool: "system" });
         assert.deepStrictEqual(problems.list, []);
         const nodes = Object.fromEntries(m.nodes.map((n) => [n.name, n]));
         assert.deepStrictEqual(Object.keys(nodes), ["system-1", "system-2"]);
@@ -64,7 +76,7 @@ describe("scheduling model", () => {
     });
 
     it("rejects a second Ray head on two t3a.medium, naming the pod, the free room and the smallest type that fits", async () => {
-        const args: RayPlatformArgs = { ...twoClusters, eks: { systemNodes: { instanceTypes: ["t3a.medium"] } } };
+        const args: RayPlatformArgs = { ...twoClusters, headPool: "system", eks: { systemNodes: { instanceTypes: ["t3a.medium"] } } };
         const p = problemAt(args, "rayClusters[1].head");
         assert.match(p.message, /pod b\/b-head \(1100m CPU, 2\.5Gi\) has no place on the system nodes \(2 x t3a\.medium; system-1 \d+m CPU, [\d.]+(Gi|Mi) free; system-2/);
         assert.match(p.fix, /set eks\.systemNodes\.instanceTypes to \["t3a\.large"\] \(the cheapest type that holds every system pod on 2 nodes\)/);
@@ -76,7 +88,7 @@ describe("scheduling model", () => {
 
     it("counts what KubeRay injects: the autoscaler a spec override restores to KubeRay's default, and the SidecarMode submitter", () => {
         // A SidecarMode head asks 1.6 CPU: more than a t3a.large keeps free next to Karpenter.
-        const sidecar: RayPlatformArgs = { rayClusters: [], rayJobs: [{ name: "side", entrypoint: "x", submissionMode: "SidecarMode" }] };
+        const sidecar: RayPlatformArgs = { headPool: "system", rayClusters: [], rayJobs: [{ name: "side", entrypoint: "x", submissionMode: "SidecarMode" }] };
         assert.deepStrictEqual(model(sidecar).problems.list.map((p) => p.path), ["rayJobs[0].rayCluster.head"]);
         const { m } = model({
             eks: { systemNodes: { instanceTypes: ["t3a.xlarge"] } },
@@ -90,19 +102,21 @@ describe("scheduling model", () => {
         assert.ok(!pods.some((p) => p.name === "side/side-submitter"), "SidecarMode has no submitter Job");
     });
 
-    it("places K8sJobMode submitters on the system nodes with our template, and refuses a user template that fits nowhere", () => {
-        const { m } = model({ rayJobs: [{ name: "eval", namespace: "ray", createNamespace: false, clusterSelector: "ray", entrypoint: "x" }] });
-        const submitter = m.nodes.flatMap((n) => n.pods).find((p) => p.name === "ray/eval-submitter");
-        assert.strictEqual(submitter?.detail, "ray-job-submitter 100m CPU, 200Mi");
+    it("places K8sJobMode submitters where the heads run with our template, and refuses a user template that fits nowhere", () => {
+        const job = { name: "eval", namespace: "ray", createNamespace: false, clusterSelector: "ray", entrypoint: "x" };
+        const nodeOf = (args: RayPlatformArgs) => model(args).m.nodes.find((n) => n.pods.some((p) => p.name === "ray/eval-submitter"));
+        assert.strictEqual(nodeOf({ rayJobs: [job] })?.pods.find((p) => p.name === "ray/eval-submitter")?.detail, "ray-job-submitter 100m CPU, 200Mi");
+        assert.deepStrictEqual([nodeOf({ rayJobs: [job] })?.group, nodeOf({ headPool: "system", rayJobs: [job] })?.group], ["ray-cpu", "system"]);
         const big = { spec: { containers: [{ name: "s", image: "rayproject/ray:2.58.0-py312", resources: { requests: { cpu: "8", memory: "1Gi" } } }] } };
-        const p = problemAt({ rayJobs: [{ name: "eval", namespace: "ray", createNamespace: false, clusterSelector: "ray", entrypoint: "x", submitterPodTemplate: big }] },
+        // No untainted pool to grow: only the system nodes could take it.
+        const p = problemAt({ nodePools: [{ name: "gpu" }], rayJobs: [{ name: "eval", namespace: "ray", createNamespace: false, clusterSelector: "ray", entrypoint: "x", submitterPodTemplate: big }] },
             "rayJobs[0].submitterPodTemplate");
         assert.match(p.message, /selects no pool and fits on no system node/);
     });
 
     it("counts the wait-gcs-ready init container in a small worker's request: KubeRay's 200m, or ours at the worker's size", () => {
         const args = (injectWaitGcsReady: boolean): RayPlatformArgs => ({
-            kuberay: { injectWaitGcsReady },
+            kuberay: { injectWaitGcsReady }, headPool: "system",
             nodePools: [{ name: "cpu", instanceTypes: ["m7i.xlarge"] }],
             rayClusters: [{ name: "ray", workerGroups: [{ name: "tiny", pool: "cpu", cpu: "100m", memory: "128Mi", minReplicas: 1 }] }],
         });

@@ -37,13 +37,13 @@ describe("teams with GPU quotas, enforced by Kueue", () => {
         });
     });
 
-    it("derives one ResourceFlavor per pool a team uses, from the pool's own labels and taints, and one for the heads' system nodes", () => {
+    it("derives one ResourceFlavor per pool a team uses, from the pool's own labels and taints; the heads' is their pool's (cpu, the head pool here)", () => {
         const flavors: Record<string, any> = Object.fromEntries(ev.ofType(FLAVOR).map((r) => [r.inputs.metadata.name, r.inputs.spec]));
-        assert.deepStrictEqual(Object.keys(flavors).sort(), ["cpu", "gpu", "system"]);
+        assert.deepStrictEqual(Object.keys(flavors).sort(), ["cpu", "gpu"]);
         const gpuPool = ev.ofType("kubernetes:karpenter.sh/v1:NodePool").find((r) => r.inputs.metadata.name === "gpu")!.inputs.spec.template;
         assert.deepStrictEqual(flavors.gpu.nodeLabels, gpuPool.metadata.labels);
         assert.deepStrictEqual(flavors.gpu.nodeTaints, gpuPool.spec.taints);
-        assert.deepStrictEqual(flavors.system.nodeLabels, { [POOL_LABEL]: "system" });
+        assert.deepStrictEqual(flavors.cpu.nodeLabels, { [POOL_LABEL]: "cpu" });
     });
 
     it("gives each team the quota it declared: GPUs, and the CPU and memory that come with them", () => {
@@ -51,8 +51,10 @@ describe("teams with GPU quotas, enforced by Kueue", () => {
         // g6/g5 xlarge-2xlarge: at most 8 vCPU and 32 GiB per GPU (the 2xlarge types).
         assert.deepStrictEqual(quota(cqs.research, "gpu"), { cpu: "32", memory: "128Gi", "nvidia.com/gpu": "4" });
         assert.deepStrictEqual(quota(cqs.product, "gpu"), { cpu: "16", memory: "64Gi", "nvidia.com/gpu": "2" });
-        assert.deepStrictEqual(quota(cqs.product, "cpu"), { cpu: "16", memory: "64Gi", "nvidia.com/gpu": "0" });
-        assert.deepStrictEqual(quota(cqs.research, "system"), { cpu: "2200m", memory: "5Gi", "nvidia.com/gpu": "0" });
+        // Heads run on cpu (the platform's head pool): product's flavor there holds its worker quota and its head quota.
+        assert.deepStrictEqual(quota(cqs.product, "cpu"), { cpu: "18200m", memory: "70656Mi", "nvidia.com/gpu": "0" });
+        assert.deepStrictEqual(quota(cqs.research, "cpu"), { cpu: "2200m", memory: "5Gi", "nvidia.com/gpu": "0" });
+        assert.deepStrictEqual(cqs.research.spec.resourceGroups[0].flavors.map((f: any) => f.name), ["cpu", "gpu"]);
         for (const [team, cq] of Object.entries(cqs)) {
             assert.strictEqual(cq.spec.cohortName, "ml", "borrowing within the cohort");
             // Lent quota comes back when its owner needs it (Kueue's default, Never, waits for the borrower to finish).
@@ -72,7 +74,7 @@ describe("teams with GPU quotas, enforced by Kueue", () => {
     it("every Kueue object passes its vendored CRD's schema", () => {
         const crds = kueueCrds();
         const objects = [...ev.ofType(FLAVOR), ...ev.ofType(CQ), ...ev.ofType(LQ)];
-        assert.strictEqual(objects.length, 9);
+        assert.strictEqual(objects.length, 8);
         for (const o of objects) assert.deepStrictEqual(schemaErrors(crds, o.inputs as any), [], o.name);
         assert.ok(schemaErrors(crds, { ...objects[3].inputs, spec: { ...objects[3].inputs.spec, cohort: "ml" } } as any).length > 0, "the schema check can fail (v1beta1's field)");
         assert.ok(karpenterCrds().length > 0);

@@ -11,7 +11,7 @@ import { tenantConfigOf } from "../src/tenant/config";
 import { Problems } from "../src/validation/problems";
 import { ResourceGraph } from "./graph";
 import { Evaluation, evaluate, evaluateProgram, expectRejected } from "./harness";
-import { KUBECONFIG, scenarios, tenantExampleConfig } from "./scenarios";
+import { KUBECONFIG, tenantExampleConfig } from "./scenarios";
 
 /** Namespaced kinds a tenant may create, and the one cluster-scoped object it may: its namespace. */
 const TENANT_KINDS = [
@@ -39,7 +39,8 @@ describe("RayTenant: Ray workloads on a platform that already runs", () => {
     let ev: Evaluation;
     before(async function () {
         this.timeout(60000);
-        small = (await configOf(await scenarios().find((s) => s.title === "default platform")!.evaluation())).config;
+        // Heads on the default platform's system nodes (2 x t3a.large), which hold one head of a tenant.
+        small = (await configOf(await evaluate((opts) => new RayPlatform("ml", { headPool: "system" }, opts)))).config;
         // Room on the system nodes for a tenant's three heads: bigger system nodes than the default.
         platform = await configOf(await evaluate((opts) => new RayPlatform("ml", { eks: { systemNodes: { instanceTypes: ["t3a.xlarge"] } } }, opts)));
         ev = await evaluate((opts) => new RayTenant("pr-123", tenantArgs(platform.config), opts));
@@ -49,7 +50,9 @@ describe("RayTenant: Ray workloads on a platform that already runs", () => {
         const c = platform.config;
         assert.strictEqual(c.clusterName, "ml-dev-974995");
         assert.strictEqual(c.operatorNamespace, "kuberay-system");
-        assert.deepStrictEqual(c.nodePools.map((x) => x.name), ["gpu"]);
+        assert.deepStrictEqual(c.nodePools.map((x) => x.name), ["gpu", "ray-cpu"]);
+        // Heads go to the head pool; the platform's own head keeps one m6a.large (2 vCPUs) of its limit.
+        assert.deepStrictEqual([c.headPool, c.headPoolCpusInUse], ["ray-cpu", 2]);
         assert.deepStrictEqual(c.systemNodeSelector, { "kuberay-platform/pool": "system" });
         assert.strictEqual(c.systemInstanceType, "t3a.xlarge");
         assert.strictEqual(c.systemNodesFree.length, 2);
@@ -116,8 +119,24 @@ describe("RayTenant: Ray workloads on a platform that already runs", () => {
         assert.ok(!t.criticalPath.some((s) => /helm|eks|nodeGroup/.test(s.type)), "nothing of the platform is on its path");
         const c = await ev.value(tenant.costEstimate);
         // Three heads, and the K8sJobMode submitters of both jobs.
-        assert.match(c.items[0].item, /Heads and submitters \(5\) on the platform's system nodes \(t3a\.xlarge\)/);
-        assert.ok(c.idlePerHour > 0 && c.idlePerHour < 2 * 0.1504, String(c.idlePerHour));
+        assert.match(c.items[0].item, /Heads and submitters \(5\) on head pool ray-cpu/);
+        // At most a node of the pool's cheapest type (m6a.large) for each head, as if no two shared one.
+        assert.ok(c.items[0].idlePerHour > 0 && c.items[0].idlePerHour <= 3 * 0.0864, String(c.items[0].idlePerHour));
+        // The head waits for a node of the head pool (Karpenter, at zero): NodeClaim, node Ready, then the head.
+        assert.match(t.criticalPath.at(-1)!.source, /first a node of Karpenter pool ray-cpu/);
+    });
+
+    it("puts its heads and submitters on the platform's head pool, with the pool's selector and Karpenter's do-not-disrupt", () => {
+        const clusters = ev.ofType("kubernetes:ray.io/v1:RayCluster");
+        const jobs = ev.ofType("kubernetes:ray.io/v1:RayJob");
+        const heads = [...clusters.map((r) => r.inputs.spec), ...jobs.filter((r) => r.inputs.spec.rayClusterSpec).map((r) => r.inputs.spec.rayClusterSpec)].map((x) => x.headGroupSpec.template);
+        assert.ok(heads.length >= 2);
+        for (const h of heads) {
+            assert.deepStrictEqual(h.spec.nodeSelector, { "kuberay-platform/pool": "ray-cpu" });
+            assert.strictEqual(h.metadata.annotations["karpenter.sh/do-not-disrupt"], "true");
+        }
+        const submitters = jobs.map((r) => r.inputs.spec.submitterPodTemplate).filter((x) => x);
+        assert.ok(submitters.length > 0 && submitters.every((x) => x.spec.nodeSelector["kuberay-platform/pool"] === "ray-cpu"));
     });
 
     it("fails the deploy on a cluster without the KubeRay API", async function () {
@@ -200,8 +219,9 @@ describe("RayTenant: Ray workloads on a platform that already runs", () => {
             const plan = JSON.parse(out.join(""));
             assert.match(plan.tree[0], /^RayTenant pr-123$/);
             assert.ok(plan.timeline.rayReadySeconds > 0 && plan.timeline.rayReadySeconds <= 120);
-            // (1100m + 100m) of a t3a.large's 1930m allocatable CPU, at $0.0752/h.
-            assert.strictEqual(plan.cost.idlePerHour, 0.0468, "the head and the smoke job's submitter: their share of a t3a.large");
+            // The head (1100m) and the smoke job's submitter (100m) fill an m6a.large of the head pool (1930m
+            // allocatable, 150m DaemonSets) so that no second tenant's head fits: one node each, $0.0864/h.
+            assert.strictEqual(plan.cost.idlePerHour, 0.0864, "the head and the smoke job's submitter: an m6a.large of the head pool");
         });
 
         it("its CI workflow creates one environment per pull request, destroys it on close, and sweeps on a schedule", () => {

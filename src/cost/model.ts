@@ -75,7 +75,7 @@ export function estimateCost(a: ResolvedPlatformArgs): CostEstimate {
         const price = instanceCatalog[type]?.pricePerHour;
         if (price === undefined) notes.push(`No price for system instance type ${type}; not included.`);
         add(`System nodes (${sys.desiredSize} x ${type}, up to ${sys.maxSize})`, sys.desiredSize * (price ?? 0), sys.maxSize * (price ?? 0),
-            "Ray heads, KubeRay and Karpenter run here: no extra nodes for them");
+            a.heads.pool === "system" ? "Ray heads, KubeRay and Karpenter run here: no extra nodes for them" : `KubeRay and Karpenter run here; Ray heads on pool ${a.heads.pool}`);
         add("System node volumes (gp3)", sys.desiredSize * diskPerHour(sys.diskSizeGiB, 125), sys.maxSize * diskPerHour(sys.diskSizeGiB, 125));
         publicNodesIdle += sys.desiredSize;
         publicNodesMax += sys.maxSize;
@@ -94,7 +94,7 @@ export function estimateCost(a: ResolvedPlatformArgs): CostEstimate {
         const idleNodes = idle.length;
         const idlePrice = idle.reduce((sum, n) => sum + (pool.shapes[n.instanceType]?.pricePerHour ?? 0), 0);
         const kept = idle.length === 0 ? "" : `; idle: ${idle.map((n) => n.instanceType).join(", ")}`;
-        add(`Pool ${pool.name} (${pool.provisioner}${pool.provisioner === "karpenter" ? (idleNodes ? `, ${idleNodes} kept by minReplicas` : ", scales to zero") : `, ${idleNodes} always on`})`,
+        add(`Pool ${pool.name} (${pool.provisioner}${pool.provisioner === "karpenter" ? (idleNodes ? `, ${idleNodes} kept by ${pool.name === a.heads.pool ? "Ray heads and minReplicas" : "minReplicas"}` : ", scales to zero") : `, ${idleNodes} always on`})`,
             idlePrice, max.nodes * max.perNode, `at max: ${max.nodes} x ${max.type}${pool.capacityTypes.includes("spot") ? " (Spot priced as on-demand)" : ""}${kept}`);
         const disk = diskPerHour(pool.diskSizeGiB, pool.diskThroughput, pool.diskIops);
         add(`Pool ${pool.name} volumes (gp3)`, idleNodes * disk, max.nodes * disk);

@@ -98,11 +98,13 @@ export interface KueueComponentArgs {
     teams: ResolvedTeam[];
     /** The platform's pools (a team's flavors come from their placement). */
     pools: ResolvedPool[];
+    /** Where Ray heads run (the platform's headPool): the teams' head quota is its flavor. @default the system nodes */
+    heads?: NodePlacement;
 }
 
 /**
  * Kueue and the teams' quotas: the chart (with its CRDs and webhooks) on the system nodes, a
- * ResourceFlavor per pool a team uses (and the system nodes, for heads), a ClusterQueue per team,
+ * ResourceFlavor per pool a team uses (and the heads' pool or system nodes), a ClusterQueue per team,
  * and each team's namespace with its LocalQueue, the `default` LocalQueue (what Kueue gives a Ray
  * object that names no queue) and a default-deny ingress policy.
  */
@@ -128,10 +130,11 @@ export class Kueue extends pulumi.ComponentResource {
         const gates = new k8s.admissionregistration.v1.ValidatingAdmissionPolicy(`${name}-gates`, { metadata: gatePolicy.metadata, spec: gatePolicy.spec }, k8sOpts);
         const gatesBound = new k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding(`${name}-gates`, { metadata: gateBinding.metadata, spec: gateBinding.spec }, { ...k8sOpts, dependsOn: [gates] });
         const used = new Set(args.teams.flatMap((t) => t.quotas.map((q) => q.pool)));
-        const placements = [args.cluster.systemPlacement, ...args.pools.filter((x) => used.has(x.name)).map((x) => x.placement)];
+        const heads = args.heads ?? args.cluster.systemPlacement;
+        const placements = [heads, ...args.pools.filter((x) => used.has(x.name) && x.name !== heads.poolName).map((x) => x.placement)];
         const flavors = placements.map((pl) => customResource(`${name}-flavor-${pl.poolName}`, buildResourceFlavor({ ...pl, poolName: pl.poolName }), { ...k8sOpts, dependsOn: controller }));
         for (const t of args.teams) {
-            const cq = customResource(`${name}-cq-${t.name}`, buildClusterQueue(t), { ...k8sOpts, dependsOn: flavors });
+            const cq = customResource(`${name}-cq-${t.name}`, buildClusterQueue(t, heads.poolName), { ...k8sOpts, dependsOn: flavors });
             const teamNs = new k8s.core.v1.Namespace(`${name}-team-${t.name}`, { metadata: { name: t.namespace, labels: { [TEAM_LABEL]: t.name } } }, k8sOpts);
             const lq = customResource(`${name}-lq-${t.name}`, buildLocalQueue(t.name, t.namespace), { ...k8sOpts, dependsOn: [teamNs, cq, ...controller] });
             const queues = [lq, ...(t.name === DEFAULT_LOCAL_QUEUE ? [] : [customResource(`${name}-lq-${t.name}-default`,

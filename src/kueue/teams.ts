@@ -39,7 +39,7 @@ export interface TeamArgs {
     namespace?: string;
     /** Quota per pool. */
     quotas: TeamQuotaArgs[];
-    /** CPU and memory the team's Ray heads and submitters may hold on the system nodes. @default cpu "2200m", memory "5Gi" (two default heads) */
+    /** CPU and memory the team's Ray heads and submitters may hold where heads run (the platform's headPool). @default cpu "2200m", memory "5Gi" (two default heads) */
     headQuota?: HeadQuotaArgs;
     /**
      * Teams in one cohort lend each other their unused quota, and take it back: a team that needs
@@ -49,7 +49,7 @@ export interface TeamArgs {
     cohort?: string;
 }
 
-/** Room for a team's heads on the system nodes. */
+/** Room for a team's heads where heads run (the head pool, or the system nodes). */
 export interface HeadQuotaArgs {
     /** CPU (quantity). @default "2200m" */
     cpu?: string;
@@ -144,8 +144,12 @@ export function buildResourceFlavor(placement: NodePlacement): KubernetesObject 
     };
 }
 
-/** A team's ClusterQueue: heads on the system flavor, workers on their pools' flavors; only the team's namespaces. */
-export function buildClusterQueue(t: ResolvedTeam): KubernetesObject {
+/**
+ * A team's ClusterQueue: heads on the flavor of where heads run (the head pool, or the system
+ * nodes), workers on their pools' flavors; only the team's namespaces. A team that also has a
+ * quota on the head pool gets one flavor there holding both.
+ */
+export function buildClusterQueue(t: ResolvedTeam, headFlavor: string = SYSTEM_POOL): KubernetesObject {
     const resources = (cpu: string, memory: string, gpus: number, maxBorrowedGpus?: number) => [
         { name: "cpu", nominalQuota: cpu }, { name: "memory", nominalQuota: memory },
         { name: GPU, nominalQuota: String(gpus), ...(maxBorrowedGpus !== undefined ? { borrowingLimit: String(maxBorrowedGpus) } : {}) },
@@ -159,12 +163,21 @@ export function buildClusterQueue(t: ResolvedTeam): KubernetesObject {
             resourceGroups: [{
                 coveredResources: ["cpu", "memory", GPU],
                 flavors: [
-                    { name: SYSTEM_POOL, resources: resources(t.head.cpu, t.head.memory, 0) },
-                    ...t.quotas.map((q) => ({ name: q.pool, resources: resources(q.cpu, q.memory, q.gpus, q.maxBorrowedGpus) })),
+                    { name: headFlavor, resources: headResources(t, headFlavor, resources) },
+                    ...t.quotas.filter((q) => q.pool !== headFlavor).map((q) => ({ name: q.pool, resources: resources(q.cpu, q.memory, q.gpus, q.maxBorrowedGpus) })),
                 ],
             }],
         },
     };
+}
+
+/** The head flavor's quota: the team's head quota, plus its worker quota when that is on the same pool. */
+function headResources(t: ResolvedTeam, headFlavor: string, resources: (cpu: string, memory: string, gpus: number, maxBorrowedGpus?: number) => unknown[]) {
+    const q = t.quotas.find((x) => x.pool === headFlavor);
+    const head = request(t.head.cpu, t.head.memory);
+    const workers = q ? request(q.cpu, q.memory) : undefined;
+    if (!q || !head || !workers) return resources(t.head.cpu, t.head.memory, 0);
+    return resources(`${head.cpuMilli + workers.cpuMilli}m`, `${head.memoryMi + workers.memoryMi}Mi`, q.gpus, q.maxBorrowedGpus);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { TenantConfig } from "../tenant/args";
+import { elasticPoolsOf } from "../timeline/model";
 import * as pulumi from "@pulumi/pulumi";
 import { CostEstimate } from "../cost/model";
 import { RayPlatform } from "../platform/platform";
@@ -23,6 +24,8 @@ export interface OfflineEvaluation {
     scaleUps: ScaleUpTimeline[];
     /** What the RayPlatforms in the program publish for their tenants. */
     tenantConfigs: TenantConfig[];
+    /** Karpenter pools the program's tenants put heads on (their NodePools are the platform's, not in the graph). */
+    elasticPools: string[];
 }
 
 const waitForRPCs: () => Promise<void> = require("@pulumi/pulumi/runtime/settings").waitForRPCs;
@@ -72,5 +75,6 @@ export async function evaluateOffline(
         schedulingModels: (await Promise.all(platforms.filter((p): p is RayPlatform => p instanceof RayPlatform).map((p) => resolve(p.schedulingModel)))) as SchedulingModel[],
         scaleUps: (await Promise.all(platforms.filter((p): p is RayPlatform => p instanceof RayPlatform).map((p) => resolve(p.scaleUpTimeline)))) as ScaleUpTimeline[],
         tenantConfigs: (await Promise.all(platforms.filter((p): p is RayPlatform => p instanceof RayPlatform).map((p) => resolve(p.tenantConfig)))) as TenantConfig[],
+        elasticPools: [...new Set(platforms.flatMap((p) => elasticPoolsOf(p)))],
     };
 }

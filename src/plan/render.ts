@@ -74,7 +74,7 @@ export function buildPlan(ev: OfflineEvaluation): Plan {
         manifests: manifests(ev),
         cost: ev.costEstimates[0],
         scheduling: ev.schedulingModels[0],
-        timeline: computeTimeline(ev.nodes),
+        timeline: computeTimeline(ev.nodes, ev.elasticPools),
         scaleUp: ev.scaleUps[0],
         tenants: ev.tenantConfigs[0] ? tenantCapacity(ev.tenantConfigs[0]) : undefined,
     };
@@ -115,8 +115,8 @@ export function renderText(plan: Plan): string {
     if (plan.tenants) {
         const t = plan.tenants;
         out.push("Tenants (RayTenant, one default Ray cluster each) on this platform",
-            t.note ? `  ${t.note}` : `  ${t.concurrentTenants} at once: their heads (${t.head} each) share the system nodes' free room (${t.room}); more are refused at preview`,
-            `  each adds ${money(t.marginalIdlePerHour)}/h while idle (its head's share of a system node), plus its workers' nodes`, "");
+            t.note ? `  ${t.note}` : `  ${t.concurrentTenants} at once: their heads (${t.head} each) share ${t.room}`,
+            `  each adds ${money(t.marginalIdlePerHour)}/h while idle (its head's share of the nodes heads need), plus its workers' nodes`, "");
     }
     const t = plan.timeline;
     out.push("Deploy timeline (modelled)",

@@ -3,14 +3,15 @@ import { ExistingClusterArgs, validateExistingClusterArgs } from "../cluster/exi
 import { KarpenterArgs, ResolvedKarpenterArgs, validateKarpenterArgs } from "../karpenter/controller";
 import { KubeRayOperatorArgs, ResolvedKubeRayArgs, validateKubeRayArgs } from "../kuberay/operator";
 import { NvidiaDevicePluginArgs, validateDevicePluginArgs } from "../nvidia/devicePlugin";
-import { NodePoolArgs, ResolvedPool, defaultPools, validatePools } from "../pools/args";
+import { NodePoolArgs, ResolvedPool, validatePools } from "../pools/args";
+import { HeadPlacement, defaultPools, resolveHeadPlacement } from "../pools/heads";
 import { RayClusterArgs, ResolvedRayClusterArgs, ResolvedRayClusterSpec, defaultWorkerGroups, validateRayClusterArgs } from "../ray/args";
 import { RayJobArgs, ResolvedRayJob, validateRayJob } from "../ray/job";
 import { checkRayClusterPools } from "../ray/poolFit";
 import { prePullImagesOf } from "../pools/prePull";
 import { ObservabilityArgs, ResolvedObservability, validateObservability } from "../observability/args";
 import { observabilityDaemonSets, withObservabilityPods, withOperatorMetrics, withRayMetrics } from "../observability/platform";
-import { checkScheduling, schedulingInputs, systemShapes } from "./scheduling";
+import { checkScheduling, schedulingInputs, systemPlacementOf, systemShapes } from "./scheduling";
 import { RayServiceArgs, ResolvedRayService, checkGcsTarget, validateRayService } from "../ray/service";
 import { SchedulingModel } from "../scheduling/platform";
 import { Problems, join } from "../validation/problems";
@@ -39,9 +40,16 @@ export interface RayPlatformArgs {
     /**
      * Node pools for Ray workers. On EKS: Karpenter pools (scale from zero) or managed node groups;
      * with existingCluster: descriptions of GPU nodes that already exist.
-     * @default EKS: [{ name: "gpu" }], a Karpenter pool of g6/g5 xlarge-2xlarge at zero; existing cluster: []
+     * @default EKS: [{ name: "gpu" }, { name: "ray-cpu", ... }]: Karpenter pools at zero, g6/g5 xlarge-2xlarge for workers and m6a/m6i/m7i large-2xlarge on-demand for Ray heads (maxCpus 64, 50 GiB disks); existing cluster: []
      */
     nodePools?: NodePoolArgs[];
+    /**
+     * Where Ray heads (and K8sJobMode submitters) of the platform and of its tenants run: a CPU pool
+     * of `nodePools` (a Karpenter pool adds nodes as heads arrive and removes them once empty, so
+     * many pull-request environments fit at once) or `"system"`, the fixed system nodes.
+     * @default the first on-demand Karpenter CPU pool of nodePools (the default nodePools include "ray-cpu"), else "system"
+     */
+    headPool?: string;
     /** Karpenter, installed when a pool uses it. @default chart 1.14.1 on the system nodes */
     karpenter?: KarpenterArgs;
     /** NVIDIA device plugin. @default installed for AL2023 GPU pools on EKS */
@@ -84,6 +92,8 @@ export interface ResolvedPlatformArgs {
     existingCluster?: ExistingClusterArgs;
     kuberay: ResolvedKubeRayArgs;
     pools: ResolvedPool[];
+    /** Where every Ray head and submitter runs. */
+    heads: HeadPlacement;
     /** Karpenter's settings, when a pool uses it. */
     karpenter?: ResolvedKarpenterArgs;
     rayClusters: ResolvedRayClusterArgs[];
@@ -190,6 +200,7 @@ export function validatePlatformArgs(input: RayPlatformArgs, p: Problems, option
         ? validateKarpenterArgs(args.karpenter, "karpenter", eks.systemNodes.minSize, p) : undefined;
     const system = eks ? systemShapes(eks.systemNodes.instanceTypes, "eks.systemNodes", p) : [];
     validateDevicePluginArgs(args.nvidiaDevicePlugin, "nvidiaDevicePlugin", pools, p);
+    const heads = resolveHeadPlacement(args.headPool, pools, systemPlacementOf(args), "headPool", p);
     const poolsByName = Object.fromEntries(pools.map((x) => [x.name, x]));
     pools.forEach((x, i) => {
         if (x.availabilityZone === undefined || !eks) return;
@@ -253,7 +264,7 @@ export function validatePlatformArgs(input: RayPlatformArgs, p: Problems, option
     const withPrePull = pools.map((x) => ({ ...x, prePullImages: prePullImagesOf(x, specs.flatMap((c) => c.workerGroups.filter((g) => g.pool === x.name).map((g) => g.image))) }));
     const observability = validateObservability(args.observability, "observability", eks !== undefined, p);
     const resolved = {
-        eks, existingCluster: args.existingCluster, kuberay: withOperatorMetrics(kuberay, observability), pools: withObservabilityPods(withPrePull, observability), karpenter,
+        eks, existingCluster: args.existingCluster, kuberay: withOperatorMetrics(kuberay, observability), pools: withObservabilityPods(withPrePull, observability), heads, karpenter,
         rayClusters: rayClusters.map((c) => withRayMetrics(c, observability)),
         rayJobs: rayJobs.map((j) => (j.cluster ? { ...j, cluster: withRayMetrics(j.cluster, observability) } : j)),
         rayServices: rayServices.map((s) => ({ ...s, cluster: withRayMetrics(s.cluster, observability) })),

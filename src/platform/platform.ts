@@ -1,3 +1,4 @@
+import { SYSTEM_POOL } from "../pools/placement";
 import * as pulumi from "@pulumi/pulumi";
 import { EksCluster } from "../cluster/eks";
 import { ExistingCluster, kubernetesProviderOf } from "../cluster/existing";
@@ -164,12 +165,13 @@ export class RayPlatform extends pulumi.ComponentResource {
         // Named after the workload, never its list position: reordering renames nothing.
         const target: RayTargetArgs = {
             cluster, operatorReady: operator.ready, pools: nodePools?.pools, operatorNamespace: resolved.kuberay.namespace, poolResources: nodePools?.poolResources,
+            headPool: resolved.heads.pool === SYSTEM_POOL ? undefined : resolved.heads.pool,
             liveCrds: operator.liveCrds, ownWaitGcsReady: !resolved.kuberay.injectsWaitGcsReady, headMetricsPorts: resolved.observability.metrics !== undefined,
         };
         const poolList = nodePools?.pools ?? [];
         // Teams: Kueue, the quotas, and the team namespaces; a workload in a team's namespace goes through its queue.
         const kueue = resolved.kueue && resolved.teams.length > 0
-            ? new Kueue(`${name}-kueue`, { cluster, kueue: resolved.kueue, teams: resolved.teams, pools: poolList }, child) : undefined;
+            ? new Kueue(`${name}-kueue`, { cluster, kueue: resolved.kueue, teams: resolved.teams, pools: poolList, heads: resolved.heads.placement }, child) : undefined;
         const targetIn = (namespace: string): RayTargetArgs => {
             const team = teamOf(resolved.teams, namespace);
             return team && kueue
@@ -229,7 +231,7 @@ export class RayPlatform extends pulumi.ComponentResource {
                 nodeRoleArn: "", karpenterNodeRoleArn: "",
             });
         this.costEstimate = pulumi.output(estimateCost(resolved));
-        this.deployTimeline = pulumi.output(recorder.graph().then(computeTimeline));
+        this.deployTimeline = pulumi.output(recorder.graph().then((g) => computeTimeline(g)));
         this.schedulingModel = pulumi.output(resolved.scheduling);
         this.scaleUpTimeline = pulumi.output(scaleUpTimeline([
             ...resolved.rayClusters.map((c) => ({ workload: c.name, spec: c as ResolvedRayClusterSpec })),

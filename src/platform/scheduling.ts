@@ -52,6 +52,7 @@ export function schedulingInputs(args: RayPlatformArgs, a: Omit<ResolvedPlatform
     return {
         system: a.eks && system.length === a.eks.systemNodes.instanceTypes.length ? { shapes: system, count: a.eks.systemNodes.minSize } : undefined,
         systemPlacement,
+        heads: { pool: a.heads.pool === SYSTEM_POOL ? undefined : a.heads.pool, placement: a.heads.placement },
         pools: a.pools,
         devicePluginPools: devicePluginPoolNames(a.pools, args.nvidiaDevicePlugin?.enabled),
         karpenter,

@@ -166,7 +166,6 @@ export interface ResolvedPool {
 
 export const GPU_TAINT: Taint = { key: "nvidia.com/gpu", value: "true", effect: "NoSchedule" };
 export const DEFAULT_GPU_TYPES = ["g6.xlarge", "g6.2xlarge", "g5.xlarge", "g5.2xlarge"];
-export const defaultPools: NodePoolArgs[] = [{ name: "gpu" }];
 const DURATION = /^(Never|([0-9]+(s|m|h))+)$/;
 
 export function validatePool(a: NodePoolArgs, path: string, existingCluster: boolean, p: Problems): ResolvedPool {

@@ -10,6 +10,7 @@ import { createRayS3Access } from "./s3";
 import { buildRayNetworkPolicy } from "./networkPolicy";
 import { headServiceName, rayClusterAccess } from "./access";
 import { KubernetesObject, RayClusterPlacements, buildRayCluster, customResource, withLoadBalancerTags } from "./spec";
+import { NodePlacement } from "../pools/placement";
 import { stackIdentityTags } from "../cluster/args";
 import { API_CHECK_ANNOTATION, LiveCrds } from "../kuberay/liveApi";
 import { versions } from "../versions";
@@ -23,6 +24,12 @@ export interface RayTargetArgs {
     operatorReady: pulumi.Resource[];
     /** Node pools worker groups may bind to (e.g. `NodePools.pools`). @default [] */
     pools?: ResolvedPool[];
+    /**
+     * The pool (of `pools`) Ray heads and generated submitters run on, e.g. the platform's
+     * `headPool`; its nodes' resources are waited for like a worker pool's.
+     * @default undefined (the cluster's system nodes)
+     */
+    headPool?: string;
     /** Namespace of the KubeRay operator (allowed through the NetworkPolicy). @default "kuberay-system" */
     operatorNamespace?: string;
     /**
@@ -119,6 +126,10 @@ export function checkRayTarget(spec: ResolvedRayClusterSpec, path: string, targe
         fit: true, requirePool: target.cluster.aws !== undefined,
         devicePluginPools: pools.filter((x) => x.gpu && x.ami === "al2023" && x.provisioner !== "existing").map((x) => x.name),
     });
+    if (target.headPool !== undefined && !pools.some((x) => x.name === target.headPool && !x.gpu)) {
+        p.add("headPool", target.headPool, "is not a CPU pool of pools", pools.filter((x) => !x.gpu).map((x) => `"${x.name}"`).join(", ") || "(no CPU pool given)",
+            "name a CPU pool given in pools, or leave headPool out for the system nodes");
+    }
     if (spec.s3Access.length > 0 && !target.cluster.aws) {
         p.add(`${path ? `${path}.` : ""}s3Access`, spec.s3Access.map((s) => s.bucket), "needs EKS Pod Identity",
             "s3Access on an EKS cluster created by this package", "remove s3Access, or grant access with your platform's workload identity");
@@ -130,12 +141,17 @@ export function placementsFor(spec: ResolvedRayClusterSpec, target: RayTargetArg
     serviceAccounts: { head?: string; worker?: string } = {}): RayClusterPlacements {
     const pools = Object.fromEntries((target.pools ?? []).map((x) => [x.name, x.placement]));
     const workers = Object.fromEntries(spec.workerGroups.map((g) => [g.name, g.pool === undefined ? undefined : pools[g.pool]]));
-    return { head: target.cluster.systemPlacement, workers, serviceAccountName: serviceAccounts.head, workerServiceAccountName: serviceAccounts.worker, workload,
+    return { head: headPlacementOf(target), workers, serviceAccountName: serviceAccounts.head, workerServiceAccountName: serviceAccounts.worker, workload,
         ownWaitGcsReady: target.ownWaitGcsReady ?? false, headMetricsPorts: target.headMetricsPorts ?? false };
 }
 
 export function workerGroupOutputs(spec: ResolvedRayClusterSpec): WorkerGroupOutput[] {
     return spec.workerGroups.map((g) => ({ name: g.name, pool: g.pool ?? "", gpus: g.gpus, minReplicas: g.minReplicas, maxReplicas: g.maxReplicas }));
+}
+
+/** Where a target's heads and submitters run: its head pool's placement, else the system nodes'. */
+export function headPlacementOf(target: RayTargetArgs): NodePlacement {
+    return (target.pools ?? []).find((x) => x.name === target.headPool)?.placement ?? target.cluster.systemPlacement;
 }
 
 /** What a Ray workload's namespace holds besides the Ray custom resource. */
@@ -159,7 +175,8 @@ export interface RayWorkloadSetup {
  */
 export function prepareRayWorkload(parent: pulumi.Resource, name: string, target: RayTargetArgs, w: RayWorkloadSetup) {
     const k8sOpts = { parent, provider: target.cluster.provider };
-    const pools = new Set((w.spec?.workerGroups ?? []).map((g) => g.pool).filter((x): x is string => x !== undefined));
+    // Heads and submitters on their pool, workers on theirs: a destroy deletes Ray before any of those nodes drain.
+    const pools = new Set([target.headPool, ...(w.spec?.workerGroups ?? []).map((g) => g.pool)].filter((x): x is string => x !== undefined));
     const dependsOn: pulumi.Resource[] = [...target.operatorReady, ...[...pools].flatMap((x) => target.poolResources?.[x] ?? [])];
     const namespaceDeps: pulumi.Resource[] = [...(target.namespaceReady ?? [])];
     if (w.createNamespace) {

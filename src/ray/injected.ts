@@ -45,7 +45,7 @@ export const KUBERAY_DEFAULT_SUBMITTER_RESOURCES = {
 /**
  * The submitter pod this package gives K8sJobMode jobs: it runs `ray job submit` and follows the
  * logs, a CLI that needs little CPU while it waits. 100m requested (1 CPU limit for bursts) keeps
- * it from crowding the system nodes, where it is placed with the heads; memory as KubeRay's.
+ * it from crowding the nodes it shares with the heads (the head pool, or the system nodes); memory as KubeRay's.
  */
 export const SUBMITTER_RESOURCES = {
     requests: { cpu: "100m", memory: "200Mi" },

@@ -5,7 +5,7 @@ import { Problems, join, validateOrThrow } from "../validation/problems";
 import { resolvedOr } from "../validation/resolved";
 import { checkDns1035, checkDns1123Label, checkInt, checkOneOf } from "../validation/rules";
 import { RayClusterSpecArgs, ResolvedRayClusterSpec, validateRayClusterSpec } from "./args";
-import { RayTargetArgs, checkRayTarget, placementsFor, prepareRayWorkload, rayCustomResource } from "./cluster";
+import { RayTargetArgs, checkRayTarget, headPlacementOf, placementsFor, prepareRayWorkload, rayCustomResource } from "./cluster";
 import { NodePlacement } from "../pools/placement";
 import { rayCpuImage, versions } from "../versions";
 import { checkPinnedImage } from "./groupArgs";
@@ -80,7 +80,7 @@ export interface RayJobArgs {
     /**
      * Escape hatch: raw submitter pod template (K8sJobMode). It replaces the generated one whole
      * (KubeRay does not merge), so give the container its image and resources.
-     * @default a "ray-job-submitter" container on the system nodes, 100m / 200Mi requested (see SUBMITTER_RESOURCES)
+     * @default a "ray-job-submitter" container where the heads run (the platform's headPool), 100m / 200Mi requested (see SUBMITTER_RESOURCES)
      */
     submitterPodTemplate?: Record<string, any>;
     /**
@@ -161,7 +161,7 @@ export function validateRayJob(a: RayJobArgs, path: string, p: Problems): Resolv
 
 /**
  * The submitter pod of a K8sJobMode job: KubeRay fills in the command (rayjob_controller.go:643),
- * we choose where it runs (the system nodes, with the heads) and what it reserves.
+ * we choose where it runs (with the heads: the head pool, or the system nodes) and what it reserves.
  */
 export function submitterTemplate(image: pulumi.Input<string>, placement: NodePlacement) {
     return {
@@ -177,13 +177,14 @@ export function submitterTemplate(image: pulumi.Input<string>, placement: NodePl
 }
 
 /** The submitter pod template a job is sent with: the user's, or ours in K8sJobMode. */
-export function effectiveSubmitterTemplate(j: ResolvedRayJob, systemPlacement: NodePlacement): Record<string, any> | undefined {
+export function effectiveSubmitterTemplate(j: ResolvedRayJob, headPlacement: NodePlacement): Record<string, any> | undefined {
     if (j.submitterPodTemplate) return j.submitterPodTemplate;
-    return j.submissionMode === "K8sJobMode" ? submitterTemplate(j.submitterImage, systemPlacement) : undefined;
+    return j.submissionMode === "K8sJobMode" ? submitterTemplate(j.submitterImage, headPlacement) : undefined;
 }
 
-export function buildRayJob(j: ResolvedRayJob, clusterSpec: Record<string, unknown> | undefined, systemPlacement: NodePlacement): KubernetesObject {
-    const submitter = effectiveSubmitterTemplate(j, systemPlacement);
+/** The RayJob; its generated submitter runs where the heads do (`headPlacement`). */
+export function buildRayJob(j: ResolvedRayJob, clusterSpec: Record<string, unknown> | undefined, headPlacement: NodePlacement): KubernetesObject {
+    const submitter = effectiveSubmitterTemplate(j, headPlacement);
     return {
         apiVersion: "ray.io/v1",
         kind: "RayJob",
@@ -239,7 +240,7 @@ export class RayJob extends pulumi.ComponentResource {
             submitterJobs: j.submissionMode === "K8sJobMode" ? [j.name] : [],
         });
         const spec = j.cluster ? buildRayClusterSpec(j.cluster, placementsFor(j.cluster, args, j.name, serviceAccounts)) : undefined;
-        const manifest = buildRayJob(j, spec, args.cluster.systemPlacement);
+        const manifest = buildRayJob(j, spec, headPlacementOf(args));
         // KubeRay never re-runs a finished RayJob whose spec changed (rayjob_controller.go:420-447),
         // so a changed job is a new run: replaced, the old one deleted first (its name is fixed).
         this.resource = rayCustomResource(`${name}-rayjob`, manifest, args, {

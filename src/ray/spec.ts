@@ -155,7 +155,7 @@ function workerGroupSpec(g: ResolvedWorkerGroup, ctx: RayClusterPlacements, head
 }
 
 export interface RayClusterPlacements {
-    /** Where the head runs (the system nodes). */
+    /** Where the head runs (the head pool, or the system nodes). */
     head: NodePlacement;
     /** Where each worker group runs, by group name; unbound groups schedule anywhere untainted. */
     workers: Record<string, NodePlacement | undefined>;
@@ -182,7 +182,7 @@ export function buildRayClusterSpec(s: ResolvedRayClusterSpec, placements: RayCl
     const spec: Values = {
         rayVersion: s.rayVersion,
         enableInTreeAutoscaling: true,
-        // The sidecar's resources are set on purpose (see AUTOSCALER_RESOURCES): it runs on the system nodes.
+        // The sidecar's resources are set on purpose (see AUTOSCALER_RESOURCES): it runs beside the head, on nodes heads share.
         autoscalerOptions: {
             version: "v2", upscalingMode: "Default", idleTimeoutSeconds: s.idleTimeoutSeconds,
             resources: { requests: { ...AUTOSCALER_RESOURCES.requests }, limits: { ...AUTOSCALER_RESOURCES.limits } },

@@ -14,6 +14,8 @@ export interface SchedulingInputs {
     /** The EKS system node group; absent on an existing cluster (its nodes are unknown). */
     system?: { shapes: [string, InstanceShape][]; count: number };
     systemPlacement: NodePlacement;
+    /** Where heads and generated submitters run: a pool of `pools`, or the system nodes (`pool` undefined). */
+    heads: { pool?: string; placement: NodePlacement };
     pools: ResolvedPool[];
     /** Pools whose nodes run the NVIDIA device plugin. */
     devicePluginPools: string[];
@@ -105,17 +107,17 @@ function workloadPods(i: SchedulingInputs): WorkloadPods {
     });
     for (const { path, job } of i.rayJobs) {
         if (job.cluster) addSpec(`${path}.rayCluster`, job.namespace, job.name, job.cluster, job.submissionMode === "SidecarMode");
-        const template = effectiveSubmitterTemplate(job, i.systemPlacement);
+        const template = effectiveSubmitterTemplate(job, i.heads.placement);
         if (template) {
             out.submitters.push(submitterPod(`${job.namespace}/${job.name}-submitter`, job.submitterPodTemplate ? `${path}.submitterPodTemplate` : path,
-                template, i.systemPlacement.nodeSelector));
+                template, i.heads.placement.nodeSelector));
         }
     }
     return out;
 }
 
-/** The Ray pods that run on the system nodes: every head, and the submitters that select them. */
-export function systemWorkloadPods(i: SchedulingInputs): ModelPod[] {
+/** The Ray pods that run where heads do (the head pool, or the system nodes): every head, and the submitters that select it. */
+export function headWorkloadPods(i: SchedulingInputs): ModelPod[] {
     const w = workloadPods(i);
     return [...w.heads, ...w.submitters.filter((s) => s.target.kind === "system")];
 }
@@ -180,8 +182,10 @@ export function modelScheduling(i: SchedulingInputs): { model: SchedulingModel; 
     const w = workloadPods(i);
     const untaintedPools = i.pools.filter((p) => p.provisioner === "karpenter" && p.placement.taints.length === 0);
 
+    // Submitters of kind "system" select the heads' nodes (see submitterPod).
+    const headPods = [...w.heads, ...w.submitters.filter((s) => s.target.kind === "system")];
     if (i.system) {
-        const systemPods = [...platformPods(i), ...w.heads, ...w.submitters.filter((s) => s.target.kind === "system")];
+        const systemPods = [...platformPods(i), ...(i.heads.pool === undefined ? headPods : [])];
         const shape = smallestShape(i.system.shapes);
         if (shape) {
             const placed = scheduleSystemNodes(shape, i.system.count, systemPods, i.systemDaemonSets);
@@ -192,15 +196,17 @@ export function modelScheduling(i: SchedulingInputs): { model: SchedulingModel; 
                 problems.push({
                     path: pod.path, value: pod.detail,
                     message: `pod ${pod.name} (${describe(pod.request)}) has no place on the system nodes (${i.system.count} x ${shape[0]}; ${room})`,
-                    allowed: "system nodes with room for every platform pod, Ray head and submitter",
+                    allowed: i.heads.pool === undefined ? "system nodes with room for every platform pod, Ray head and submitter" : "system nodes with room for every platform pod",
                     fix,
                 });
             }
         }
         for (const pod of w.submitters.filter((s) => s.target.kind === "untainted")) {
-            if (place(nodes.filter((n) => n.group === "system"), pod) || untaintedPools.length > 0) continue;
+            // Karpenter launches a node of an untainted pool for it only if one of the pool's types fits it.
+            const poolFits = untaintedPools.some((pool) => !workerFitProblem(pool, pod, "", i.devicePluginPools.includes(pool.name), pod.detail));
+            if (place(nodes.filter((n) => n.group === "system"), pod) || poolFits) continue;
             problems.push({
-                path: pod.path, value: pod.detail, message: `pod ${pod.name} selects no pool and fits on no system node`,
+                path: pod.path, value: pod.detail, message: `pod ${pod.name} selects no pool and fits on no system node${untaintedPools.length > 0 ? " nor on any type of an untainted pool" : ""}`,
                 allowed: "a submitter template that fits the system nodes", fix: "lower its requests, or give it the system nodes' node selector",
             });
         }
@@ -211,9 +217,10 @@ export function modelScheduling(i: SchedulingInputs): { model: SchedulingModel; 
         const devicePlugin = i.devicePluginPools.includes(pool.name);
         // GPUs asked of a CPU pool are reported by the pool checks; the model places the rest.
         const bound = w.workers.filter((x) => x.pool === pool.name && (pool.gpu || x.pod.request.gpus === 0));
+        const heads: PoolPod[] = pool.name === i.heads.pool ? headPods.map((pod) => ({ pod, group: "", value: pod.detail, subject: `pod ${pod.name} (on headPool "${pool.name}")` })) : [];
         let failed = false;
-        for (const x of bound) {
-            const problem = workerFitProblem(pool, x.pod, x.groupName, devicePlugin, x.value);
+        for (const x of [...bound.map((b): PoolPod => ({ pod: b.pod, group: b.groupName, value: b.value })), ...heads]) {
+            const problem = workerFitProblem(pool, x.pod, x.group, devicePlugin, x.value, x.subject);
             if (problem) {
                 problems.push(problem);
                 failed = true;
@@ -222,8 +229,8 @@ export function modelScheduling(i: SchedulingInputs): { model: SchedulingModel; 
         if (failed || pool.provisioner === "existing") continue;
         const replicas = (n: (x: (typeof bound)[number]) => number) => bound.flatMap((x): PoolPod[] => Array.from({ length: n(x) }, () => ({ pod: x.pod, group: x.groupName, value: x.value })));
         const result = pool.provisioner === "karpenter"
-            ? scheduleKarpenterPool(pool, replicas((x) => x.minReplicas), devicePlugin)
-            : scheduleManagedPool(pool, replicas((x) => x.maxReplicas), devicePlugin);
+            ? scheduleKarpenterPool(pool, [...heads, ...replicas((x) => x.minReplicas)], devicePlugin)
+            : scheduleManagedPool(pool, [...heads, ...replicas((x) => x.maxReplicas)], devicePlugin);
         nodes.push(...result.nodes);
         problems.push(...result.problems);
     }

@@ -34,7 +34,8 @@ function limitText(pool: ResolvedPool): string {
  * Whether one worker pod can ever get a node of its pool: GPUs the pool has, an instance type it
  * fits after kubelet reservations and DaemonSets, and (Karpenter) a type the pool's limit allows.
  */
-export function workerFitProblem(pool: ResolvedPool, pod: ModelPod, groupName: string, devicePlugin: boolean, value: unknown): FitProblem | undefined {
+export function workerFitProblem(pool: ResolvedPool, pod: ModelPod, groupName: string, devicePlugin: boolean, value: unknown,
+    subject = `worker group "${groupName}"`): FitProblem | undefined {
     const daemonSets = daemonSetsFor(devicePlugin, pool.prePullImages.length > 0, pool.extraDaemonSets);
     const shapes = Object.entries(pool.shapes);
     if (shapes.length === 0) return undefined;
@@ -50,7 +51,7 @@ export function workerFitProblem(pool: ResolvedPool, pod: ModelPod, groupName: s
             ? `asks for ${pod.request.gpus} GPUs per worker but pool "${pool.name}" has at most ${maxGpus} per node`
             : `(${pod.detail}) fits no instance type of pool "${pool.name}" (room for pods on an empty node: ${room})`;
         return {
-            path: pod.path, value, message: `worker group "${groupName}" ${why}`,
+            path: pod.path, value, message: `${subject} ${why}`,
             allowed: suggestion ? `a request that fits, or a pool with e.g. ${suggestion}` : "a smaller request",
             fix: suggestion ? `lower the request, or add ${suggestion} (smallest that fits) to pool "${pool.name}"` : "lower the request",
         };
@@ -60,7 +61,7 @@ export function workerFitProblem(pool: ResolvedPool, pod: ModelPod, groupName: s
         const [type, shape] = fitting.sort(([, a], [, b]) => (pool.gpu ? a.gpus - b.gpus : a.vcpu - b.vcpu))[0];
         const need = pool.gpu ? `${shape.gpus} GPUs` : `${shape.vcpu} vCPUs`;
         return {
-            path: pod.path, value, message: `worker group "${groupName}" fits only ${type} (${need}), which the NodePool limit ${limitText(pool)} of pool "${pool.name}" forbids: Karpenter never launches it`,
+            path: pod.path, value, message: `${subject} fits only ${type} (${need}), which the NodePool limit ${limitText(pool)} of pool "${pool.name}" forbids: Karpenter never launches it`,
             allowed: `a limit of at least ${pool.gpu ? shape.gpus : shape.vcpu}, or a smaller worker`,
             fix: `raise nodePools[].${pool.gpu ? "maxGpus" : "maxCpus"} of pool "${pool.name}" to ${pool.gpu ? shape.gpus : shape.vcpu} or more, or lower the request`,
         };
@@ -81,6 +82,8 @@ export interface PoolPod {
     group: string;
     /** Value shown in a problem (the group's request). */
     value: unknown;
+    /** What a problem names. @default `worker group "<group>"` */
+    subject?: string;
 }
 
 /**
@@ -92,13 +95,15 @@ export function scheduleKarpenterPool(pool: ResolvedPool, pods: PoolPod[], devic
     const problems: FitProblem[] = [];
     const limit = pool.gpu ? pool.maxGpus : pool.maxCpus;
     let used = 0;
-    for (const { pod, group, value } of pods) {
+    for (const { pod, group, value, subject } of pods) {
         if (place(nodes, pod)) continue;
         const choice = cheapestLaunchable(pool, pod, devicePlugin, limit - used);
         if (!choice) {
             problems.push({
                 path: pod.path, value,
-                message: `worker group "${group}" keeps workers that need more nodes than the NodePool limit ${limitText(pool)} of pool "${pool.name}" allows (${used} in use by the workers before it)`,
+                message: subject
+                    ? `${subject} needs a node beyond the NodePool limit ${limitText(pool)} of pool "${pool.name}" (${used} in use by the pods before it)`
+                    : `worker group "${group}" keeps workers that need more nodes than the NodePool limit ${limitText(pool)} of pool "${pool.name}" allows (${used} in use by the workers before it)`,
                 allowed: `minReplicas whose nodes fit within ${limitText(pool)}`,
                 fix: `lower minReplicas, or raise ${pool.gpu ? "maxGpus" : "maxCpus"} of pool "${pool.name}"`,
             });
@@ -130,7 +135,7 @@ export function scheduleManagedPool(pool: ResolvedPool, pods: PoolPod[], deviceP
     }
     const problems = [...unplaced.values()].map(({ count, first }): FitProblem => ({
         path: first.pod.path, value: first.value,
-        message: `${count} worker(s) of group "${first.group}" have no place on pool "${pool.name}" (${pool.minNodes} x ${type}, a fixed-size managed node group) once every group on it runs at maxReplicas`,
+        message: `${first.subject ?? `${count} worker(s) of group "${first.group}"`} have no place on pool "${pool.name}" (${pool.minNodes} x ${type}, a fixed-size managed node group) once every group on it runs at maxReplicas`,
         allowed: `maxReplicas that the pool's ${pool.minNodes} node(s) can hold`,
         fix: `lower maxReplicas, raise minNodes of pool "${pool.name}", or use a Karpenter pool to scale`,
     }));

@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { NodePoolArgs, ResolvedPool, devicePluginPoolNames, validatePools } from "../pools/args";
-import { Taint, existingPlacement } from "../pools/placement";
-import { placeOnRoom, systemWorkloadPods } from "../scheduling/platform";
+import { Taint } from "../pools/placement";
+import { HeadPlacement } from "../pools/heads";
+import { checkTenantHeads } from "./heads";
 import { ResolvedTeam, TeamArgs, validateTeams } from "../kueue/teams";
 import { checkQueuedWorkloads, checkServicesOutsideTeams } from "../kueue/workloads";
 import { ModelPod } from "../scheduling/pods";
@@ -27,7 +28,7 @@ export interface TenantPlatformArgs {
     operatorNamespace?: string;
     /** The platform runs on an existing cluster (its pools describe existing nodes). @default false */
     existingCluster?: boolean;
-    /** Node labels of the nodes that run Ray heads (the platform's system nodes). @default {} */
+    /** Node labels of the platform's system nodes (where heads run when headPool is "system"). @default {} */
     systemNodeSelector?: Record<string, string>;
     /** Taints of those nodes. @default [] */
     systemNodeTaints?: Taint[];
@@ -35,7 +36,7 @@ export interface TenantPlatformArgs {
     nodePools?: NodePoolArgs[];
     /** Pools whose nodes run the NVIDIA device plugin (a pod on each node). @default [] */
     devicePluginPools?: string[];
-    /** Instance type of the system nodes, to price a tenant's heads. @default undefined (not priced) */
+    /** Instance type of the system nodes, to price a tenant's heads there (headPool "system"). @default undefined (not priced) */
     systemInstanceType?: string;
     /** The platform's teams (Kueue quotas), as its args give them. @default [] */
     teams?: TeamArgs[];
@@ -61,6 +62,14 @@ export interface TenantPlatformArgs {
     region?: string;
     /** The platform's tenant pools (the identities tenants run as). @default [] */
     tenantPools?: TenantPoolConfig[];
+    /**
+     * Where the platform runs Ray heads and submitters (its headPool): a CPU pool of nodePools, or
+     * "system" for the system nodes (whose room systemNodesFree gives).
+     * @default "system"
+     */
+    headPool?: string;
+    /** vCPUs of the head pool's nodes the platform's own pods keep at steady state (its scheduling model); counts tenants that fit the pool's limit. @default 0 */
+    headPoolCpusInUse?: number;
 }
 
 /** Free room on one node. */
@@ -100,6 +109,8 @@ export interface TenantConfig {
     observability: ObservabilityArgs;
     region: string;
     tenantPools: TenantPoolConfig[];
+    headPool: string;
+    headPoolCpusInUse: number;
 }
 // A platform's tenantConfig is always a valid tenant `platform` (compile-time check).
 const tenantConfigIsPlatformArgs = (c: TenantConfig): TenantPlatformArgs => c;
@@ -149,8 +160,10 @@ export interface ResolvedTenant {
     team?: ResolvedTeam;
     /** The tenant pool the stack runs as. */
     pool?: TenantPoolConfig;
-    /** Every pod the tenant puts on the system nodes, as the platform's scheduling model sees it. */
-    systemPods: ModelPod[];
+    /** Where the tenant's heads and submitters run (the platform's head pool). */
+    heads: HeadPlacement;
+    /** Every pod the tenant puts where heads run, as the platform's scheduling model sees it. */
+    headPods: ModelPod[];
     pools: ResolvedPool[];
     namespace: string;
     createNamespace: boolean;
@@ -252,22 +265,8 @@ export function validateTenantArgs(a: RayTenantArgs, p: Problems): ResolvedTenan
         checkQueuedWorkloads([{ ...team, namespace }], rayClusters, rayJobs, p);
         checkServicesOutsideTeams([{ ...team, namespace }], rayServices, p);
     }
-    // Heads and submitters go to the platform's system nodes, which never grow: they must fit what is free there.
-    const systemPlacement = existingPlacement("system", pl.systemNodeSelector, pl.systemNodeTaints);
-    const systemPods = systemWorkloadPods({
-        system: undefined, systemPlacement, pools, devicePluginPools, karpenter: undefined, operatorValues: undefined,
-        rayClusters: rayClusters.map((c, i) => ({ path: `rayClusters[${i}]`, name: c.name, namespace: c.namespace, spec: c })),
-        rayJobs: rayJobs.map((job, i) => ({ path: `rayJobs[${i}]`, job })),
-        rayServices: rayServices.map((s, i) => ({ path: `rayServices[${i}]`, name: s.name, namespace: s.namespace, spec: s.cluster, newCluster: s.upgradeStrategy === "NewCluster" })),
-    });
     const room = pl.systemNodesFree ?? [];
-    if (room.length > 0) {
-        const left = room.map((r) => `${r.cpuMilli}m CPU, ${Math.round(r.memoryMi)}Mi`).join("; ");
-        for (const pod of placeOnRoom(room, systemPods)) {
-            p.add(pod.path, pod.detail, `pod ${pod.name} has no place on the platform's system nodes (free: ${left}), together with the tenant's other heads`,
-                "heads and submitters that fit the room the platform left", "lower the head's cpu/memory, run fewer Ray clusters, or ask the platform team for more system nodes");
-        }
-    }
+    const { heads, headPods } = checkTenantHeads({ ...pl, systemNodesFree: room }, pools, devicePluginPools, rayClusters, rayJobs, rayServices, p);
     // The platform validated these; a tenant applies them to its own Ray pods.
     const observability = validateObservability(pl.observability, "platform.observability", true, p);
     return {
@@ -275,10 +274,10 @@ export function validateTenantArgs(a: RayTenantArgs, p: Problems): ResolvedTenan
             clusterName: pl.clusterName, operatorNamespace, existingCluster, systemNodeSelector: pl.systemNodeSelector ?? {},
             systemNodeTaints: pl.systemNodeTaints ?? [], nodePools: pl.nodePools ?? [], devicePluginPools, systemInstanceType: pl.systemInstanceType,
             systemNodesFree: room, teams: pl.teams ?? [], kuberayInjectsWaitGcsReady: pl.kuberayInjectsWaitGcsReady ?? true, observability: pl.observability ?? {},
-            region: pl.region ?? "", tenantPools: pl.tenantPools ?? [],
+            region: pl.region ?? "", tenantPools: pl.tenantPools ?? [], headPool: heads.pool, headPoolCpusInUse: pl.headPoolCpusInUse ?? 0,
         },
         team, pool,
-        systemPods, pools, namespace, createNamespace: a.createNamespace ?? true,
+        heads, headPods, pools, namespace, createNamespace: a.createNamespace ?? true,
         rayClusters: rayClusters.map((c) => withRayMetrics(c, observability)),
         rayJobs: rayJobs.map((j) => (j.cluster ? { ...j, cluster: withRayMetrics(j.cluster, observability) } : j)),
         rayServices: rayServices.map((s) => ({ ...s, cluster: withRayMetrics(s.cluster, observability) })),

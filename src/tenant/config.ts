@@ -27,7 +27,7 @@ export function tenantPoolConfig(pool: ResolvedTenantPool, principalArns: string
 /**
  * What a platform publishes for tenant stacks: its pools as its args give them (a tenant resolves
  * them with the same code, so its pods get the very labels, taints and selectors the nodes have),
- * where heads go, and the operator's namespace. Plain data, nothing secret.
+ * where heads go (and how much of their pool the platform itself keeps), and the operator's namespace. Plain data, nothing secret.
  */
 export function tenantConfigOf(r: ResolvedPlatformArgs, clusterName: string, operatorNamespace: string, region = "", tenantPools: TenantPoolConfig[] = []): TenantConfig {
     const system = systemPlacementOf(r.args);
@@ -42,6 +42,9 @@ export function tenantConfigOf(r: ResolvedPlatformArgs, clusterName: string, ope
         kuberayInjectsWaitGcsReady: r.kuberay.injectsWaitGcsReady,
         observability: JSON.parse(JSON.stringify(r.args.observability ?? {})),
         region, tenantPools,
+        headPool: r.heads.pool,
+        headPoolCpusInUse: r.scheduling.nodes.filter((n) => n.group === r.heads.pool)
+            .reduce((sum, n) => sum + (r.pools.find((x) => x.name === n.group)?.shapes[n.instanceType]?.vcpu ?? 0), 0),
     };
 }
 

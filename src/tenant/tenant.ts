@@ -1,3 +1,4 @@
+import { SYSTEM_POOL } from "../pools/placement";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ExistingCluster, kubernetesProviderOf } from "../cluster/existing";
@@ -13,7 +14,7 @@ import { checkShape, tenantShape } from "../validation/shape";
 import { Problems, validateOrThrow } from "../validation/problems";
 import { withResolved } from "../validation/resolved";
 import { CostEstimate } from "../cost/model";
-import { DeployTimeline, computeTimeline } from "../timeline/model";
+import { DeployTimeline, computeTimeline, recordElasticPools } from "../timeline/model";
 import { GraphRecorder } from "../timeline/recorder";
 import { RayTenantArgs, ResolvedTenant, validateTenantArgs } from "./args";
 import { logsCommand, rayLogGroupName } from "../observability/logs";
@@ -42,7 +43,7 @@ export class RayTenant extends pulumi.ComponentResource {
     readonly rayClusters: pulumi.Output<RayClusterOutput[]>;
     readonly rayJobs: pulumi.Output<RayJobOutput[]>;
     readonly rayServices: pulumi.Output<RayServiceOutput[]>;
-    /** What the tenant adds to the platform's bill per hour (heads' share of system nodes, worker nodes). */
+    /** What the tenant adds to the platform's bill per hour (its heads' share of the head pool's nodes, worker nodes). */
     readonly costEstimate: pulumi.Output<CostEstimate>;
     /** Modelled time from `pulumi up` to the tenant's Ray heads Ready, on a platform that already runs. */
     readonly deployTimeline: pulumi.Output<DeployTimeline>;
@@ -56,7 +57,7 @@ export class RayTenant extends pulumi.ComponentResource {
         // Records what every child registers, for the deploy timeline.
         const recorder = new GraphRecorder();
         const child = { parent: this, transformations: [recorder.transformation] };
-        // The platform's cluster, as a source: its system nodes (where heads go) by the platform's labels and taints.
+        // The platform's cluster, as a source: its system nodes by the platform's labels and taints (heads go to its head pool).
         const cluster = new ExistingCluster(`${name}-cluster`, withResolved({
             kubeconfig: args.kubeconfig, clusterName: t.platform.clusterName,
             systemNodeSelector: t.platform.systemNodeSelector, systemNodeTaints: t.platform.systemNodeTaints,
@@ -81,6 +82,7 @@ export class RayTenant extends pulumi.ComponentResource {
             { [API_CHECK_ANNOTATION]: liveCrds.checked(lq, "install the platform with its teams (Kueue)") })));
         const target: RayTargetArgs = {
             cluster, operatorReady: ready, pools: t.pools, operatorNamespace: t.platform.operatorNamespace, liveCrds, queueName: t.team?.name, namespaceReady,
+            headPool: t.heads.pool === SYSTEM_POOL ? undefined : t.heads.pool,
             ownWaitGcsReady: !t.platform.kuberayInjectsWaitGcsReady, headMetricsPorts: t.observability.metrics !== undefined,
         };
         const submitters = (c: string) => t.rayJobs.filter((j) => j.clusterSelector === c && j.submissionMode === "K8sJobMode").map((j) => j.name);
@@ -95,7 +97,9 @@ export class RayTenant extends pulumi.ComponentResource {
         const services = t.rayServices.map((s) => new RayService(`${name}-svc-${s.name}`, withResolved({ ...s, rayCluster: undefined, ...target }, s), child));
         this.namespace = pulumi.output(t.namespace);
         this.costEstimate = pulumi.output(estimateTenantCost(t));
-        this.deployTimeline = pulumi.output(recorder.graph().then(computeTimeline));
+        const elastic = t.pools.filter((x) => x.provisioner === "karpenter").map((x) => x.name);
+        recordElasticPools(this, elastic);
+        this.deployTimeline = pulumi.output(recorder.graph().then((g) => computeTimeline(g, elastic)));
         const group = t.observability.logs && t.platform.region ? rayLogGroupName(t.platform.clusterName) : undefined;
         this.logsCommands = pulumi.output(group === undefined ? [] : [...t.rayClusters, ...t.rayJobs, ...t.rayServices]
             .map((w) => ({ workload: w.name, namespace: w.namespace, command: logsCommand(t.platform.region, group, w.namespace, w.name) })));

@@ -1,5 +1,6 @@
 import { GraphNode } from "./recorder";
-import { durationOf } from "./durations";
+import { Duration, SCALE_UP_STEPS, durationOf } from "./durations";
+import { POOL_LABEL } from "../pools/placement";
 
 export interface TimelineStep {
     name: string;
@@ -37,12 +38,56 @@ const IRREDUCIBLE_WITH_POOL = [
     "kubernetes:helm.sh/v3:Release", "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass", "kubernetes:karpenter.sh/v1:NodePool", "kubernetes:ray.io/v1:RayCluster",
 ];
 
+const at = (o: unknown, ...keys: string[]): unknown => keys.reduce((v, k) => (v !== null && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined), o);
+
+/** The pool a RayCluster's head selects (the pool label of its node selector). */
+function headPoolOf(n: GraphNode): string | undefined {
+    const pool = at(n.props, "spec", "headGroupSpec", "template", "spec", "nodeSelector", POOL_LABEL);
+    return typeof pool === "string" ? pool : undefined;
+}
+
+/**
+ * Karpenter pools a component's Ray heads go to though their NodePools are not in its graph (a
+ * tenant's platform's): recorded by the component, read by whoever times its graph (the offline plan).
+ */
+const elasticPoolsByComponent = new WeakMap<object, readonly string[]>();
+export function recordElasticPools(component: object, pools: readonly string[]): void {
+    elasticPoolsByComponent.set(component, pools);
+}
+export function elasticPoolsOf(component: object): readonly string[] {
+    return elasticPoolsByComponent.get(component) ?? [];
+}
+
+/** Pools whose nodes Karpenter launches on demand: the graph's NodePools, and those the caller knows of (a tenant's platform). */
+function elasticPools(nodes: GraphNode[], known: readonly string[]): Set<string> {
+    const inGraph = nodes.filter((n) => n.type === "kubernetes:karpenter.sh/v1:NodePool")
+        .map((n) => at(n.props, "spec", "template", "metadata", "labels", POOL_LABEL)).filter((x): x is string => typeof x === "string");
+    return new Set([...inGraph, ...known]);
+}
+
+/**
+ * A resource's create duration: its type's, and for a RayCluster whose head goes to a Karpenter
+ * pool, the node that head waits for first (a pool at zero has none: the cold case).
+ */
+function durationFor(n: GraphNode, elastic: Set<string>): Duration {
+    const d = durationOf(n.type);
+    const pool = n.type === "kubernetes:ray.io/v1:RayCluster" ? headPoolOf(n) : undefined;
+    if (pool === undefined || !elastic.has(pool)) return d;
+    const { nodeClaim, cpuNodeReady } = SCALE_UP_STEPS;
+    return {
+        seconds: d.seconds + nodeClaim.seconds + cpuNodeReady.seconds,
+        source: `${d.source}; first a node of Karpenter pool ${pool}: NodeClaim ${nodeClaim.seconds} s (${nodeClaim.source}) + CPU node Ready ${cpuNodeReady.seconds} s (${cpuNodeReady.source})`,
+    };
+}
+
 /**
  * Earliest-finish schedule of a resource graph: a resource starts when everything it depends on
- * has finished (a dependency on a component means on all its descendants) and takes its type's
- * create duration. Pulumi runs independent resources in parallel, so this is its wall time.
+ * has finished (a dependency on a component means on all its descendants) and takes its create
+ * duration. Pulumi runs independent resources in parallel, so this is its wall time.
+ * `elasticPoolNames`: Karpenter pools outside the graph (a tenant's platform's), see durationFor.
  */
-export function computeTimeline(nodes: GraphNode[]): DeployTimeline {
+export function computeTimeline(nodes: GraphNode[], elasticPoolNames: readonly string[] = []): DeployTimeline {
+    const elastic = elasticPools(nodes, elasticPoolNames);
     const children = new Map<number, number[]>();
     for (const n of nodes) if (n.parent !== undefined) children.set(n.parent, [...(children.get(n.parent) ?? []), n.id]);
     const descendants = (id: number): number[] => (children.get(id) ?? []).flatMap((c) => [c, ...descendants(c)]);
@@ -58,7 +103,7 @@ export function computeTimeline(nodes: GraphNode[]): DeployTimeline {
         const s = Math.max(0, ...deps[id].map(finishOf));
         visiting.delete(id);
         start.set(id, s);
-        finish.set(id, s + durationOf(nodes[id].type).seconds);
+        finish.set(id, s + durationFor(nodes[id], elastic).seconds);
         return finish.get(id)!;
     };
     nodes.forEach((n) => finishOf(n.id));
@@ -70,7 +115,7 @@ export function computeTimeline(nodes: GraphNode[]): DeployTimeline {
         : nodes.reduce((a, b) => (finish.get(a.id)! >= finish.get(b.id)! ? a : b), nodes[0]);
     const criticalPath: TimelineStep[] = [];
     for (let cur: GraphNode | undefined = end; cur;) {
-        const d = durationOf(cur.type);
+        const d = durationFor(cur, elastic);
         if (d.seconds > 0 || cur === end) {
             criticalPath.unshift({ name: cur.name, type: cur.type, startSeconds: start.get(cur.id)!, finishSeconds: finish.get(cur.id)!, source: d.source });
         }
@@ -82,7 +127,8 @@ export function computeTimeline(nodes: GraphNode[]): DeployTimeline {
     const waitsForPool = heads.some((h) => deps[h.id].some((d) => nodes[d].type === "kubernetes:karpenter.sh/v1:NodePool"));
     // Only the steps the graph has: a tenant on a running platform installs no operator.
     const chain = (!eks ? IRREDUCIBLE.slice(4) : waitsForPool ? IRREDUCIBLE_WITH_POOL : IRREDUCIBLE).filter((t) => nodes.some((n) => n.type === t));
-    const irreducibleSeconds = chain.reduce((sum, t) => sum + durationOf(t).seconds, 0);
+    const headNode = heads.find((h) => elastic.has(headPoolOf(h) ?? ""));
+    const irreducibleSeconds = chain.reduce((sum, t) => sum + (t === "kubernetes:ray.io/v1:RayCluster" && headNode ? durationFor(headNode, elastic) : durationOf(t)).seconds, 0);
     return {
         totalSeconds, rayReadySeconds, irreducibleSeconds,
         ratio: rayReadySeconds > 0 ? Math.round((rayReadySeconds / irreducibleSeconds) * 1000) / 1000 : 0,

@@ -12,16 +12,28 @@ import { BedNode, poolNodes, systemNodes } from "./nodes";
 import { Project } from "./pulumi";
 
 export const SYSTEM_SELECTOR = { "testbed.kuberay-platform/role": "system" };
+/** The head pool, and its nodes: room for three default heads each, for scenario j's ten and the others'. */
+export const HEAD_POOL = "ray-cpu";
+export const HEAD_NODES = 5;
 /** Jobs whose pods kwok fails (the failing RayJob scenario's submitter). */
 export const FAILING_JOBS = ["fails"];
 
 /**
- * The platform's stack config: one GPU pool of existing g6.xlarge nodes, two teams with GPU quotas,
- * and two tenant pools (the bed's tenant-a and tenant-b identities), each bound to one team.
+ * The platform's stack config: one GPU pool of existing g6.xlarge nodes, a head pool of existing
+ * m6a.xlarge nodes (where Karpenter's ray-cpu pool would put them on EKS; tainted here so that the
+ * unpooled CPU workers of scenario d stay on the system nodes), two teams with GPU quotas, and two
+ * tenant pools (the bed's tenant-a and tenant-b identities), each bound to one team.
  */
 export const PLATFORM_ARGS: RayPlatformArgs = {
     existingCluster: { clusterName: "testbed", systemNodeSelector: SYSTEM_SELECTOR },
-    nodePools: [{ name: "gpu", provisioner: "existing", instanceTypes: ["g6.xlarge"], labels: { "testbed.kuberay-platform/pool": "gpu" } }],
+    nodePools: [
+        { name: "gpu", provisioner: "existing", instanceTypes: ["g6.xlarge"], labels: { "testbed.kuberay-platform/pool": "gpu" } },
+        {
+            name: "ray-cpu", provisioner: "existing", instanceTypes: ["m6a.xlarge"], labels: { "testbed.kuberay-platform/pool": "ray-cpu" },
+            taints: [{ key: "testbed.kuberay-platform/heads", value: "true", effect: "NoSchedule" }],
+        },
+    ],
+    headPool: "ray-cpu",
     kuberay: { install: false },
     kueue: { install: false },
     teams: [{ name: "research", quotas: [{ pool: "gpu", gpus: 2 }] }, { name: "vision", quotas: [{ pool: "gpu", gpus: 1 }] }],
@@ -33,7 +45,7 @@ export function bedNodes(): BedNode[] {
     const p = new Problems();
     const pools = validatePools(PLATFORM_ARGS.nodePools!, "nodePools", true, p);
     p.throwIfAny("testbed");
-    return [...systemNodes(SYSTEM_SELECTOR, "m7i.2xlarge", 2), ...pools.flatMap((pool) => poolNodes(pool, 2))];
+    return [...systemNodes(SYSTEM_SELECTOR, "m7i.2xlarge", 2), ...pools.flatMap((pool) => poolNodes(pool, pool.name === HEAD_POOL ? HEAD_NODES : 2))];
 }
 
 export interface Shared {

@@ -56,6 +56,9 @@ describe("b. a queued RayCluster (real Kueue)", () => {
         const gpu = wl.status.admission.podSetAssignments.find((a: Obj) => a.name === "gpu");
         assert.strictEqual(gpu.count, 1, "Kueue admits the group's minReplicas");
         assert.strictEqual(gpu.flavors["nvidia.com/gpu"], "gpu", "on the GPU pool's flavor");
+        // The head counts against the team's head quota on the head pool's flavor (where it runs).
+        const head = wl.status.admission.podSetAssignments.find((a: Obj) => a.name === "head");
+        assert.strictEqual(head.flavors.cpu, "ray-cpu", "the head on the head pool's flavor");
         await workersRunning("ray", 1);
     });
 
