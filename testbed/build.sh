@@ -5,7 +5,7 @@
 # because their dependency pins differ and Go's minimum version selection would merge them).
 #
 # Usage: testbed/build.sh            build what is missing, print the bin directory
-#        testbed/build.sh NAME...    build only these pieces (etcd kwok kuberay kueue pulumi yaml provider kubernetes)
+#        testbed/build.sh NAME...    build only these pieces (etcd kwok kuberay kueue karpenter pulumi yaml provider kubernetes)
 #        testbed/build.sh --print    print the bin directory only (no build)
 # Needs: Go >= 1.26, openssl, unshare (util-linux), root (for the bed itself), the Go module proxy.
 # Env:   KUBERAY_TESTBED_CACHE       cache root (default ~/.cache/kuberay-platform-testbed)
@@ -27,10 +27,13 @@ pulumi_version="$(json "$repo/node_modules/@pulumi/pulumi/package.json" version)
 kuberay_version="$(json "$here/versions.json" kuberayOperator)"
 kueue_version="$(sed -n 's/^ *kueue: "\(.*\)",$/\1/p' "$repo/src/versions.ts")"
 [ -n "$kueue_version" ] || { echo "build.sh: cannot read kueue from src/versions.ts" >&2; exit 1; }
+# Karpenter's core at the release the package's Karpenter chart pins (its kwok cloud provider).
+karpenter_version="$(sed -n 's/^ *karpenter: "\(.*\)",$/\1/p' "$repo/src/versions.ts")"
+[ -n "$karpenter_version" ] || { echo "build.sh: cannot read karpenter from src/versions.ts" >&2; exit 1; }
 k8s_minor="${k8s_version#1.}"; k8s_minor="${k8s_minor%%.*}"; staging="0.${k8s_version#1.}"
 
 # One bin folder per set of versions and recipes: a bed of another checkout never sees its links move.
-bin="$cache/bin-$( (cat "$0" "$here/versions.json"; echo "$pulumi_version $kueue_version") | sha256sum | cut -c1-12)"
+bin="$cache/bin-$( (cat "$0" "$here/versions.json"; echo "$pulumi_version $kueue_version $karpenter_version") | sha256sum | cut -c1-12)"
 if [ "${1:-}" = "--print" ]; then echo "$bin"; exit 0; fi
 
 # What the build and the bed need from the machine, said up front.
@@ -129,6 +132,22 @@ build_kueue() {
     chmod -R u+w out/crds-kueue out/kueue-webhooks.yaml
 }
 
+build_karpenter() {
+    gomod karpenter
+    # Karpenter's core with its kwok cloud provider: the real provisioning and disruption controllers,
+    # launching kwok nodes. The package path, not the module: `go get` of the module alone leaves
+    # go.sum without the provider's imports. No replace directives (sigs.k8s.io/karpenter go.mod).
+    go get "sigs.k8s.io/karpenter/kwok@v$1"
+    go build -trimpath -ldflags "-s -w" -o out/karpenter-kwok sigs.k8s.io/karpenter/kwok
+    # Its CRDs from the same module: NodePools and NodeClaims (the kwok chart's copies, which allow
+    # the karpenter.kwok.sh label domain) and the provider's KWOKNodeClass.
+    local dir; dir="$(go list -m -f '{{.Dir}}' sigs.k8s.io/karpenter)"
+    mkdir -p out/crds-karpenter
+    cp "$dir"/kwok/charts/crds/karpenter.sh_nodepools.yaml "$dir"/kwok/charts/crds/karpenter.sh_nodeclaims.yaml \
+        "$dir"/kwok/apis/crds/karpenter.kwok.sh_kwoknodeclasses.yaml out/crds-karpenter/
+    chmod -R u+w out/crds-karpenter
+}
+
 build_pulumi() {
     gomod pulumi
     # pkg/v3 replaces sdk/v3 with ../sdk; requiring both at the release is the consumer's equivalent.
@@ -182,7 +201,7 @@ GO
     go build -trimpath -ldflags "-s -w -X $mod/pkg/version.Version=$generic" -o out/pulumi-resource-kubernetes ./cmd/pulumi-resource-kubernetes
 }
 
-export -f gomod build_kubernetes build_etcd build_kwok build_kuberay build_kueue build_pulumi build_yaml build_provider
+export -f gomod build_kubernetes build_etcd build_kwok build_kuberay build_kueue build_karpenter build_pulumi build_yaml build_provider
 export k8s_minor staging provider_reports_as
 
 # Two lanes at once: one piece's module downloads overlap another's compile (2 cores here).
@@ -197,7 +216,7 @@ lane() {
     done
 }
 selected=("$@")
-lane "kubernetes $k8s_version" "etcd $etcd_version" "kwok $kwok_version" &
+lane "kubernetes $k8s_version" "etcd $etcd_version" "kwok $kwok_version" "karpenter $karpenter_version" &
 lane "pulumi $pulumi_version" "provider $provider_version" "yaml $yaml_version" "kuberay $kuberay_version" "kueue $kueue_version" &
 wait
 if [ -s "$failures" ]; then echo "testbed: failed to build: $(tr '\n' ' ' <"$failures")" >&2; rm -f "$failures"; exit 1; fi

@@ -97,6 +97,8 @@ describe("teams with GPU quotas, enforced by Kueue", () => {
                 for (const t of [r.inputs.spec.headGroupSpec.template, ...r.inputs.spec.workerGroupSpecs.map((w: any) => w.template)]) {
                     assert.deepStrictEqual(t.spec.schedulingGates, [{ name: "kueue.x-k8s.io/elastic-job" }]);
                 }
+                // `up` waits for Kueue's admission first, so a cluster held by the quota says so (live test bed, scenario b).
+                assert.deepStrictEqual(JSON.parse(r.inputs.metadata.annotations["pulumi.com/waitFor"]), ["jsonpath={.spec.suspend}=false", "condition=HeadPodReady"], r.name);
                 // Kueue stamps its admission into the templates once: a changed spec is re-admitted (live test bed, scenario b).
                 assert.deepStrictEqual([r.opts.replaceOnChanges, r.opts.deleteBeforeReplace, r.opts.ignoreChanges], [["spec"], true, ["spec.workerGroupSpecs[*].replicas"]], r.name);
             }

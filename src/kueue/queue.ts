@@ -5,6 +5,22 @@ import { ELASTIC_JOB_ANNOTATION, QUEUE_LABEL } from "./teams";
 export const ELASTIC_JOB_GATE = "kueue.x-k8s.io/elastic-job";
 
 type Template = { spec?: Record<string, unknown> } & Record<string, unknown>;
+
+/**
+ * What `pulumi up` waits for first on a queued RayCluster: Kueue's admission. Kueue's webhook
+ * suspends a queued cluster when it is created and Kueue lifts the suspension when it admits it;
+ * until then the Kubernetes provider shows `Waiting for {.spec.suspend}=false (found "true")` (the
+ * first unmet condition of the list), so a cluster held by its team's quota says so, instead of
+ * only that its head is not ready.
+ */
+export const ADMITTED_WAIT = "jsonpath={.spec.suspend}=false";
+const WAIT_FOR = "pulumi.com/waitFor";
+
+/** A queued cluster's wait: admission, then what it waited for before (pulumi-kubernetes takes a JSON list: all must hold). */
+function admittedFirst(annotations: Record<string, string>): Record<string, string> {
+    const wait = annotations[WAIT_FOR];
+    return wait === undefined ? annotations : { ...annotations, [WAIT_FOR]: JSON.stringify([ADMITTED_WAIT, wait]) };
+}
 const gated = (t: Template): Template => ({ ...t, spec: { ...t.spec, schedulingGates: [{ name: ELASTIC_JOB_GATE }] } });
 
 /**
@@ -28,7 +44,7 @@ export function withQueue(o: KubernetesObject, queue: string): KubernetesObject 
     if (o.kind !== "RayCluster") return { ...o, metadata };
     const spec = o.spec as ClusterSpec;
     return {
-        ...o, metadata,
+        ...o, metadata: { ...metadata, annotations: admittedFirst(metadata.annotations) },
         spec: {
             ...o.spec,
             headGroupSpec: { ...spec.headGroupSpec, template: gated(spec.headGroupSpec.template) },

@@ -11,6 +11,8 @@ import * as os from "os";
 import * as path from "path";
 import { Pki, makePki } from "./certs";
 import { Kube, kubeconfig } from "./kube";
+import { createCrd } from "./crds";
+import { startKarpenter } from "./karpenter";
 import { installKueue, kueueCrds } from "./kueue";
 import { kwokConfig } from "./kwok";
 import { BedNode, nodeObject } from "./nodes";
@@ -31,6 +33,11 @@ export interface BedOptions {
     kuberay?: boolean;
     /** Start Kueue (with the package's own controller configuration). @default false */
     kueue?: boolean;
+    /**
+     * Start Karpenter (its kwok provider) with nodes of these instance types; the NodePools are the
+     * caller's (see karpenter.ts: kwokNodePool). @default undefined (no Karpenter)
+     */
+    karpenter?: { instanceTypes: string[] };
     /** Names of Jobs whose pods kwok fails instead of completing (a failing RayJob submitter). */
     failingJobs?: string[];
     /** Seconds after which the watchdog removes the bed whatever happens. @default 1800 */
@@ -56,7 +63,7 @@ export function binDir(): string {
     const dir = process.env.KUBERAY_TESTBED_BIN ?? (fs.existsSync(written) ? fs.readFileSync(written, "utf8").trim() : "");
     if (!dir) throw new Error("testbed: no binaries: run `npm run test:cluster` (it runs testbed/build.sh), or set KUBERAY_TESTBED_BIN");
     for (const b of ["etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kwok", "ray-operator", "kueue", "crds-kuberay", "crds-kueue",
-        "kueue-webhooks.yaml", "kwok-stages", "pulumi", "pulumi-resource-kubernetes", "pulumi-language-yaml"]) {
+        "kueue-webhooks.yaml", "kwok-stages", "karpenter-kwok", "crds-karpenter", "pulumi", "pulumi-resource-kubernetes", "pulumi-language-yaml"]) {
         if (!fs.existsSync(path.join(dir, b))) throw new Error(`testbed: ${b} is not built in ${dir}; run testbed/build.sh (npm run test:cluster does)`);
     }
     return dir;
@@ -76,7 +83,7 @@ export async function startBed(o: BedOptions): Promise<Bed> {
 
 async function start(o: BedOptions, bin: string, dir: string, group: ProcessGroup): Promise<Bed> {
     const pki = makePki(path.join(dir, "pki"));
-    const [etcdClient, etcdPeer, apiPort, kcmPort, schedPort, rayMetrics, rayHealth, kueueWebhook, kueueHealth] = await freePorts(9);
+    const [etcdClient, etcdPeer, apiPort, kcmPort, schedPort, rayMetrics, rayHealth, kueueWebhook, kueueHealth, karpenterMetrics, karpenterHealth] = await freePorts(11);
     const server = `https://127.0.0.1:${apiPort}`;
     fs.writeFileSync(path.join(dir, "tokens.csv"), Object.values(IDENTITIES).map((i) => `${i.token},${i.user},${i.user},"${i.groups.join(",")}"`).join("\n") + "\n");
     const kubeconfigFor = (id: keyof typeof IDENTITIES) => kubeconfig(server, pki.caBase64, IDENTITIES[id].token, IDENTITIES[id].user);
@@ -137,22 +144,12 @@ async function start(o: BedOptions, bin: string, dir: string, group: ProcessGrou
         ]);
         await waitUntil("the KubeRay operator's /readyz", () => httpOk(`http://127.0.0.1:${rayHealth}/readyz`), 60_000, group);
     }
+    if (o.karpenter) {
+        await startKarpenter({ bin, dir, kube, group, kubeconfig: adminKubeconfig, instanceTypes: o.karpenter.instanceTypes, metricsPort: karpenterMetrics, healthPort: karpenterHealth });
+    }
     if (o.kueue) {
         for (const crd of kueueCrds(bin)) await createCrd(kube, crd);
         await installKueue({ bin, dir, kube, group, pki, kubeconfig: adminKubeconfig, webhookPort: kueueWebhook, healthPort: kueueHealth });
     }
     return { dir, server, pki, kube, kubeconfigFor, group, stop: () => group.stop() };
-}
-
-/** Creates a CRD (server-side: they are too large for client-side apply) and waits until it is Established. */
-export async function createCrd(kube: Kube, text: string): Promise<void> {
-    const yaml = await import("js-yaml");
-    for (const doc of yaml.loadAll(text) as { kind?: string; metadata: { name: string } }[]) {
-        if (doc?.kind !== "CustomResourceDefinition") continue;
-        await kube.apply(doc as never, "customresourcedefinitions");
-        await waitUntil(`CRD ${doc.metadata.name} Established`, async () => {
-            const crd = await kube.get(`/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${doc.metadata.name}`);
-            return (crd.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === "Established" && c.status === "True");
-        }, 30_000);
-    }
 }

@@ -94,4 +94,16 @@ describe("b. a queued RayCluster (real Kueue)", () => {
         assert.deepStrictEqual(await rayPods(s.bed.kube, NS, "big", "gpu"), [], "and no worker of it exists");
         await workersRunning("ray", 1);
     });
+
+    it("`up` of a cluster held by the quota says it waits for Kueue's admission, and fails at its timeout", async function () {
+        this.timeout(300_000);
+        const held = { ...gpuCluster("held", "10Gi", 2), readyTimeoutSeconds: 60 };
+        await s.project.setConfigObject(STACK, "kuberay-platform:tenant", tenant(gpuCluster("ray", "10Gi", 1), gpuCluster("big", "10Gi", 2, false), held));
+        const r = await s.project.up(STACK, { allowFailure: true });
+        assert.notStrictEqual(r.code, 0, "the held cluster never becomes ready");
+        const out = `${r.stdout}\n${r.stderr}`;
+        assert.match(out, /Waiting for \{\.spec\.suspend\}=false \(found "true"\)/, out.slice(-3000));
+        const held2 = await s.bed.kube.get(`/apis/ray.io/v1/namespaces/${NS}/rayclusters/held`);
+        assert.strictEqual(held2.spec.suspend, true, "still queued");
+    });
 });

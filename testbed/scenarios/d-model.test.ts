@@ -13,7 +13,8 @@ import { validateTenantArgs } from "../../src/tenant/args";
 import { RayTenantArgs } from "../../src/tenant/args";
 import { Problems } from "../../src/validation/problems";
 import { Obj } from "../lib/kube";
-import { bedNodes, Shared, sharedBed } from "../lib/fixture";
+import { HEAD_POOL, bedNodes, Shared, sharedBed } from "../lib/fixture";
+import { POOL_LABEL } from "../../src/pools/placement";
 import { podRoom } from "../lib/nodes";
 import { rayPods } from "../lib/pods";
 import { waitUntil } from "../lib/processes";
@@ -108,7 +109,9 @@ describe("d. the scheduling model against the real operator and scheduler", () =
         const why = pending[0].status.conditions.find((c: Obj) => c.type === "PodScheduled").message;
         assert.match(why, /Insufficient nvidia\.com\/gpu/, why);
         const [head] = await rayPods(s.bed.kube, NS, "m");
-        assert.strictEqual(nodes.find((n) => n.name === head.spec.nodeName)?.labels["testbed.kuberay-platform/pool"], "ray-cpu", "the head is on the head pool");
+        // On a node Karpenter launched for it from the head pool's NodePool.
+        const headNode = await s.bed.kube.get(`/api/v1/nodes/${head.spec.nodeName}`);
+        assert.strictEqual(headNode.metadata.labels[POOL_LABEL], HEAD_POOL, "the head is on the head pool");
         let mem: Obj[] = [];
         await waitUntil("the scheduler decided every 14Gi worker", async () => {
             mem = await rayPods(s.bed.kube, NS, "m", "mem");
