@@ -105,7 +105,12 @@ describe("teams with GPU quotas, enforced by Kueue", () => {
             const spec = r.type.endsWith("RayJob") ? r.inputs.spec.rayClusterSpec : r.inputs.spec;
             // Kueue sizes pod sets from `replicas` at admission; KubeRay starts groups at minReplicas.
             for (const group of spec.workerGroupSpecs) assert.strictEqual(group.replicas, group.minReplicas, `${r.name}/${group.groupName} replicas`);
-            if (r.type.endsWith("RayJob")) assert.strictEqual(r.inputs.spec.shutdownAfterJobFinishes, true, "Kueue's RayJob webhook requires it");
+            if (r.type.endsWith("RayJob")) {
+                assert.strictEqual(r.inputs.spec.shutdownAfterJobFinishes, true, "Kueue's RayJob webhook requires it");
+                // Kueue owns the worker groups once it admits the job: left out of updates, replaced through their digest (live test bed, scenario c).
+                assert.deepStrictEqual([r.opts.ignoreChanges, r.opts.replaceOnChanges], [["spec.rayClusterSpec.workerGroupSpecs"], ["spec", 'metadata.annotations["kuberay-platform/worker-groups-digest"]']], r.name);
+                assert.match(r.inputs.metadata.annotations["kuberay-platform/worker-groups-digest"], /^[0-9a-f]{16}$/);
+            }
             for (const group of spec.workerGroupSpecs) {
                 const pod = group.template.spec;
                 const flavor = Object.entries(flavors).find(([, f]) => Object.entries(f.nodeLabels).every(([k, v]) => pod.nodeSelector?.[k] === v))!;

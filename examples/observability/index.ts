@@ -8,9 +8,6 @@ import { RayPlatform } from "kuberay-platform";
 // - every Ray pod's logs in a CloudWatch log group kept 30 days, so a RayJob's logs outlive its
 //   cluster: `logsCommands` prints the command for each workload.
 const platform = new RayPlatform("observed", {
-    // The smoke job brings a second Ray head (and its submitter); with the log agent on every node,
-    // two system nodes would keep under 10% of their CPU free, so a third holds them with room.
-    eks: { systemNodes: { minSize: 3, desiredSize: 3 } },
     observability: {
         metrics: {
             enabled: true,

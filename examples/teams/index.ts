@@ -5,8 +5,8 @@ import { RayPlatform } from "kuberay-platform";
 // Ray clusters and jobs go in its namespace; Kueue admits them only within the quota and queues
 // the rest. Pull-request environments (examples/pr-environment) name a team to use its quota.
 const platform = new RayPlatform("shared", {
-    // Kueue and several teams' heads need more room than the default system nodes.
-    eks: { systemNodes: { instanceTypes: ["t3a.xlarge"] } },
+    // The CPU pool is also the head pool (the first on-demand Karpenter CPU pool): every team's Ray
+    // heads run there, counted against the team's headQuota, and the system nodes keep Kueue.
     nodePools: [
         { name: "gpu", maxGpus: 8 },
         { name: "cpu", instanceTypes: ["m7i.xlarge", "m7i.2xlarge"], maxCpus: 64 },

@@ -1,3 +1,5 @@
+import { createHash } from "crypto";
+import * as pulumi from "@pulumi/pulumi";
 import { KubernetesObject } from "../ray/spec";
 import { ELASTIC_JOB_ANNOTATION, QUEUE_LABEL } from "./teams";
 
@@ -64,4 +66,27 @@ type ClusterSpec = { headGroupSpec: { template: Template }; workerGroupSpecs?: {
  */
 function admittedWorkers(spec: ClusterSpec): ClusterSpec["workerGroupSpecs"] & object {
     return (spec.workerGroupSpecs ?? []).map((g) => (g.replicas === undefined ? { ...g, replicas: g.minReplicas ?? 0 } : g));
+}
+
+/** A digest of a queued RayJob's worker groups (see queuedJobOptions). */
+export const WORKER_GROUPS_DIGEST = "kuberay-platform/worker-groups-digest";
+
+/**
+ * Kueue stamps its admission (the flavors' node selectors, pod set labels) into a queued RayJob's
+ * worker groups, an atomic list it then owns: a later server-side apply of ours that sends the list
+ * conflicts with Kueue ("conflict with \"kueue\" ... .spec.rayClusterSpec.workerGroupSpecs", found on
+ * the live test bed on a change of the job's annotations only), and, forced, would undo the
+ * admission of a running job (Kueue then finds the job out of step with its Workload and stops it).
+ * So the list is left out of updates (pulumi-kubernetes drops an ignored field that another manager
+ * owns from its apply), and a digest of it, in an annotation, replaces the job when its groups do
+ * change, as a change of the rest of its spec does.
+ */
+export function queuedJobOptions(o: KubernetesObject): { annotations: Record<string, pulumi.Input<string>>; ignoreChanges: string[]; replaceOnChanges: string[] } {
+    const groups = (o.spec as { rayClusterSpec?: ClusterSpec }).rayClusterSpec?.workerGroupSpecs ?? [];
+    const digest = pulumi.output(groups).apply((g) => createHash("sha256").update(JSON.stringify(g)).digest("hex").slice(0, 16));
+    return {
+        annotations: { [WORKER_GROUPS_DIGEST]: digest },
+        ignoreChanges: ["spec.rayClusterSpec.workerGroupSpecs"],
+        replaceOnChanges: [`metadata.annotations["${WORKER_GROUPS_DIGEST}"]`],
+    };
 }

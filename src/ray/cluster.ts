@@ -14,7 +14,7 @@ import { NodePlacement } from "../pools/placement";
 import { stackIdentityTags } from "../cluster/args";
 import { API_CHECK_ANNOTATION, LiveCrds } from "../kuberay/liveApi";
 import { versions } from "../versions";
-import { withQueue } from "../kueue/queue";
+import { queuedJobOptions, withQueue } from "../kueue/queue";
 
 /** Where a Ray workload is installed. */
 export interface RayTargetArgs {
@@ -101,6 +101,12 @@ export function rayCustomResource(name: string, manifest: KubernetesObject, targ
         replaceOnChanges: [...(opts.replaceOnChanges ?? []), "spec"], deleteBeforeReplace: true,
         ignoreChanges: [...(opts.ignoreChanges ?? []), "spec.workerGroupSpecs[*].replicas"],
     } : {};
+    if (queued && manifest.kind === "RayJob") {
+        const job = queuedJobOptions(o);
+        return customResource(name, o, {
+            ...opts, ignoreChanges: [...(opts.ignoreChanges ?? []), ...job.ignoreChanges], replaceOnChanges: [...(opts.replaceOnChanges ?? []), ...job.replaceOnChanges],
+        }, withStatus, { ...annotations, ...job.annotations });
+    }
     return customResource(name, o, { ...opts, ...replace }, withStatus, annotations);
 }
 
