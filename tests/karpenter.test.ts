@@ -7,6 +7,7 @@ import { validatePool } from "../src/pools/args";
 import { Problems } from "../src/validation/problems";
 import { schemaErrors } from "./crdSchema";
 import { Evaluation, evaluate } from "./harness";
+import { defaultHeadPoolArgs } from "../src/pools/heads";
 
 const crds = karpenterCrds();
 const ctx = { nodeRoleName: "karpenter-node", subnetSelectorTerms: discoveryTerms("ml-dev"), securityGroupSelectorTerms: discoveryTerms("ml-dev"), tags: { team: "ml" } };
@@ -23,6 +24,7 @@ const pools: [string, NodePoolArgs][] = [
     ["Spot with on-demand fallback, families x sizes", { name: "spot", instanceFamilies: ["g6", "g6e"], instanceSizes: ["xlarge", "2xlarge"], capacityTypes: ["spot", "on-demand"], maxGpus: 16 }],
     ["Bottlerocket, extra taint and labels", { name: "br", ami: "bottlerocket", labels: { team: "a" }, taints: [{ key: "team", value: "a", effect: "NoSchedule" }], consolidateAfter: "Never" }],
     ["CPU pool", { name: "cpu", instanceTypes: ["m6i.xlarge", "m6i.2xlarge"], maxCpus: 32, diskSizeGiB: 50, diskThroughput: 125 }],
+    ["the default head pool (ray-cpu)", defaultHeadPoolArgs],
     ["big GPUs, custom shape", { name: "big", instanceTypes: ["p5.48xlarge", "g7.12xlarge"], customShapes: [{ instanceType: "g7.12xlarge", vcpu: 48, memoryGiB: 192, gpus: 4 }] }],
 ];
 
