@@ -3,6 +3,24 @@ import { RayPlatformArgs } from "./platform/args";
 import { RayPlatform } from "./platform/platform";
 import { RayTenantArgs } from "./tenant/args";
 import { RayTenant } from "./tenant/tenant";
+import { Problems } from "./validation/problems";
+import { checkStackConfig } from "./validation/stackConfig";
+
+/** The project of the repository's own program, and the config keys it reads there. */
+export const PROGRAM_PROJECT = "kuberay-platform";
+export const PROGRAM_CONFIG_KEYS = ["platform", "tenant", "kubeconfig", "name", "environmentId"] as const;
+
+/**
+ * Refuses, before anything is registered, a key of the program's own namespace that it does not
+ * read (a misspelling). Only in its own project: a program of another project that calls
+ * platformFromConfig keeps its own keys.
+ */
+function checkOwnConfig(): void {
+    if (pulumi.getProject() !== PROGRAM_PROJECT) return;
+    const p = new Problems("stack config");
+    checkStackConfig(pulumi.runtime.allConfig(), PROGRAM_PROJECT, PROGRAM_CONFIG_KEYS, p);
+    p.throwIfAny("stack config");
+}
 
 /**
  * The repository's own Pulumi program (`Pulumi.yaml` at the root): the default platform, shaped by
@@ -11,9 +29,13 @@ import { RayTenant } from "./tenant/tenant";
  * Config (project namespace `kuberay-platform`):
  * - `platform`: a RayPlatformArgs object (YAML/JSON) — e.g. `eks.network.natGateways: none`;
  * - `kubeconfig` (secret): install onto this existing cluster instead of creating EKS;
- * - `name`: component name (default `kuberay`); the EKS cluster is named `<name>-<stack>-<hash>`.
+ * - `name`: component name (default `kuberay`); the EKS cluster is named `<name>-<stack>-<hash>`;
+ * - `tenant`: a RayTenantArgs object (a tenant stack instead of a platform);
+ * - `environmentId`: set by `kuberay-platform env` (tags what the environment creates).
+ * Any other key of the namespace is refused (a misspelling would be ignored silently).
  */
 export function platformFromConfig(opts?: pulumi.ComponentResourceOptions) {
+    checkOwnConfig();
     const config = new pulumi.Config();
     // A tenant stack: Ray workloads on a platform that already runs (see tenantFromConfig).
     if (config.getObject("tenant") !== undefined) return tenantFromConfig(opts);

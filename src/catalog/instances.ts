@@ -1,3 +1,4 @@
+import { editDistance } from "../validation/distance";
 /**
  * Instance types users pick for Ray on EKS, as data. One place, with its sources:
  * - vCPUs, memory, GPU count/model/memory: the AWS EC2 instance type pages (accelerated computing
@@ -85,17 +86,6 @@ export function familyOf(instanceType: string): string {
 /** Size of a type name ("g5.xlarge" -> "xlarge"). */
 export function sizeOf(instanceType: string): string {
     return instanceType.split(".")[1] ?? "";
-}
-
-function editDistance(a: string, b: string): number {
-    const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
-    for (let j = 1; j <= b.length; j++) d[0][j] = j;
-    for (let i = 1; i <= a.length; i++) {
-        for (let j = 1; j <= b.length; j++) {
-            d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-        }
-    }
-    return d[a.length][b.length];
 }
 
 /** Catalog types closest to a name, for "did you mean" messages. */

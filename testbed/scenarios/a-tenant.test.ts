@@ -84,4 +84,16 @@ describe("a. tenant lifecycle (real engine, provider, KubeRay)", () => {
         const names = (await s.bed.kube.list("/api/v1/nodes")).map((n) => n.metadata.name);
         assert.deepStrictEqual(bedNodes().map((n) => n.name).filter((n) => !names.includes(n)), [], "every node stays");
     });
+
+    it("a misspelt key of the program's config fails `preview` with a did-you-mean, before any resource is registered", async () => {
+        const stack = "typo";
+        await s.project.stackInit(stack);
+        await s.project.setConfig(stack, "kuberay-platform:kubeconfg", s.bed.kubeconfigFor("admin"), true);
+        const r = await s.project.run(["preview", "--stack", stack], { allowFailure: true });
+        const out = `${r.stdout}\n${r.stderr}`;
+        assert.notStrictEqual(r.code, 0);
+        assert.match(out, /kuberay-platform:kubeconfg[^\n]*is not a config key this program reads/, out.slice(-2000));
+        assert.match(out, /did you mean kuberay-platform:kubeconfig\?/);
+        assert.ok(!out.includes("testbed-admin-token"), "the misspelt secret is not printed");
+    });
 });
