@@ -13,8 +13,10 @@ import { platformFromConfig } from "./program";
 import { ValidationError } from "./validation/problems";
 import { envCommand, realEnvDeps } from "./env/command";
 import { imageCacheCommand } from "./imageCache/command";
+import { OptionSpec, ParsedArgs, UsageError, parseArgs, unknownWord } from "./cliArgs";
 
 const USAGE = `Usage: kuberay-platform plan [--config FILE | --tenant FILE | --program FILE] [--name NAME] [--stack NAME] [--json]
+       kuberay-platform --version | --help
        kuberay-platform env <up|down|run|sweep> ...   (ephemeral environments: kuberay-platform env --help)
        kuberay-platform image-cache build ...         (EBS snapshot for a pool's imageCache: kuberay-platform image-cache --help)
 
@@ -29,15 +31,22 @@ const USAGE = `Usage: kuberay-platform plan [--config FILE | --tenant FILE | --p
 
 Offline estimate, not \`pulumi preview\`: nothing is created and no credentials are used.`;
 
-function parse(argv: string[]): Record<string, string | boolean> {
-    const out: Record<string, string | boolean> = {};
-    for (let i = 0; i < argv.length; i++) {
-        const a = argv[i];
-        if (a === "--json" || a === "--help" || a === "-h") out[a.replace(/^-+/, "")] = true;
-        else if (a.startsWith("--") && i + 1 < argv.length) out[a.slice(2)] = argv[++i];
-        else out._ = out._ ? `${out._} ${a}` : a;
+/** The options of `plan` (see USAGE). */
+const PLAN_OPTIONS: OptionSpec[] = [
+    ...["config", "tenant", "program", "name", "stack"].map((name) => ({ name, value: true })),
+    ...["json", "help", "version"].map((name) => ({ name, value: false })),
+];
+const COMMANDS = ["plan", "env", "image-cache"];
+
+/** This package's version, from its package.json (found upwards from here: bin/ or a build folder). */
+export function packageVersion(): string {
+    for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+        const file = path.join(dir, "package.json");
+        if (!fs.existsSync(file)) continue;
+        const pkg = JSON.parse(fs.readFileSync(file, "utf8")) as { name?: string; version?: string };
+        if (pkg.name === "kuberay-platform") return pkg.version ?? "unknown";
     }
-    return out;
+    return "unknown";
 }
 
 /** Stack config entries from a --config file. */
@@ -87,11 +96,29 @@ function enablePrograms(): void {
 export async function main(argv: string[]): Promise<number> {
     if (argv[0] === "env") return envCommand(argv.slice(1), realEnvDeps);
     if (argv[0] === "image-cache") return imageCacheCommand(argv.slice(1), (line) => process.stdout.write(`${line}\n`));
-    const args = parse(argv);
-    if (args.help || args._ !== "plan") {
-        process.stdout.write(`${USAGE}\n`);
-        return args.help ? 0 : 2;
+    let parsed: ParsedArgs;
+    try {
+        parsed = parseArgs("kuberay-platform", argv, PLAN_OPTIONS);
+        if (!parsed.options.help && !parsed.options.version) {
+            const [command, extra] = parsed.positionals;
+            if (command === undefined) throw new UsageError(`kuberay-platform: a command is needed (${COMMANDS.join(", ")}); see kuberay-platform --help`);
+            if (command !== "plan") throw unknownWord("kuberay-platform", "command", command, COMMANDS);
+            if (extra !== undefined) throw new UsageError(`kuberay-platform plan: unexpected argument ${extra} (files are given with --config, --tenant or --program)`);
+        }
+    } catch (e) {
+        if (!(e instanceof UsageError)) throw e;
+        process.stderr.write(`${e.message}\n`);
+        return 2;
     }
+    if (parsed.options.version) {
+        process.stdout.write(`${packageVersion()}\n`);
+        return 0;
+    }
+    if (parsed.options.help) {
+        process.stdout.write(`${USAGE}\n`);
+        return 0;
+    }
+    const args = parsed.options;
     const stack = typeof args.stack === "string" ? args.stack : "dev";
     try {
         const config = typeof args.config === "string" ? configFromFile(args.config) : {};

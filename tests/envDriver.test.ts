@@ -229,7 +229,7 @@ describe("ephemeral environments (driver on the Automation API's workspace/stack
 
         it("parses config, secrets and the command after --", () => {
             assert.deepStrictEqual(parseEnvArgs(["run", "--config", "kuberay-platform:tenant={\"a\":1}", "--secret", "k=v=w", "--", "pytest", "-x"]), {
-                verb: "run", flags: {}, config: { "kuberay-platform:tenant": { value: "{\"a\":1}" }, k: { value: "v=w", secret: true } }, command: ["pytest", "-x"],
+                verb: "run", flags: {}, config: { "kuberay-platform:tenant": { value: "{\"a\":1}" }, k: { value: "v=w", secret: true } }, command: ["pytest", "-x"], help: false,
             });
         });
     });

@@ -6,6 +6,7 @@ import { AwsCliSweeper } from "./aws";
 import { ENV_ACCOUNT_TAG, ENV_ID_TAG, ENV_REGION_TAG, ENV_TAG, EnvStack, EnvWorkspace, LeftoverScope, LeftoverSweeper, TeardownReport, sweep, teardown, withEnvironment } from "./driver";
 import { ENVIRONMENT_TAG, STACK_TAG } from "../cluster/args";
 import { defaultStaleLockPolicy } from "./locks";
+import { OptionSpec, UsageError, parseArgs, unknownWord } from "../cliArgs";
 
 export const ENV_USAGE = `Usage: kuberay-platform env <up|down|run|sweep> [options] [-- command...]
 
@@ -73,25 +74,32 @@ function runCommand(command: string[]): Promise<number> {
     });
 }
 
-export function parseEnvArgs(argv: string[]): { verb: string; flags: Record<string, string>; config: Record<string, { value: string; secret?: boolean }>; command: string[] } {
-    const dashdash = argv.indexOf("--");
-    const own = dashdash < 0 ? argv : argv.slice(0, dashdash);
-    const command = dashdash < 0 ? [] : argv.slice(dashdash + 1);
-    const flags: Record<string, string> = {};
+/** The options of `kuberay-platform env` (see ENV_USAGE). */
+const ENV_OPTIONS: OptionSpec[] = [
+    ...["dir", "name", "ttl", "region", "stale-after"].map((name) => ({ name, value: true })),
+    { name: "config", value: true, repeatable: true }, { name: "secret", value: true, repeatable: true },
+    { name: "help", value: false },
+];
+const ENV_VERBS = ["up", "down", "run", "sweep"];
+
+/** Parses `env` arguments; a UsageError says what is wrong in one line. */
+export function parseEnvArgs(argv: string[]): { verb: string; flags: Record<string, string>; config: Record<string, { value: string; secret?: boolean }>; command: string[]; help: boolean } {
+    const a = parseArgs("kuberay-platform env", argv, ENV_OPTIONS, true);
+    const flags = Object.fromEntries(Object.entries(a.options).filter(([k, v]) => typeof v === "string" && k !== "config" && k !== "secret")) as Record<string, string>;
     const config: Record<string, { value: string; secret?: boolean }> = {};
-    let verb = "";
-    for (let i = 0; i < own.length; i++) {
-        const a = own[i];
-        if ((a === "--config" || a === "--secret") && i + 1 < own.length) {
-            const [k, ...v] = own[++i].split("=");
-            config[k] = { value: v.join("="), ...(a === "--secret" ? { secret: true } : {}) };
-        } else if (a.startsWith("--") && i + 1 < own.length) {
-            flags[a.slice(2)] = own[++i];
-        } else if (!verb) {
-            verb = a;
+    for (const kind of ["config", "secret"] as const) {
+        for (const kv of a.repeated[kind] ?? []) {
+            const [k, ...v] = kv.split("=");
+            if (v.length === 0) throw new UsageError(`kuberay-platform env: --${kind} takes KEY=VALUE, not ${kind === "secret" ? k.replace(/./g, "*") : kv}`);
+            config[k] = { value: v.join("="), ...(kind === "secret" ? { secret: true } : {}) };
         }
     }
-    return { verb, flags, config, command };
+    const [verb = "", ...extra] = a.positionals;
+    if (a.options.help) return { verb, flags, config, command: a.rest, help: true };
+    if (verb === "") throw new UsageError(`kuberay-platform env: a verb is needed (${ENV_VERBS.join(", ")}); see kuberay-platform env --help`);
+    if (!ENV_VERBS.includes(verb)) throw unknownWord("kuberay-platform env", "verb", verb, ENV_VERBS);
+    if (extra.length > 0) throw new UsageError(`kuberay-platform env: unexpected argument ${extra[0]} (a command to run goes after --)`);
+    return { verb, flags, config, command: a.rest, help: false };
 }
 
 function summary(r: TeardownReport): string {
@@ -103,11 +111,19 @@ function summary(r: TeardownReport): string {
 
 /** `kuberay-platform env ...`; returns the exit code. */
 export async function envCommand(argv: string[], deps: EnvCommandDeps): Promise<number> {
-    const { verb, flags, config, command } = parseEnvArgs(argv);
-    if (!["up", "down", "run", "sweep"].includes(verb)) {
-        deps.out(ENV_USAGE);
+    let parsed: ReturnType<typeof parseEnvArgs>;
+    try {
+        parsed = parseEnvArgs(argv);
+    } catch (e) {
+        if (!(e instanceof UsageError)) throw e;
+        deps.out(e.message);
         return 2;
     }
+    if (parsed.help) {
+        deps.out(ENV_USAGE);
+        return 0;
+    }
+    const { verb, flags, config, command } = parsed;
     const dir = path.resolve(flags.dir ?? ".");
     const project = deps.project(dir);
     const region = flags.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? "us-west-2";
